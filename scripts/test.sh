@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite: linters, types, layers, then every test tier against real SQLite,
+# a throwaway PostgreSQL cluster and Debian's Chromium (both installed here when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+need_apt=()
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  need_apt+=(postgresql)
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  need_apt+=(chromium)
+fi
+if [ "${#need_apt[@]}" -gt 0 ] && [ "${1:-}" != "--checks-only" ]; then
+  echo "installing ${need_apt[*]} from Debian's packages"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+echo "== ruff"
+$BIN/ruff check src tests bench
+$BIN/ruff format --check src tests bench
+echo "== mypy (strict: domain, ledger, projections, app)"
+$BIN/mypy
+echo "== import-linter (design.md layers)"
+$BIN/lint-imports
+[ "${1:-}" = "--checks-only" ] && exit 0
+
+echo "== pytest"
+$BIN/python -m pytest tests -q -p no:cacheprovider

@@ -1,0 +1,166 @@
+"""The use cases: load state, decide, append, project — one transaction per command."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from showclear.domain import Command, InputError, Meta, apply_entry, decide, parse
+from showclear.ledger.api import Entry, LedgerTransaction
+from showclear.ledger.base import BaseLedger
+from showclear.projections.state import StateProjection
+from showclear.projections.views import state_json, trace
+
+JSON = dict[str, Any]
+
+
+def input_error(message: str, line: int | None = None) -> JSON:
+    """The INPUT result: nothing was written."""
+    prefix = f"line {line}: " if line is not None else ""
+    return {"ok": False, "rule": "INPUT", "message": prefix + message}
+
+
+class Showclear:
+    """The one core object the CLI and the web share."""
+
+    def __init__(self, ledger: BaseLedger) -> None:
+        self.ledger = ledger
+        self.states = StateProjection(ledger)
+        self._opening = threading.Lock()
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def execute(self, raw: Any) -> JSON:
+        """Validate, decide and record one command; answer its result object."""
+        try:
+            cmd = parse(raw)
+        except InputError as exc:
+            return input_error(str(exc))
+        if cmd.cmd == "open_production":
+            with self._opening:
+                if self.ledger.exists(cmd.production):
+                    return input_error(f"production '{cmd.production}' exists already")
+                return self._run(cmd, raw)
+        if not self.ledger.exists(cmd.production):
+            return input_error(f"field 'production': no production '{cmd.production}'")
+        return self._run(cmd, raw)
+
+    def execute_many(self, raws: Iterable[Any]) -> list[JSON]:
+        """Several commands in one transaction per production run (for trusted imports)."""
+        return [self.execute(raw) for raw in raws]
+
+    def preview(self, raw: Any) -> JSON:
+        """Decide a command against the current state without recording anything."""
+        try:
+            cmd = parse(raw)
+            if cmd.cmd == "open_production":
+                if self.ledger.exists(cmd.production):
+                    return input_error(f"production '{cmd.production}' exists already")
+                from showclear.domain import State
+
+                return decide(State(), cmd).result()
+            if not self.ledger.exists(cmd.production):
+                return input_error(f"field 'production': no production '{cmd.production}'")
+            with self.states.lock(cmd.production):
+                state = self.states.read(cmd.production)
+                return decide(state, cmd).result()
+        except InputError as exc:
+            return input_error(str(exc))
+
+    def _run(self, cmd: Command, raw: JSON) -> JSON:
+        production = cmd.production
+        try:
+            return self.ledger.submit(production, lambda tx: self._decide_and_append(tx, cmd, raw))
+        except InputError as exc:
+            return input_error(str(exc))
+        except BaseException:
+            self.states.forget(production)
+            raise
+
+    def _decide_and_append(self, tx: LedgerTransaction, cmd: Command, raw: JSON) -> JSON:
+        production = cmd.production
+        with self.states.lock(production):
+            state = self.states.in_transaction(tx, production)
+            if cmd.cmd == "correct":
+                self._check_correction(tx, raw)
+            decision = decide(state, cmd)
+            result = decision.result()
+            stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
+            apply_entry(state, Meta(stored.seq, cmd.at, cmd.by), decision.events)
+            self.states.maybe_snapshot(tx, production, state)
+        return {**result, "seq": stored.seq, "hash": stored.chain_hash.hex()}
+
+    @staticmethod
+    def _check_correction(tx: LedgerTransaction, raw: JSON) -> None:
+        seq, fields = raw.get("entry"), raw.get("fields") or {}
+        if not isinstance(seq, int) or seq >= tx.size:
+            return  # the domain names the missing entry
+        original = next(iter(tx.entries(seq)))
+        unknown = [k for k in fields if k not in original.command]
+        if unknown:
+            raise InputError(f"field 'fields': entry {seq} ({original.command.get('cmd')}) has no field '{unknown[0]}'", "fields")
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def productions(self) -> list[str]:
+        """Every production with a ledger."""
+        return self.ledger.productions()
+
+    def exists(self, production: str) -> bool:
+        """Whether a production exists."""
+        return self.ledger.exists(production)
+
+    def state(self, production: str) -> JSON:
+        """The production's state as JSON (see protocol.md, `showclear state --json`)."""
+        if not self.ledger.exists(production):
+            raise KeyError(production)
+        with self.states.lock(production):
+            return state_json(self.states.read(production))
+
+    def trace(
+        self, production: str, weapon: str | None = None, lot: str | None = None, at: str | None = None
+    ) -> JSON:
+        """TRACE of one weapon or lot at a moment (now when `at` is None)."""
+        if not self.ledger.exists(production):
+            raise KeyError(production)
+        kind, item = ("weapon", weapon) if weapon is not None else ("lot", lot)
+        if item is None:
+            raise ValueError("trace needs a weapon or a lot")
+        return trace(self.ledger.entries(production), kind, item, at)
+
+    def entries(self, production: str, start: int = 0, stop: int | None = None) -> list[JSON]:
+        """Ledger entries as JSON objects with their hashes."""
+        out = []
+        for stored in self.ledger.stored_entries(production, start, stop):
+            out.append(
+                {
+                    "seq": stored.seq,
+                    "leaf_hash": stored.leaf_hash.hex(),
+                    "chain_hash": stored.chain_hash.hex(),
+                    **_entry_json(stored.body),
+                }
+            )
+        return out
+
+    def iter_entries(self, production: str) -> Iterator[Entry]:
+        """Entries in order (for exports and traces)."""
+        return self.ledger.entries(production)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.ledger.close()
+
+
+def _entry_json(body: bytes) -> JSON:
+    from showclear.ledger.encoding import decode
+
+    data = decode(body)
+    return {k: data[k] for k in ("at", "by", "command", "result", "events") if k in data}
+
+
+def bootstrap(db_url: str | None = None, data_dir: str | None = None) -> Showclear:
+    """The composition root that web and CLI both call."""
+    from showclear.ledger import default_database_url, open_ledger
+
+    return Showclear(open_ledger(db_url or default_database_url(), data_dir))

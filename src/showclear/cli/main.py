@@ -1,0 +1,134 @@
+"""The `showclear` command: apply commands, read state and traces, verify and export the ledger."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+import click
+
+from showclear.app import Showclear, bootstrap
+from showclear.app.service import input_error
+from showclear.cli import render
+
+
+def _service(db: str | None) -> Showclear:
+    try:
+        return bootstrap(db)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="showclear")
+def main() -> None:
+    """showclear: prop firearm custody, on-set safety rules and a tamper-evident ledger."""
+
+
+@main.command()
+@click.option("--db", "db", metavar="URL", help="sqlite:///PATH or postgresql://… (default: $SHOWCLEAR_DATABASE_URL or the embedded file)")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def apply(db: str | None, file: TextIO) -> None:
+    """Apply a JSON Lines file of commands (or - for standard input); print one result per line."""
+    svc = _service(db)
+    bad = 0
+    try:
+        for number, line in enumerate(file, 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                result = input_error(f"not valid JSON ({exc.msg} at column {exc.colno})", number)
+            else:
+                result = svc.execute(raw)
+                if result.get("rule") == "INPUT":
+                    result["message"] = f"line {number}: {result['message']}"
+            bad += result.get("rule") == "INPUT"
+            click.echo(_dump(result))
+            sys.stdout.flush()
+    finally:
+        svc.close()
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@click.option("--db", "db", metavar="URL")
+@click.option("--production", "-p", required=True)
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of tables")
+def state(db: str | None, production: str, as_json: bool) -> None:
+    """Show where every weapon and lot is, in what condition, and what is on hold."""
+    svc = _service(db)
+    try:
+        if not svc.exists(production):
+            raise click.UsageError(f"no production '{production}'")
+        data = svc.state(production)
+    finally:
+        svc.close()
+    if as_json:
+        click.echo(_dump(data))
+    else:
+        render.state(data)
+
+
+@main.command()
+@click.option("--db", "db", metavar="URL")
+@click.option("--production", "-p", required=True)
+@click.option("--weapon", "-w")
+@click.option("--lot", "-l")
+@click.option("--at", "at", metavar="TIME", help="ISO 8601 moment (default: now)")
+@click.option("--json", "as_json", is_flag=True)
+def trace(db: str | None, production: str, weapon: str | None, lot: str | None, at: str | None, as_json: bool) -> None:
+    """Who held a weapon or lot at a moment, what was in it and what came before."""
+    if (weapon is None) == (lot is None):
+        raise click.UsageError("name exactly one of --weapon and --lot")
+    if at is not None:
+        from datetime import datetime
+
+        try:
+            datetime.fromisoformat(at)
+        except ValueError:
+            raise click.UsageError(f"--at: '{at}' is not an ISO 8601 moment") from None
+    svc = _service(db)
+    try:
+        if not svc.exists(production):
+            raise click.UsageError(f"no production '{production}'")
+        data = svc.trace(production, weapon=weapon, lot=lot, at=at)
+    finally:
+        svc.close()
+    if not data.get("exists"):
+        raise click.UsageError(f"no {'weapon' if weapon else 'lot'} '{weapon or lot}' in {production}" + (f" at {at}" if at else ""))
+    if as_json:
+        click.echo(_dump(data))
+    else:
+        render.trace(data)
+
+
+@main.command()
+@click.option("--db", "db", metavar="URL")
+@click.option("--production", "-p", default=None, help="the demo production's id")
+def demo(db: str | None, production: str | None) -> None:
+    """Apply the demo shooting day (once) and show its state."""
+    from showclear.app.demo import DEMO_PRODUCTION, demo_commands
+
+    svc = _service(db)
+    try:
+        if not svc.exists(DEMO_PRODUCTION):
+            results = svc.execute_many(demo_commands())
+            refused = [r for r in results if not r["ok"]]
+            click.echo(f"demo day applied: {len(results)} commands, {len(refused)} refused")
+        data = svc.state(DEMO_PRODUCTION)
+    finally:
+        svc.close()
+    render.state(data)
+
+
+# Ledger commands (verify, export, key, proof, consistency) live in their own module.
+from showclear.cli import ledger_commands  # noqa: E402
+
+ledger_commands.register(main)

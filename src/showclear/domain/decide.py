@@ -1,0 +1,108 @@
+"""decide(state, command) -> Decision: the rules applied to one command. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from showclear.domain.commands import Command, InputError, parse_datetime
+from showclear.domain.rules import ammo, custody, holds, people, recon, safety
+from showclear.domain.rules.common import Ctx, Event, Invalid, Refused, local_day
+from showclear.domain.state import State
+
+HANDLERS: dict[str, Callable[[Ctx], None]] = {
+    "open_production": people.open_production,
+    "enroll": people.enroll,
+    "qualify": people.qualify,
+    "add_storage": people.add_storage,
+    "register_weapon": people.register_weapon,
+    "receive_lot": ammo.receive_lot,
+    "verify_lot": ammo.verify_lot,
+    "brief": people.brief,
+    "plan_setup": safety.plan_setup,
+    "safety_meeting": safety.safety_meeting,
+    "check_out": custody.check_out,
+    "inspect": safety.inspect,
+    "load": ammo.load,
+    "unload": ammo.unload,
+    "declare": safety.declare,
+    "announce": safety.announce,
+    "hand_over": custody.hand_over,
+    "fire": safety.fire,
+    "report_misfire": safety.report_misfire,
+    "report_unattended": custody.report_unattended,
+    "report_live_round": ammo.report_live_round,
+    "put_away": custody.put_away,
+    "dispose": ammo.dispose,
+    "count": recon.count,
+    "wrap": recon.wrap,
+    "hold": holds.hold,
+    "release": holds.release,
+    "report_incident": holds.report_incident,
+    "close_incident": holds.close_incident,
+    "complain": recon.complain,
+    "acknowledge": recon.acknowledge,
+    "correct": recon.correct,
+}
+
+
+@dataclass(slots=True)
+class Decision:
+    """What a command leads to: the events to record and the result to answer."""
+
+    ok: bool
+    events: list[Event] = field(default_factory=list)
+    rule: str | None = None
+    incident: str | None = None
+    message: str | None = None
+
+    def result(self) -> dict[str, Any]:
+        """The result object of the machine interface (without seq and hash)."""
+        out: dict[str, Any] = {"ok": self.ok}
+        main = next((e["type"] for e in self.events if e["type"] != "command_refused"), None)
+        out["event"] = "command_refused" if not self.ok else main
+        for key in ("rule", "incident", "message"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+def decide(state: State, cmd: Command) -> Decision:
+    """Apply the rules to one parsed command; raise InputError for ids that name nothing."""
+    moment = parse_datetime(cmd.at)
+    ts = int(moment.timestamp())
+    timezone = state.timezone
+    if cmd.cmd == "open_production":
+        timezone = getattr(cmd, "timezone", "UTC")
+        try:
+            day = local_day(moment, timezone)
+        except Exception:
+            raise InputError(f"field 'timezone': '{timezone}' is not an IANA time zone", "timezone") from None
+    else:
+        day = local_day(moment, timezone)
+    actor = state.people.get(cmd.by)
+    ctx = Ctx(state=state, cmd=cmd, actor=actor, moment=moment, ts=ts, day=day, seq=state.size)
+    try:
+        if actor is None and cmd.cmd != "open_production":
+            _names_exist(ctx)
+            raise Refused("ROLE-0", f"{cmd.by} is not enrolled in {state.production}: only enrolled people give commands")
+        HANDLERS[cmd.cmd](ctx)
+    except Invalid as exc:
+        raise InputError(str(exc), exc.field) from None
+    except Refused as refusal:
+        events = ctx.events if refusal.rule == "AMMO-1" and cmd.cmd == "receive_lot" else []
+        events.append({"type": "command_refused", "v": 1, "rule": refusal.rule, "message": refusal.message})
+        return Decision(ok=False, events=events, rule=refusal.rule, incident=ctx.incident, message=refusal.message)
+    return Decision(ok=True, events=ctx.events, rule=ctx.rule, incident=ctx.incident, message=ctx.message)
+
+
+def _names_exist(ctx: Ctx) -> None:
+    """Even a command from a stranger names things that must exist (else it is malformed)."""
+    try:
+        HANDLERS[ctx.cmd.cmd](ctx)
+    except Refused:
+        pass
+    ctx.events.clear()
+    ctx.rule = ctx.incident = ctx.message = None

@@ -1,0 +1,41 @@
+"""An in-memory run of commands against one production: decide and fold, no ledger (tests, benches)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from showclear.domain.commands import InputError, parse
+from showclear.domain.decide import decide
+from showclear.domain.evolve import Meta, apply_entry
+from showclear.domain.state import State
+
+
+class Replay:
+    """Applies raw commands to an in-memory State and keeps the recorded entries."""
+
+    def __init__(self) -> None:
+        self.state = State()
+        self.entries: list[tuple[Meta, list[dict[str, Any]]]] = []
+
+    def run(self, raw: Any) -> dict[str, Any]:
+        """One command's result, as the machine interface answers it (without hash)."""
+        try:
+            cmd = parse(raw)
+            if cmd.cmd == "open_production" and self.state.production:
+                raise InputError(f"production '{cmd.production}' exists already", "production")
+            if cmd.cmd != "open_production" and cmd.production != self.state.production:
+                raise InputError(f"field 'production': no production '{cmd.production}'", "production")
+            decision = decide(self.state, cmd)
+        except InputError as exc:
+            return {"ok": False, "rule": "INPUT", "message": str(exc)}
+        meta = Meta(self.state.size, cmd.at, cmd.by)
+        apply_entry(self.state, meta, decision.events)
+        self.entries.append((meta, decision.events))
+        return {**decision.result(), "seq": meta.seq}
+
+    def rebuilt(self) -> State:
+        """A state folded from scratch from the recorded entries."""
+        state = State()
+        for meta, events in self.entries:
+            apply_entry(state, meta, events)
+        return state

@@ -1,0 +1,1 @@
+"""The protocol's rules, one module per rule family."""

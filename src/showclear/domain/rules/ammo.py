@@ -1,0 +1,230 @@
+"""Ammunition (AMMO-1..5): receiving, verifying, loading, unloading, disposal, live rounds."""
+
+from __future__ import annotations
+
+from showclear.domain.commands import Dispose, Load_, ReceiveLot, ReportLiveRound, Unload, VerifyLot
+from showclear.domain.rules.common import (
+    Ctx,
+    Invalid,
+    Refused,
+    as_armorer,
+    freezing_incidents,
+    frozen,
+    lot,
+    open_incident,
+    refuse_if_frozen,
+    refuse_if_lot_held,
+    refuse_if_weapon_held,
+    require,
+    storage,
+    weapon,
+)
+from showclear.domain.values import TAKES_NO_ROUNDS, UNKNOWN_SUPPLIERS
+
+
+def blanks_in(ctx: Ctx, contents: dict[str, int]) -> int:
+    """Blank rounds in a weapon's contents."""
+    lots = ctx.state.lots
+    return sum(n for lid, n in contents.items() if lots[lid].kind == "blank")
+
+
+def receive_lot(ctx: Ctx) -> None:
+    """AMMO-1 and AMMO-3: a lot is received with the status its kind and origin give it."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, ReceiveLot)
+    if cmd.lot in ctx.state.lots:
+        raise Invalid(f"field 'lot': lot '{cmd.lot}' was received already", "lot")
+    storage(ctx, cmd.storage)
+    if cmd.kind == "blank" and cmd.load is None:
+        raise Invalid("missing field 'load' in receive_lot: a blank lot needs quarter, half or full", "load")
+    require(ctx, "ROLE-0", ("armorer",), "receive ammunition")
+    as_armorer(ctx)
+    unknown = cmd.supplier.strip().lower() in UNKNOWN_SUPPLIERS
+    if cmd.kind == "live":
+        status = "evidence"
+    elif unknown or cmd.carried_over:
+        status = "quarantined"
+    elif cmd.kind == "blank":
+        status = "verified"
+    else:
+        status = "unverified"
+    ctx.emit(
+        "lot_received",
+        lot=cmd.lot,
+        kind=cmd.kind,
+        caliber=cmd.caliber,
+        count=cmd.count,
+        supplier=cmd.supplier,
+        load=cmd.load,
+        headstamp=cmd.headstamp,
+        carried_over=cmd.carried_over,
+        storage=cmd.storage,
+        status=status,
+    )
+    if cmd.kind == "live":
+        open_incident(
+            ctx,
+            "AMMO-1",
+            f"live ammunition received: lot {cmd.lot}, {cmd.count} rounds of {cmd.caliber} from {cmd.supplier or 'an unknown supplier'}",
+            lots=[cmd.lot],
+            hold_lots=[cmd.lot],
+            hold_production=True,
+            two_party=True,
+        )
+        raise Refused("AMMO-1", f"lot {cmd.lot} is live ammunition: never part of the inventory; it is kept as evidence, incident {ctx.incident} is open and the production is on hold")
+    if status == "quarantined":
+        why = "is carried over from another production" if cmd.carried_over else "has no named supplier"
+        ctx.message = f"AMMO-3: lot {cmd.lot} {why}: quarantined until verified round by round"
+
+
+def verify_lot(ctx: Ctx) -> None:
+    """AMMO-2: a round-by-round verification; a suspect round is AMMO-1."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, VerifyLot)
+    target = lot(ctx, cmd.lot)
+    require(ctx, "ROLE-0", ("armorer",), "verify ammunition")
+    as_armorer(ctx)
+    if cmd.checked != target.in_container:
+        raise Refused("AMMO-2", f"lot {cmd.lot} holds {target.in_container} rounds in its container but {cmd.checked} were checked; check every round")
+    if target.kind == "live":
+        raise Refused("AMMO-1", f"lot {cmd.lot} is live ammunition kept as evidence; it can never be verified for use")
+    ctx.emit("lot_verified", lot=cmd.lot, checked=cmd.checked, method=cmd.method, suspect=cmd.suspect)
+    if cmd.suspect:
+        open_incident(
+            ctx,
+            "AMMO-1",
+            f"{cmd.suspect} suspect round(s) found verifying lot {cmd.lot}",
+            lots=[cmd.lot],
+            hold_lots=[cmd.lot],
+            hold_production=True,
+            two_party=True,
+        )
+
+
+def _holder_check(ctx: Ctx, wid: str, lid: str, verb: str) -> None:
+    """AMMO-4: the one loading or unloading holds both the weapon and the lot."""
+    w, lt = ctx.state.weapons[wid], ctx.state.lots[lid]
+    if w.held_by != ctx.cmd.by:
+        where = f"held by {w.held_by}" if w.held_by else f"in {w.stored_in}"
+        raise Refused("AMMO-4", f"{wid} is {where}: {ctx.cmd.by} must hold the weapon to {verb} it (check it out first)")
+    if lt.held_by != ctx.cmd.by:
+        where = f"held by {lt.held_by}" if lt.held_by else f"in {lt.stored_in}"
+        raise Refused("AMMO-4", f"lot {lid} is {where}: {ctx.cmd.by} must hold the lot to {verb} {wid}")
+
+
+def load(ctx: Ctx) -> None:
+    """AMMO-2, AMMO-4, SAFE-5: load rounds from a verified lot into a weapon."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Load_)
+    w, lt = weapon(ctx, cmd.weapon), lot(ctx, cmd.lot)
+    require(ctx, "ROLE-0", ("armorer",), "load weapons")
+    as_armorer(ctx)
+    refuse_if_weapon_held(ctx, cmd.weapon, "be loaded")
+    refuse_if_lot_held(ctx, cmd.lot, "be loaded from")
+    for kind, item in (("weapon", cmd.weapon), ("lot", cmd.lot)):
+        ids = freezing_incidents(ctx.state, kind, item)
+        if ids:
+            raise Refused("INC-3", f"{kind} {item} is frozen as evidence of incident {', '.join(ids)}: nothing is loaded while it is open")
+    if lt.kind == "live":
+        raise Refused("AMMO-1", f"lot {cmd.lot} is live ammunition: it is never loaded")
+    if lt.status != "verified":
+        fix = "verify it round by round first (verify_lot)" if lt.status != "evidence" else "it is evidence"
+        raise Refused("AMMO-2", f"lot {cmd.lot} is {lt.status}: no round may be loaded from it; {fix}")
+    _holder_check(ctx, cmd.weapon, cmd.lot, "load")
+    if w.kind in TAKES_NO_ROUNDS:
+        raise Refused("AMMO-4", f"{cmd.weapon} is {w.kind.replace('_', '-')}: it takes no rounds")
+    if w.kind == "blank_firing" and lt.kind == "dummy":
+        raise Refused("AMMO-4", f"{cmd.weapon} is blank-firing: it never takes dummies")
+    if lt.caliber != w.caliber:
+        raise Refused("AMMO-4", f"lot {cmd.lot} is {lt.caliber} but {cmd.weapon} takes {w.caliber}")
+    if cmd.count > lt.in_container:
+        raise Refused("AMMO-4", f"lot {cmd.lot} has {lt.in_container} rounds in its container; can't load {cmd.count}")
+    loaded = sum(w.contents.values())
+    if loaded + cmd.count > w.capacity:
+        raise Refused("AMMO-4", f"{cmd.weapon} holds {loaded} of {w.capacity} rounds; {cmd.count} more would exceed its capacity")
+    if lt.kind == "blank":
+        planned = [
+            s.id for s in ctx.state.setups.values() if s.date == ctx.day and s.blanks and cmd.weapon in s.weapons
+        ]
+        if not planned:
+            raise Refused("SAFE-5", f"no setup planned for {ctx.day} lists {cmd.weapon} with blanks: blanks are loaded only for such a setup")
+    ctx.emit("weapon_loaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
+
+
+def unload(ctx: Ctx) -> None:
+    """AMMO-4 and INC-3: rounds go back into their lot."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Unload)
+    w = weapon(ctx, cmd.weapon)
+    lot(ctx, cmd.lot)
+    is_frozen = frozen(ctx.state, "weapon", cmd.weapon) or frozen(ctx.state, "lot", cmd.lot)
+    require(ctx, "ROLE-0", ("armorer", "investigator") if is_frozen else ("armorer",), "unload weapons")
+    if not ctx.has("investigator"):
+        as_armorer(ctx)
+    refuse_if_frozen(ctx, "weapon", cmd.weapon, "unloading it")
+    refuse_if_frozen(ctx, "lot", cmd.lot, "unloading into it")
+    _holder_check(ctx, cmd.weapon, cmd.lot, "unload")
+    have = w.contents.get(cmd.lot, 0)
+    if cmd.count > have:
+        raise Refused("AMMO-5", f"{cmd.weapon} holds {have} rounds of lot {cmd.lot}; can't unload {cmd.count}")
+    ctx.emit("weapon_unloaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
+
+
+def dispose(ctx: Ctx) -> None:
+    """AMMO-5: rounds or a weapon leave the production, with a reason."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Dispose)
+    kind = "weapon" if cmd.weapon is not None else "lot"
+    item = cmd.weapon if cmd.weapon is not None else str(cmd.lot)
+    if kind == "weapon":
+        weapon(ctx, item)
+    else:
+        lot(ctx, item)
+    is_frozen = frozen(ctx.state, kind, item)
+    require(ctx, "ROLE-0", ("armorer", "investigator") if is_frozen else ("armorer",), "dispose of items")
+    if not ctx.has("investigator"):
+        as_armorer(ctx)
+    refuse_if_frozen(ctx, kind, item, "disposing of it")
+    if kind == "weapon":
+        w = ctx.state.weapons[item]
+        if w.removed:
+            raise Refused("AMMO-5", f"{item} was disposed of already")
+        if sum(w.contents.values()):
+            raise Refused("AMMO-5", f"{item} still holds rounds: unload every round into its lot first")
+        if w.held_by not in (None, cmd.by):
+            raise Refused("CUST-1", f"{item} is held by {w.held_by}: it must be stored or in {cmd.by}'s hands")
+        ctx.emit("weapon_disposed", weapon=item, reason=cmd.reason)
+        return
+    lt = ctx.state.lots[item]
+    count = cmd.count or 0
+    if lt.held_by not in (None, cmd.by):
+        raise Refused("CUST-1", f"lot {item} is held by {lt.held_by}: it must be stored or in {cmd.by}'s hands")
+    if count > lt.in_container:
+        raise Refused("AMMO-5", f"lot {item} has {lt.in_container} rounds in its container; can't remove {count}")
+    ctx.emit("lot_rounds_removed", lot=item, count=count, reason=cmd.reason)
+
+
+def report_live_round(ctx: Ctx) -> None:
+    """AMMO-1: live rounds found; the lot or weapon becomes evidence and the production stops."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, ReportLiveRound)
+    weapons, lots = [], []
+    if cmd.weapon is not None:
+        weapon(ctx, cmd.weapon)
+        weapons.append(cmd.weapon)
+    if cmd.lot is not None:
+        lot(ctx, cmd.lot)
+        lots.append(cmd.lot)
+    ctx.emit("live_round_reported", where=cmd.where, count=cmd.count, weapon=cmd.weapon, lot=cmd.lot)
+    where = f" in {cmd.weapon or 'lot ' + str(cmd.lot)}" if weapons or lots else ""
+    open_incident(
+        ctx,
+        "AMMO-1",
+        f"{cmd.count} live round(s) found{where} at {cmd.where}",
+        weapons=weapons,
+        lots=lots,
+        hold_weapons=weapons,
+        hold_lots=lots,
+        hold_production=True,
+        two_party=True,
+    )

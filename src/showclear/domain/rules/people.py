@@ -1,0 +1,109 @@
+"""Productions, people, roles and qualifications (ROLE-0, ROLE-1, ROLE-2), storages, briefings."""
+
+from __future__ import annotations
+
+from showclear.domain.commands import AddStorage, Brief, Enroll, OpenProduction, Qualify, RegisterWeapon
+from showclear.domain.rules.common import (
+    Ctx,
+    Invalid,
+    Refused,
+    as_armorer,
+    person,
+    require,
+    storage,
+    weapon,
+    zone,
+)
+from showclear.domain.values import ARMORER_EXCLUDES
+
+
+def open_production(ctx: Ctx) -> None:
+    """Anyone opens a production and is enrolled as its producer."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, OpenProduction)
+    try:
+        zone(cmd.timezone)
+    except Exception:
+        raise Invalid(f"field 'timezone': '{cmd.timezone}' is not an IANA time zone", "timezone") from None
+    ctx.emit(
+        "production_opened",
+        production=cmd.production,
+        name=cmd.name,
+        timezone=cmd.timezone,
+        declaration_minutes=cmd.declaration_minutes,
+    )
+    ctx.emit("person_enrolled", person=cmd.by, name=cmd.by, roles=["producer"])
+
+
+def enroll(ctx: Ctx) -> None:
+    """A producer enrolls a person; enrolling again adds roles (ROLE-1 applies to the union)."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Enroll)
+    require(ctx, "ROLE-0", ("producer",), "enroll people")
+    existing = ctx.state.people.get(cmd.person)
+    roles = list(dict.fromkeys([*(existing.roles if existing else []), *cmd.roles]))
+    if "armorer" in roles:
+        clash = sorted(ARMORER_EXCLUDES.intersection(roles))
+        if clash:
+            raise Refused("ROLE-1", f"{cmd.person} can't be armorer and {', '.join(clash)}: the armorer has no other duties; enroll another person for {', '.join(clash)}")
+    ctx.emit("person_enrolled", person=cmd.person, name=cmd.name, roles=roles)
+
+
+def qualify(ctx: Ctx) -> None:
+    """A producer or an armorer records a qualification."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Qualify)
+    person(ctx, cmd.person, "person")
+    require(ctx, "ROLE-0", ("producer", "armorer"), "record qualifications")
+    if not ctx.has("producer"):
+        as_armorer(ctx)
+    if cmd.person == cmd.by:
+        raise Refused("ROLE-0", f"{cmd.by} can't record their own {cmd.qualification}: another producer or armorer must record it")
+    ctx.emit("qualification_recorded", person=cmd.person, qualification=cmd.qualification, valid_until=cmd.valid_until)
+
+
+def add_storage(ctx: Ctx) -> None:
+    """An armorer adds a locked storage."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, AddStorage)
+    if cmd.storage in ctx.state.storages:
+        raise Invalid(f"field 'storage': storage '{cmd.storage}' exists already", "storage")
+    require(ctx, "ROLE-0", ("armorer",), "add storage")
+    as_armorer(ctx)
+    ctx.emit("storage_added", storage=cmd.storage, name=cmd.name)
+
+
+def register_weapon(ctx: Ctx) -> None:
+    """An armorer registers a weapon into a storage."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, RegisterWeapon)
+    if cmd.weapon in ctx.state.weapons:
+        raise Invalid(f"field 'weapon': weapon '{cmd.weapon}' is registered already", "weapon")
+    storage(ctx, cmd.storage)
+    require(ctx, "ROLE-0", ("armorer",), "register weapons")
+    as_armorer(ctx)
+    ctx.emit(
+        "weapon_registered",
+        weapon=cmd.weapon,
+        kind=cmd.kind,
+        make=cmd.make,
+        model=cmd.model,
+        serial=cmd.serial,
+        caliber=cmd.caliber,
+        capacity=cmd.capacity,
+        source=cmd.source,
+        storage=cmd.storage,
+    )
+
+
+def brief(ctx: Ctx) -> None:
+    """An armorer briefs a performer on a weapon (ROLE-3 counts it for that make and model)."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Brief)
+    performer = person(ctx, cmd.performer, "performer")
+    w = weapon(ctx, cmd.weapon)
+    require(ctx, "ROLE-0", ("armorer",), "brief performers")
+    as_armorer(ctx)
+    if "performer" not in performer.roles:
+        raise Refused("ROLE-3", f"{cmd.performer} is not enrolled as a performer; only performers are briefed to handle weapons")
+    ctx.emit("performer_briefed", performer=cmd.performer, weapon=cmd.weapon, make=w.make, model=w.model)

@@ -1,0 +1,112 @@
+"""Counts, wrap, complaints and corrections (RECON, WRAP, COMPLAINT, LEDGER-3)."""
+
+from __future__ import annotations
+
+from showclear.domain.commands import Acknowledge, Complain, CountLot, Correct, Wrap
+from showclear.domain.rules.common import (
+    Ctx,
+    Invalid,
+    Refused,
+    as_armorer,
+    lot,
+    open_incident,
+    person,
+    require,
+)
+
+
+def count(ctx: Ctx) -> None:
+    """RECON: a witnessed count; any difference opens an incident."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, CountLot)
+    lt = lot(ctx, cmd.lot)
+    person(ctx, cmd.witness, "witness")
+    require(ctx, "ROLE-0", ("armorer",), "count ammunition")
+    as_armorer(ctx)
+    if cmd.witness == cmd.by:
+        raise Refused("RECON", f"{cmd.by} can't witness their own count: name another enrolled person")
+    matches = cmd.on_hand == lt.in_container and cmd.casings == lt.fired_since_count
+    ctx.emit(
+        "lot_counted",
+        lot=cmd.lot,
+        on_hand=cmd.on_hand,
+        casings=cmd.casings,
+        witness=cmd.witness,
+        expected_on_hand=lt.in_container,
+        expected_casings=lt.fired_since_count,
+        matches=matches,
+        day=ctx.day,
+    )
+    if not matches:
+        diffs = []
+        if cmd.on_hand != lt.in_container:
+            diffs.append(f"{cmd.on_hand} on hand, {lt.in_container} recorded in the container")
+        if cmd.casings != lt.fired_since_count:
+            diffs.append(f"{cmd.casings} casings, {lt.fired_since_count} rounds fired since the last count")
+        open_incident(ctx, "RECON", f"count of lot {cmd.lot}: " + "; ".join(diffs), lots=[cmd.lot])
+
+
+def outstanding(ctx: Ctx, day: str) -> list[str]:
+    """What stands between the day and its wrap (WRAP)."""
+    st = ctx.state
+    out = []
+    for w in st.weapons.values():
+        if w.removed:
+            continue
+        if w.stored_in is None:
+            out.append(f"{w.id} is held by {w.held_by}, not stored")
+        if day in w.out_dates and w.good_inspection_seq <= w.handled_seq:
+            out.append(f"{w.id} had no full matching inspection after its last hand-over, load, unload or firing")
+    for lt in st.lots.values():
+        if lt.status == "evidence":
+            continue
+        if lt.stored_in is None:
+            out.append(f"lot {lt.id} is held by {lt.held_by}, not stored")
+        if day not in lt.counted_dates:
+            out.append(f"lot {lt.id} was not counted on {day}")
+    return out
+
+
+def wrap(ctx: Ctx) -> None:
+    """WRAP: a day wraps only with everything stored, inspected and counted."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Wrap)
+    require(ctx, "ROLE-0", ("armorer",), "wrap the day")
+    as_armorer(ctx)
+    missing = outstanding(ctx, cmd.date)
+    if missing:
+        raise Refused("WRAP", f"{cmd.date} can't wrap: " + "; ".join(missing))
+    ctx.emit("day_wrapped", date=cmd.date)
+
+
+def complain(ctx: Ctx) -> None:
+    """COMPLAINT: anyone files a safety complaint."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Complain)
+    ctx.emit("complaint_filed", complaint=ctx.next_id("C"), text=cmd.text)
+
+
+def acknowledge(ctx: Ctx) -> None:
+    """COMPLAINT: the safety advisor answers a complaint."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Acknowledge)
+    c = ctx.state.complaints.get(cmd.complaint)
+    if c is None:
+        raise Invalid(f"field 'complaint': no complaint '{cmd.complaint}' in this production", "complaint")
+    require(ctx, "ROLE-0", ("safety_advisor",), "acknowledge complaints")
+    if not c.open:
+        raise Refused("COMPLAINT", f"complaint {c.id} was acknowledged already by {c.responded_by}")
+    ctx.emit("complaint_acknowledged", complaint=c.id, response=cmd.response)
+
+
+def correct(ctx: Ctx) -> None:
+    """LEDGER-3: a correction points at the entry it corrects; the original stays."""
+    cmd = ctx.cmd
+    assert isinstance(cmd, Correct)
+    if cmd.entry >= ctx.state.size:
+        raise Invalid(f"field 'entry': no entry {cmd.entry} in this production's ledger", "entry")
+    author = ctx.state.authors[cmd.entry] if cmd.entry < len(ctx.state.authors) else None
+    if author != cmd.by:
+        require(ctx, "LEDGER-3", ("armorer",), f"correct entry {cmd.entry} by {author}")
+        as_armorer(ctx)
+    ctx.emit("entry_corrected", entry=cmd.entry, reason=cmd.reason, fields=dict(cmd.fields))

@@ -1,0 +1,209 @@
+"""The state of one production, folded from its events; plain data, serializable as JSON."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Person(msgspec.Struct):
+    """An enrolled person with roles and qualifications (name -> valid until, ISO date)."""
+
+    id: str
+    name: str
+    roles: list[str]
+    qualifications: dict[str, str] = {}
+
+
+class Storage(msgspec.Struct):
+    """A named locked storage."""
+
+    id: str
+    name: str
+
+
+class Declaration(msgspec.Struct):
+    """An armorer's standing cold/hot declaration."""
+
+    status: str
+    by: str
+    at: str
+    ts: int  # epoch seconds of `at`
+    shown_to: list[str]
+    seq: int
+
+
+class Inspection(msgspec.Struct):
+    """The last inspection of a weapon."""
+
+    by: str
+    at: str
+    seq: int
+    chambers_checked: int
+    barrel_clear: bool
+    found: dict[str, int]
+    matches: bool
+
+
+class Weapon(msgspec.Struct):
+    """A serialised weapon and where, in what and in which condition it is."""
+
+    id: str
+    kind: str
+    make: str
+    model: str
+    serial: str
+    caliber: str
+    capacity: int
+    source: str
+    stored_in: str | None = None
+    held_by: str | None = None
+    since: str = ""
+    contents: dict[str, int] = {}
+    condition: str = "unverified"
+    declaration: Declaration | None = None
+    last_inspection: Inspection | None = None
+    removed: bool = False
+    changed_seq: int = -1  # last load, unload, custody change or firing (SAFE-3)
+    handled_seq: int = -1  # last hand-over, load, unload or firing (WRAP)
+    good_inspection_seq: int = -1  # last full matching inspection
+    out_dates: list[str] = []  # days it left storage
+
+
+class Lot(msgspec.Struct):
+    """A container of ammunition of one kind and caliber, and every count of its rounds."""
+
+    id: str
+    kind: str
+    caliber: str
+    supplier: str
+    carried_over: bool
+    status: str
+    received: int
+    in_container: int
+    load: str | None = None
+    headstamp: str | None = None
+    in_weapons: int = 0
+    fired: int = 0
+    removed: int = 0
+    stored_in: str | None = None
+    held_by: str | None = None
+    since: str = ""
+    fired_since_count: int = 0
+    counted_dates: list[str] = []
+
+
+class Setup(msgspec.Struct):
+    """A planned use of weapons on a day."""
+
+    id: str
+    date: str
+    use: str
+    weapons: list[str]
+    performers: list[str]
+    blanks: bool
+    min_distance_ft: int
+    shields: bool
+    muzzle_toward_person: bool
+    mitigation: str
+    approved_by: str
+
+
+class Meeting(msgspec.Struct):
+    """A recorded safety meeting and whether it satisfies SAFE-1 for its setup."""
+
+    seq: int
+    date: str
+    setup: str | None
+    attendees: list[str]
+    stand_down: bool
+    complete: bool
+
+
+class HoldRecord(msgspec.Struct):
+    """A hold on a weapon, lot, setup or the production."""
+
+    id: str
+    target: str
+    target_id: str
+    reason: str
+    by: str
+    seq: int
+    incident: str | None = None
+    needs: list[str] = []  # roles whose release is required (AMMO-1, INC-2); empty: any one release
+    released_by: dict[str, str] = {}  # role -> person, for two-party releases
+
+
+class Incident(msgspec.Struct):
+    """An open or closed safety matter, with the items frozen as evidence."""
+
+    id: str
+    rule: str
+    text: str
+    seq: int
+    at: str
+    weapons: list[str] = []
+    lots: list[str] = []
+    open: bool = True
+    needs_stand_down: bool = False
+    closes: dict[str, dict[str, str]] = {}  # role -> {"by", "finding", "at"}
+
+
+class Complaint(msgspec.Struct):
+    """A safety complaint and the safety advisor's response."""
+
+    id: str
+    text: str
+    by: str
+    at: str
+    open: bool = True
+    response: str = ""
+    responded_by: str = ""
+
+
+class Correction(msgspec.Struct):
+    """A correction of an earlier entry (LEDGER-3)."""
+
+    seq: int
+    by: str
+    reason: str
+    fields: dict[str, object]
+
+
+class State(msgspec.Struct):
+    """Everything the rules need to decide a command of one production."""
+
+    production: str = ""
+    name: str = ""
+    timezone: str = "UTC"
+    declaration_minutes: int = 15
+    size: int = 0  # entries recorded; the next entry's seq
+    people: dict[str, Person] = {}
+    storages: dict[str, Storage] = {}
+    weapons: dict[str, Weapon] = {}
+    lots: dict[str, Lot] = {}
+    setups: dict[str, Setup] = {}
+    meetings: dict[str, list[Meeting]] = {}  # date -> meetings
+    briefings: dict[str, list[str]] = {}  # performer -> ["make|model", ...]
+    holds: list[HoldRecord] = []  # active holds
+    incidents: dict[str, Incident] = {}
+    complaints: dict[str, Complaint] = {}
+    corrections: dict[str, list[Correction]] = {}  # str(seq) -> corrections
+    wrapped: list[str] = []
+    last_at: str = ""  # `at` of the latest entry
+    authors: list[str] = []  # `by` of every entry, by seq (LEDGER-3)
+    last_stand_down_seq: int = -1
+    counters: dict[str, int] = {}
+
+
+_encoder = msgspec.json.Encoder(order="sorted")
+_decoder = msgspec.json.Decoder(State)
+
+
+def dump_state(state: State) -> bytes:
+    """Serialize a state (for projection snapshots)."""
+    return _encoder.encode(state)
+
+
+def load_state(blob: bytes) -> State:
+    """Deserialize a state snapshot."""
+    return _decoder.decode(blob)

@@ -1,0 +1,339 @@
+"""The ledger logic every store shares: sealing, the Merkle frontier, signed checkpoints, group commit."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from showclear.ledger.api import JSON, Checkpoint, Entry, StoredEntry
+from showclear.ledger.entrycodec import decode_entry, seal
+from showclear.ledger.hashing import ZERO, Frontier
+from showclear.ledger.merkle import Tree
+from showclear.ledger.signing import Signer, sign_checkpoint
+from showclear.ledger.store import Driver, Row, WriterSession
+from showclear.ledger.verify import verify_ledger
+
+T = TypeVar("T")
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with microseconds."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def check_production(production: object) -> str:
+    """The production id, or ValueError when it is not a non-empty string."""
+    if not isinstance(production, str) or not production:
+        raise ValueError(f"production must be a non-empty string, not {production!r}")
+    return production
+
+
+def _check_append(at: object, by: object, command: object, result: object, events: object) -> None:
+    for name, value in (("at", at), ("by", by)):
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"entry field {name!r} must be a non-empty string, not {value!r}")
+    for name, value in (("command", command), ("result", result)):
+        if not isinstance(value, dict):
+            raise ValueError(f"entry field {name!r} must be a JSON object, not {type(value).__name__}")
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise ValueError("entry field 'events' must be a list of JSON objects")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Mark:
+    rows: int
+    chain: bytes | None
+    projections: dict[str, tuple[int, bytes]]
+
+
+class Transaction:
+    """One writer transaction on one production (an `api.LedgerTransaction`); writes go at commit."""
+
+    def __init__(self, production: str, session: WriterSession) -> None:
+        self.production = production
+        self._session = session
+        self.base_size, self.base_chain = session.head()
+        self._chain = self.base_chain
+        self.rows: list[Row] = []
+        self.projections: dict[str, tuple[int, bytes]] = {}
+
+    @property
+    def size(self) -> int:
+        """Entries in the ledger including those appended in this transaction."""
+        return self.base_size + len(self.rows)
+
+    def append(self, at: str, by: str, command: JSON, result: JSON, events: list[JSON]) -> StoredEntry:
+        """Append one entry; its seq is the size before the call."""
+        _check_append(at, by, command, result, events)
+        entry = Entry(self.production, self.size, at, by, command, result, events)
+        stored = seal(entry, ZERO if self._chain is None else self._chain)
+        self.rows.append(
+            Row(self.production, stored.seq, at, by, stored.body, stored.leaf_hash, stored.chain_hash)
+        )
+        self._chain = stored.chain_hash
+        return stored
+
+    def entries(self, start: int = 0) -> Iterator[Entry]:
+        """Entries from seq `start`, in order, as seen inside this transaction."""
+        if start < self.base_size:
+            for row in self._session.rows(max(start, 0), self.base_size):
+                yield decode_entry(row.body)
+        for row in self.rows[max(start - self.base_size, 0) :]:
+            yield decode_entry(row.body)
+
+    def load_projection(self, name: str) -> tuple[int, bytes] | None:
+        """The saved (position, blob) of a projection, or None."""
+        if name in self.projections:
+            return self.projections[name]
+        return self._session.load_projection(name)
+
+    def save_projection(self, name: str, position: int, blob: bytes) -> None:
+        """Save a projection's blob with the position it reached, in this transaction."""
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"projection name must be a non-empty string, not {name!r}")
+        if not isinstance(position, int) or not 0 <= position <= self.size:
+            raise ValueError(f"projection position {position!r} is outside 0..{self.size}")
+        self.projections[name] = (position, bytes(blob))
+
+    def mark(self) -> _Mark:
+        """A savepoint: what to go back to if the next piece of work fails."""
+        return _Mark(len(self.rows), self._chain, dict(self.projections))
+
+    def rollback_to(self, mark: _Mark) -> None:
+        """Forget everything done since `mark`."""
+        del self.rows[mark.rows :]
+        self._chain = mark.chain
+        self.projections = mark.projections
+
+
+@dataclasses.dataclass(slots=True)
+class _Pending(Generic[T]):
+    fn: Callable[[Transaction], T]
+    event: threading.Event = dataclasses.field(default_factory=threading.Event)
+    done: bool = False
+    lead: bool = False
+    value: T | None = None
+    error: BaseException | None = None
+
+
+@dataclasses.dataclass(slots=True)
+class _Group:
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    queue: list[_Pending[Any]] = dataclasses.field(default_factory=list)
+    leading: bool = False
+
+
+class BaseLedger:
+    """An `api.Ledger` over a store `Driver`, signing a checkpoint with `signer` at every commit."""
+
+    def __init__(self, driver: Driver, signer: Signer) -> None:
+        self._driver = driver
+        self._signer = signer
+        self._lock = threading.Lock()
+        self._frontiers: dict[str, tuple[Frontier, bytes]] = {}
+        self._groups: dict[str, _Group] = {}
+        #: Writer transactions committed through this object (group commit makes it smaller).
+        self.commits = 0
+
+    @property
+    def public_key_b64(self) -> str:
+        """The base64 Ed25519 public key that verifies this ledger's checkpoints."""
+        return self._signer.public_key_b64
+
+    # -- writing -------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, production: str) -> Iterator[Transaction]:
+        """Open the single-writer transaction of a production; commits and signs a checkpoint on exit."""
+        check_production(production)
+        with self._driver.writer(production) as session:
+            tx = Transaction(production, session)
+            yield tx
+            self._commit(tx, session)
+
+    def _commit(self, tx: Transaction, session: WriterSession) -> None:
+        checkpoint = None
+        frontier = None
+        if tx.rows:
+            frontier = self._frontier(tx.production, session, tx.base_size, tx.base_chain)
+            for row in tx.rows:
+                frontier.append(row.leaf_hash)
+            checkpoint = sign_checkpoint(
+                self._signer, tx.production, frontier.size, frontier.root(), utc_now()
+            )
+        session.commit(tx.rows, checkpoint, tx.projections)
+        with self._lock:
+            self.commits += 1
+            if frontier is not None:
+                cached = self._frontiers.get(tx.production)
+                if cached is None or cached[0].size < frontier.size:
+                    self._frontiers[tx.production] = (frontier, tx.rows[-1].chain_hash)
+
+    def _frontier(
+        self, production: str, session: WriterSession, size: int, chain: bytes | None
+    ) -> Frontier:
+        """The frontier of the committed `size` leaves: the cached one if still valid, else rebuilt."""
+        with self._lock:
+            cached = self._frontiers.get(production)
+        if cached is not None:
+            frontier, last_chain = cached
+            if frontier.size == size and last_chain == chain:
+                return frontier.copy()
+            if 0 < frontier.size < size:
+                at_cached_end = list(session.rows(frontier.size - 1, frontier.size))
+                if at_cached_end and at_cached_end[0].chain_hash == last_chain:
+                    extended = frontier.copy()
+                    for leaf in session.leaf_hashes(frontier.size, size):
+                        extended.append(leaf)
+                    return extended
+        rebuilt = Frontier()
+        for leaf in session.leaf_hashes(0, size):
+            rebuilt.append(leaf)
+        return rebuilt
+
+    def submit(self, production: str, fn: Callable[[Transaction], T]) -> T:
+        """Run `fn(tx)` in a writer transaction shared with concurrent callers (group commit).
+
+        Callers that arrive while a transaction of the same production is committing queue up; one
+        of them becomes the leader, opens one transaction, runs every queued callable in arrival
+        order, each behind its own savepoint, commits once (one fsync, one signed checkpoint) and
+        wakes the others. A callable that raises has its work rolled back to its savepoint and its
+        exception re-raised in its own caller; the others still commit. If the transaction itself
+        fails (begin or commit), every caller of the batch gets that exception.
+        """
+        check_production(production)
+        with self._lock:
+            group = self._groups.setdefault(production, _Group())
+        pending: _Pending[T] = _Pending(fn)
+        with group.lock:
+            group.queue.append(pending)
+            lead = not group.leading
+            group.leading = True
+        if not lead:
+            pending.event.wait()
+            if not pending.done:  # woken to lead the next batch, which includes this call
+                self._lead(production, group)
+        else:
+            self._lead(production, group)
+        if pending.error is not None:
+            raise pending.error
+        return pending.value  # type: ignore[return-value]
+
+    def _lead(self, production: str, group: _Group) -> None:
+        with group.lock:
+            batch, group.queue = group.queue, []
+        try:
+            with self.transaction(production) as tx:
+                for item in batch:
+                    mark = tx.mark()
+                    try:
+                        item.value = item.fn(tx)
+                    except Exception as error:
+                        tx.rollback_to(mark)
+                        item.error = error
+        except BaseException as error:
+            for item in batch:
+                item.value, item.error = None, error
+            if not isinstance(error, Exception):
+                raise
+        finally:
+            with group.lock:
+                for item in batch:
+                    item.done = True
+                    item.event.set()
+                if group.queue:
+                    group.queue[0].event.set()  # not done: it wakes up as the next leader
+                else:
+                    group.leading = False
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def productions(self) -> list[str]:
+        """Ids of every production with at least one entry."""
+        return self._driver.productions()
+
+    def exists(self, production: str) -> bool:
+        """Whether the production has a ledger."""
+        return self._driver.size(production) > 0
+
+    def size(self, production: str) -> int:
+        """Committed entries of a production."""
+        return self._driver.size(production)
+
+    def entries(self, production: str, start: int = 0, stop: int | None = None) -> Iterator[Entry]:
+        """Read entries [start, stop) without taking the writer lock."""
+        for row in self._driver.rows(production, start, stop):
+            yield decode_entry(row.body)
+
+    def stored_entries(
+        self, production: str, start: int = 0, stop: int | None = None
+    ) -> Iterator[StoredEntry]:
+        """Stored entries [start, stop): canonical bytes and hashes, as export and verify read them."""
+        for row in self._driver.rows(production, start, stop):
+            yield row.stored()
+
+    def rows(self, production: str, start: int = 0, stop: int | None = None) -> Iterator[Row]:
+        """Stored rows [start, stop) with every column as stored."""
+        return self._driver.rows(production, start, stop)
+
+    def leaf_hashes(self, production: str) -> list[bytes]:
+        """Every stored leaf hash of a production, in seq order."""
+        return self._driver.leaf_hashes(production, 0, None)
+
+    def checkpoints(self, production: str) -> list[Checkpoint]:
+        """Every stored signed checkpoint of a production, by size."""
+        return self._driver.checkpoints(production)
+
+    def latest_checkpoint(self, production: str) -> Checkpoint | None:
+        """The signed checkpoint of the largest size, or None."""
+        return self._driver.latest_checkpoint(production)
+
+    def inclusion_proof(self, production: str, seq: int, size: int | None = None) -> list[bytes]:
+        """RFC 9162 inclusion proof of entry `seq` in the tree of the first `size` entries."""
+        return Tree(self.leaf_hashes(production)).inclusion_proof(seq, size)
+
+    def consistency_proof(self, production: str, old: int, new: int | None = None) -> list[bytes]:
+        """RFC 9162 consistency proof from the tree of `old` entries to that of `new`."""
+        return Tree(self.leaf_hashes(production)).consistency_proof(old, new)
+
+    def verify(self, production: str, held: Iterable[Checkpoint] = ()) -> Any:
+        """Recompute every leaf, link and root of a production against its checkpoints.
+
+        `held` adds signed checkpoints kept elsewhere (an earlier export): a tail cut together
+        with its checkpoints shows only against those.
+        """
+        rows = list(self._driver.rows(production, 0, None))
+        checkpoints = [*self._driver.checkpoints(production), *held]
+        report = verify_ledger(
+            production, (row.stored() for row in rows), checkpoints, self.public_key_b64
+        )
+        bad = _first_bad_column(production, rows)
+        if bad is not None and (report.ok or report.first_bad_seq is None or bad[0] < report.first_bad_seq):
+            return dataclasses.replace(report, ok=False, first_bad_seq=bad[0], message=bad[1])
+        return report
+
+    def verify_all(self) -> dict[str, Any]:
+        """`verify` of every production."""
+        return {production: self.verify(production) for production in self.productions()}
+
+    def close(self) -> None:
+        """Release connections."""
+        self._driver.close()
+
+
+def _first_bad_column(production: str, rows: Sequence[Row]) -> tuple[int, str] | None:
+    """The first row whose columns disagree with its own body (which the hashes cover)."""
+    for position, row in enumerate(rows):
+        try:
+            entry = decode_entry(row.body)
+        except Exception as error:
+            return position, f"entry {position}: its body does not decode: {error}"
+        got = (row.production, row.seq, row.at, row.by)
+        want = (production, position, entry.at, entry.by)
+        if got != want or entry.production != production or entry.seq != position:
+            return position, f"entry {position}: its stored columns disagree with its hashed body"
+    return None

@@ -1,0 +1,46 @@
+"""Canonical encoding: sorted keys, no floats, UTF-8, compact; byte-stable for hashing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+
+def _reject(obj: Any) -> Any:
+    raise TypeError(f"cannot encode {type(obj).__name__} canonically")
+
+
+_encoder = msgspec.json.Encoder(order="sorted", enc_hook=_reject)
+_decoder = msgspec.json.Decoder()
+_SCALARS = (str, int, bool, type(None))
+
+
+def _check(obj: Any) -> None:
+    """Refuse anything but dicts with str keys, lists, tuples, str, int, bool and None."""
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if not isinstance(key, str):
+                raise TypeError(f"dict keys must be str, not {type(key).__name__}")
+            _check(value)
+    elif isinstance(obj, list | tuple):
+        for value in obj:
+            _check(value)
+    elif isinstance(obj, float):
+        raise TypeError("floats are not allowed in canonical encoding")
+    elif not isinstance(obj, _SCALARS):
+        raise TypeError(f"cannot encode {type(obj).__name__} canonically")
+
+
+def canonical(obj: Any) -> bytes:
+    """Encode `obj` (dicts with str keys, lists, str, int, bool, None) as canonical JSON bytes."""
+    _check(obj)
+    try:
+        return _encoder.encode(obj)
+    except UnicodeEncodeError as exc:
+        raise TypeError(f"strings must be valid Unicode: {exc}") from exc
+
+
+def decode(data: bytes | str) -> Any:
+    """Decode JSON bytes produced by `canonical` (or any JSON)."""
+    return _decoder.decode(data)

@@ -1,0 +1,73 @@
+"""An entry's canonical bytes and its sealing into the hash chain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from showclear.ledger.api import Entry, StoredEntry
+from showclear.ledger.encoding import canonical
+from showclear.ledger.hashing import chain_hash, leaf_hash
+
+
+class _Body(msgspec.Struct, forbid_unknown_fields=True):
+    """The seven members of an entry body, all required."""
+
+    at: str
+    by: str
+    command: dict[str, Any]
+    events: list[dict[str, Any]]
+    production: str
+    result: dict[str, Any]
+    seq: int
+
+
+_body_decoder = msgspec.json.Decoder(_Body)
+
+
+def encode_entry(entry: Entry) -> bytes:
+    """The canonical bytes of {at, by, command, events, production, result, seq}."""
+    if isinstance(entry.seq, bool) or not isinstance(entry.seq, int) or entry.seq < 0:
+        raise ValueError(f"entry seq must be a non-negative int, not {entry.seq!r}")
+    return canonical(
+        {
+            "at": entry.at,
+            "by": entry.by,
+            "command": entry.command,
+            "events": entry.events,
+            "production": entry.production,
+            "result": entry.result,
+            "seq": entry.seq,
+        }
+    )
+
+
+def decode_entry(body: bytes) -> Entry:
+    """The entry whose canonical bytes are `body`; ValueError names what is wrong."""
+    try:
+        decoded = _body_decoder.decode(body)
+    except msgspec.DecodeError as exc:  # ValidationError is a DecodeError
+        raise ValueError(f"not a ledger entry body: {exc}") from exc
+    return Entry(
+        production=decoded.production,
+        seq=decoded.seq,
+        at=decoded.at,
+        by=decoded.by,
+        command=decoded.command,
+        result=decoded.result,
+        events=decoded.events,
+    )
+
+
+def seal(entry: Entry, previous_chain_hash: bytes) -> StoredEntry:
+    """The stored form of `entry` that follows the entry whose chain hash is given (ZERO for seq 0)."""
+    body = encode_entry(entry)
+    leaf = leaf_hash(body)
+    return StoredEntry(
+        production=entry.production,
+        seq=entry.seq,
+        body=body,
+        leaf_hash=leaf,
+        chain_hash=chain_hash(previous_chain_hash, leaf),
+    )

@@ -1,0 +1,65 @@
+"""RFC 9162 leaf and node hashes, the chain hash, and an incremental Merkle frontier."""
+
+from __future__ import annotations
+
+import hashlib
+
+ZERO = bytes(32)
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+
+def leaf_hash(data: bytes) -> bytes:
+    """SHA-256(0x00 || data)."""
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """SHA-256(0x01 || left || right)."""
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def chain_hash(previous: bytes, leaf: bytes) -> bytes:
+    """SHA-256(previous chain hash || leaf hash); the previous of entry 0 is 32 zero bytes."""
+    return hashlib.sha256(previous + leaf).digest()
+
+
+class Frontier:
+    """The compact range of a growing tree: O(log n) state, O(log n) per append and per root."""
+
+    __slots__ = ("_size", "_stack")
+
+    def __init__(self) -> None:
+        self._size = 0
+        # _stack[i] holds the root of a perfect subtree; sizes are the set bits of _size, largest first
+        self._stack: list[bytes] = []
+
+    @property
+    def size(self) -> int:
+        """Leaves appended so far."""
+        return self._size
+
+    def append(self, leaf: bytes) -> None:
+        """Add one leaf hash."""
+        node = leaf
+        size = self._size
+        while size & 1:
+            node = node_hash(self._stack.pop(), node)
+            size >>= 1
+        self._stack.append(node)
+        self._size += 1
+
+    def root(self) -> bytes:
+        """The RFC 9162 root of the leaves appended so far."""
+        if not self._stack:
+            return EMPTY_ROOT
+        node = self._stack[-1]
+        for left in reversed(self._stack[:-1]):
+            node = node_hash(left, node)
+        return node
+
+    def copy(self) -> Frontier:
+        """An independent copy."""
+        other = Frontier()
+        other._size = self._size
+        other._stack = list(self._stack)
+        return other

@@ -1,0 +1,257 @@
+"""The SQLite store: stdlib sqlite3, WAL, synchronous=FULL, BEGIN IMMEDIATE per writer transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+from showclear.ledger.api import Checkpoint
+from showclear.ledger.base import BaseLedger
+from showclear.ledger.signing import Signer
+from showclear.ledger.store import END, PAGE, Row
+
+BUSY_TIMEOUT_MS = 30_000
+
+#: Schema migrations in order; the database's schema_version is how many have run.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE entries (
+            production TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, "by" TEXT NOT NULL,
+            body BLOB NOT NULL, leaf_hash BLOB NOT NULL, chain_hash BLOB NOT NULL,
+            PRIMARY KEY (production, seq)) WITHOUT ROWID""",
+        """CREATE TABLE checkpoints (
+            production TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, at TEXT NOT NULL,
+            signature BLOB NOT NULL, PRIMARY KEY (production, size, root)) WITHOUT ROWID""",
+        """CREATE TABLE projections (
+            production TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL,
+            blob BLOB NOT NULL, PRIMARY KEY (production, name))""",
+        *(
+            f"""CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}
+                BEGIN SELECT RAISE(ABORT, 'showclear: {table} are append-only: {op} refused'); END"""
+            for table in ("entries", "checkpoints")
+            for op in ("UPDATE", "DELETE")
+        ),
+    ],
+]
+
+_ROW = 'SELECT production, seq, at, "by", body, leaf_hash, chain_hash FROM entries'
+_CHECKPOINT = "SELECT production, size, root, at, signature FROM checkpoints"
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def _row(values: tuple[str, int, str, str, bytes, bytes, bytes]) -> Row:
+    return Row(*values)
+
+
+def _checkpoint(values: tuple[str, int, bytes, str, bytes]) -> Checkpoint:
+    return Checkpoint(*values)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date inside one BEGIN IMMEDIATE; returns the version reached."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        found = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+        if found > len(MIGRATIONS):
+            raise RuntimeError(
+                f"the database schema is version {found}, newer than this showclear knows "
+                f"({len(MIGRATIONS)}): upgrade showclear"
+            )
+        for version in range(found, len(MIGRATIONS)):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return len(MIGRATIONS)
+
+
+class _Session:
+    """The open BEGIN IMMEDIATE transaction of the writer connection on one production."""
+
+    def __init__(self, conn: sqlite3.Connection, production: str) -> None:
+        self._conn = conn
+        self._production = production
+        self.committed = False
+
+    def head(self) -> tuple[int, bytes | None]:
+        found = self._conn.execute(
+            "SELECT seq, chain_hash FROM entries WHERE production = ? ORDER BY seq DESC LIMIT 1",
+            (self._production,),
+        ).fetchone()
+        return (0, None) if found is None else (found[0] + 1, found[1])
+
+    def rows(self, start: int, stop: int) -> Iterator[Row]:
+        cursor = self._conn.execute(
+            f"{_ROW} WHERE production = ? AND seq >= ? AND seq < ? ORDER BY seq",
+            (self._production, start, stop),
+        )
+        return iter([_row(values) for values in cursor])
+
+    def leaf_hashes(self, start: int, stop: int) -> list[bytes]:
+        cursor = self._conn.execute(
+            "SELECT leaf_hash FROM entries WHERE production = ? AND seq >= ? AND seq < ? ORDER BY seq",
+            (self._production, start, stop),
+        )
+        return [values[0] for values in cursor]
+
+    def load_projection(self, name: str) -> tuple[int, bytes] | None:
+        found = self._conn.execute(
+            "SELECT position, blob FROM projections WHERE production = ? AND name = ?",
+            (self._production, name),
+        ).fetchone()
+        return None if found is None else (found[0], found[1])
+
+    def commit(
+        self,
+        rows: Sequence[Row],
+        checkpoint: Checkpoint | None,
+        projections: Mapping[str, tuple[int, bytes]],
+    ) -> None:
+        conn = self._conn
+        conn.executemany(
+            'INSERT INTO entries (production, seq, at, "by", body, leaf_hash, chain_hash) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(r.production, r.seq, r.at, r.by, r.body, r.leaf_hash, r.chain_hash) for r in rows],
+        )
+        if checkpoint is not None:
+            conn.execute(
+                "INSERT INTO checkpoints (production, size, root, at, signature) VALUES (?, ?, ?, ?, ?)",
+                (checkpoint.production, checkpoint.size, checkpoint.root, checkpoint.at,
+                 checkpoint.signature),
+            )
+        conn.executemany(
+            "INSERT INTO projections (production, name, position, blob) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, "
+            "blob = excluded.blob",
+            [(self._production, name, pos, blob) for name, (pos, blob) in projections.items()],
+        )
+        conn.execute("COMMIT")
+        self.committed = True
+
+
+class SqliteDriver:
+    """One writer connection behind a lock (SQLite has one writer anyway) and pooled readers."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._writer = _connect(path)
+        self._writer.execute("PRAGMA journal_mode = WAL")
+        migrate(self._writer)
+        self._write_lock = threading.Lock()
+        self._pool_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._closed = False
+
+    @contextmanager
+    def writer(self, production: str) -> Iterator[_Session]:
+        with self._write_lock:
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            session = _Session(conn, production)
+            try:
+                yield session
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        with self._pool_lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = _connect(self.path)
+        try:
+            yield conn
+        finally:
+            with self._pool_lock:
+                if self._closed:
+                    conn.close()
+                else:
+                    self._idle.append(conn)
+
+    def productions(self) -> list[str]:
+        with self._reader() as conn:
+            return [r[0] for r in conn.execute("SELECT DISTINCT production FROM entries ORDER BY 1")]
+
+    def size(self, production: str) -> int:
+        with self._reader() as conn:
+            found = conn.execute(
+                "SELECT max(seq) FROM entries WHERE production = ?", (production,)
+            ).fetchone()[0]
+        return 0 if found is None else int(found) + 1
+
+    def rows(self, production: str, start: int, stop: int | None) -> Iterator[Row]:
+        end = END if stop is None else stop
+        while True:
+            with self._reader() as conn:
+                page = [
+                    _row(values)
+                    for values in conn.execute(
+                        f"{_ROW} WHERE production = ? AND seq >= ? AND seq < ? ORDER BY seq LIMIT ?",
+                        (production, start, end, PAGE),
+                    )
+                ]
+            yield from page
+            if len(page) < PAGE:
+                return
+            start = page[-1].seq + 1
+
+    def leaf_hashes(self, production: str, start: int, stop: int | None) -> list[bytes]:
+        end = END if stop is None else stop
+        with self._reader() as conn:
+            return [
+                values[0]
+                for values in conn.execute(
+                    "SELECT leaf_hash FROM entries WHERE production = ? AND seq >= ? AND seq < ? "
+                    "ORDER BY seq",
+                    (production, start, end),
+                )
+            ]
+
+    def checkpoints(self, production: str) -> list[Checkpoint]:
+        with self._reader() as conn:
+            return [
+                _checkpoint(values)
+                for values in conn.execute(
+                    f"{_CHECKPOINT} WHERE production = ? ORDER BY size, at", (production,)
+                )
+            ]
+
+    def latest_checkpoint(self, production: str) -> Checkpoint | None:
+        with self._reader() as conn:
+            found = conn.execute(
+                f"{_CHECKPOINT} WHERE production = ? ORDER BY size DESC, at DESC LIMIT 1",
+                (production,),
+            ).fetchone()
+        return None if found is None else _checkpoint(found)
+
+    def close(self) -> None:
+        with self._pool_lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+        with self._write_lock:
+            self._writer.close()
+
+
+class SqliteLedger(BaseLedger):
+    """A ledger in one SQLite file."""
+
+    def __init__(self, path: str, signer: Signer) -> None:
+        self.path = path
+        super().__init__(SqliteDriver(path), signer)

@@ -1,0 +1,84 @@
+"""The small driver interface that each database store implements for the shared ledger logic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from showclear.ledger.api import Checkpoint, StoredEntry
+
+#: Rows fetched per query when a read is paged.
+PAGE = 1000
+#: Past any seq: the upper bound of a range read "to the end".
+END = 1 << 62
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the entries table, every column as stored."""
+
+    production: str
+    seq: int
+    at: str
+    by: str
+    body: bytes
+    leaf_hash: bytes
+    chain_hash: bytes
+
+    def stored(self) -> StoredEntry:
+        """The entry as the hash chain and the Merkle tree see it."""
+        return StoredEntry(self.production, self.seq, self.body, self.leaf_hash, self.chain_hash)
+
+
+class WriterSession(Protocol):
+    """A store's open writer transaction on one production: lock held, writes sent at commit."""
+
+    def head(self) -> tuple[int, bytes | None]:
+        """(committed size, chain hash of the last entry or None when empty)."""
+
+    def rows(self, start: int, stop: int) -> Iterator[Row]:
+        """Committed rows [start, stop) in seq order."""
+
+    def leaf_hashes(self, start: int, stop: int) -> list[bytes]:
+        """Leaf hashes of the committed rows [start, stop) in seq order."""
+
+    def load_projection(self, name: str) -> tuple[int, bytes] | None:
+        """The committed (position, blob) of a projection, or None."""
+
+    def commit(
+        self,
+        rows: Sequence[Row],
+        checkpoint: Checkpoint | None,
+        projections: Mapping[str, tuple[int, bytes]],
+    ) -> None:
+        """Write the rows, the checkpoint and the projections, then commit durably."""
+
+
+class Driver(Protocol):
+    """What a database store provides: a locked writer session and unlocked reads."""
+
+    def writer(self, production: str) -> AbstractContextManager[WriterSession]:
+        """Begin the production's single-writer transaction; rolls back unless committed."""
+
+    def productions(self) -> list[str]:
+        """Productions with at least one entry, sorted."""
+
+    def size(self, production: str) -> int:
+        """Committed entries of a production."""
+
+    def rows(self, production: str, start: int, stop: int | None) -> Iterator[Row]:
+        """Committed rows [start, stop) in seq order (paged; stop None reads to the end)."""
+
+    def leaf_hashes(self, production: str, start: int, stop: int | None) -> list[bytes]:
+        """Leaf hashes of the committed rows [start, stop) in seq order."""
+
+    def checkpoints(self, production: str) -> list[Checkpoint]:
+        """Every stored checkpoint of a production, by size then time."""
+
+    def latest_checkpoint(self, production: str) -> Checkpoint | None:
+        """The stored checkpoint with the largest size, or None."""
+
+    def close(self) -> None:
+        """Release connections."""

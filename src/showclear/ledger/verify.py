@@ -1,0 +1,246 @@
+"""Full verification of a ledger: every leaf, every chain link, every checkpoint root and signature."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import msgspec
+
+from showclear.ledger.api import Checkpoint, StoredEntry
+from showclear.ledger.hashing import EMPTY_ROOT, ZERO, node_hash
+from showclear.ledger.signing import checkpoint_message, load_public_key, verify_signature
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """The outcome of a verification: `first_bad_seq` is None when ok or when no entry is at fault."""
+
+    ok: bool
+    size: int  # entries read and found intact before verification stopped
+    first_bad_seq: int | None
+    message: str
+    checkpoints: int = 0  # checkpoints whose signature and root were verified
+
+
+class EntryError(ValueError):
+    """An entry that could not be read at all; sources of entries raise it, verify reports it."""
+
+    def __init__(self, seq: int, message: str) -> None:
+        super().__init__(f"entry {seq}: {message}")
+        self.seq = seq
+        self.message = message
+
+
+class VerifyFailure(Exception):
+    """The first problem found; `seq` is the first entry at fault, or None."""
+
+    def __init__(self, seq: int | None, message: str) -> None:
+        super().__init__(message)
+        self.seq = seq
+        self.message = message
+
+
+class _Shape(msgspec.Struct, forbid_unknown_fields=True):
+    """An entry body's members; nested values are checked for JSON syntax only."""
+
+    at: str
+    by: str
+    command: msgspec.Raw
+    events: msgspec.Raw
+    production: str
+    result: msgspec.Raw
+    seq: int
+
+
+_shape_decoder = msgspec.json.Decoder(_Shape)
+
+
+class LedgerVerifier:
+    """Streams one production's entries and checkpoints, recomputing every hash; raises VerifyFailure."""
+
+    __slots__ = ("_attested", "_checked", "_key", "_prev", "_size", "_stack", "production")
+
+    def __init__(self, production: str, public_key_b64: str) -> None:
+        load_public_key(public_key_b64)  # ValueError when malformed
+        self.production = production
+        self._key = public_key_b64
+        self._size = 0
+        self._prev = ZERO
+        self._stack: list[bytes] = []  # roots of the perfect subtrees, largest first (a Frontier)
+        self._attested = 0  # entries covered by a verified checkpoint
+        self._checked = 0
+
+    @property
+    def size(self) -> int:
+        """Entries verified so far."""
+        return self._size
+
+    @property
+    def attested(self) -> int:
+        """Entries covered by a verified checkpoint: the first unattested entry's seq."""
+        return self._attested
+
+    @property
+    def checkpoints(self) -> int:
+        """Checkpoints verified so far."""
+        return self._checked
+
+    def root(self) -> bytes:
+        """The RFC 9162 root of the entries verified so far."""
+        stack = self._stack
+        if not stack:
+            return EMPTY_ROOT
+        node = stack[-1]
+        for left in reversed(stack[:-1]):
+            node = node_hash(left, node)
+        return node
+
+    def feed(self, entries: Iterable[StoredEntry], until: int | None = None) -> None:
+        """Verify entries from `entries` in order, stopping once `until` entries are verified."""
+        n = self._size
+        if until is not None and n >= until:
+            return
+        stop = -1 if until is None else until
+        production = self.production
+        prev = self._prev
+        sha = hashlib.sha256
+        decode = _shape_decoder.decode
+        stack = self._stack
+        pop = stack.pop
+        push = stack.append
+        try:
+            for e in entries:
+                body = e.body
+                leaf = sha(b"\x00" + body).digest()
+                chain = sha(prev + leaf).digest()
+                if (
+                    leaf != e.leaf_hash
+                    or chain != e.chain_hash
+                    or e.seq != n
+                    or e.production != production
+                ):
+                    raise VerifyFailure(n, _diagnose(e, n, production, leaf, chain))
+                try:
+                    head = decode(body)
+                except msgspec.DecodeError as exc:
+                    raise VerifyFailure(n, f"entry {n}: its body is not a ledger entry: {exc}") from exc
+                if head.seq != n or head.production != production:
+                    raise VerifyFailure(
+                        n,
+                        f"entry {n}: its body says production {head.production!r} seq {head.seq}",
+                    )
+                s = n
+                while s & 1:
+                    leaf = sha(b"\x01" + pop() + leaf).digest()
+                    s >>= 1
+                push(leaf)
+                prev = chain
+                n += 1
+                if n == stop:
+                    break
+        except EntryError as exc:
+            raise VerifyFailure(exc.seq, str(exc)) from exc
+        finally:
+            self._size = n
+            self._prev = prev
+
+    def check_checkpoints(self, group: list[Checkpoint]) -> None:
+        """Verify every checkpoint of the current size: production, signature, agreement, root."""
+        n = self._size
+        for cp in group:
+            if cp.size != n:
+                raise VerifyFailure(self._attested, f"checkpoint of size {cp.size} checked at size {n}")
+            if cp.production != self.production:
+                raise VerifyFailure(
+                    None, f"checkpoint of size {n} is for production {cp.production!r}"
+                )
+            if not _valid_signature(self._key, cp):
+                raise VerifyFailure(
+                    None, f"checkpoint of size {n} (at {cp.at}) has an invalid signature"
+                )
+        roots = {cp.root for cp in group}
+        if len(roots) > 1:
+            listed = ", ".join(f"{cp.root.hex()} at {cp.at}" for cp in group)
+            raise VerifyFailure(
+                self._attested, f"signed checkpoints of size {n} disagree on the root: {listed}"
+            )
+        computed = self.root()
+        for claimed in roots:
+            if claimed != computed:
+                first = self._attested
+                raise VerifyFailure(
+                    first,
+                    f"entries {first}..{n - 1} do not match the signed checkpoint of size {n}:"
+                    f" it commits to root {claimed.hex()}, the entries give {computed.hex()}",
+                )
+        self._checked += len(group)
+        self._attested = n
+
+
+def _valid_signature(key: str, cp: Checkpoint) -> bool:
+    if not isinstance(cp.root, bytes) or not isinstance(cp.signature, bytes):
+        return False
+    msg = checkpoint_message(cp.production, cp.size, cp.root, cp.at)
+    return verify_signature(key, msg, cp.signature)
+
+
+def _diagnose(e: StoredEntry, n: int, production: str, leaf: bytes, chain: bytes) -> str:
+    """Name what is wrong with entry `n` (the first check that fails)."""
+    if e.seq != n:
+        return f"entry {n}: the entry in position {n} has seq {e.seq}"
+    if e.production != production:
+        return f"entry {n}: it belongs to production {e.production!r}, not {production!r}"
+    if leaf != e.leaf_hash:
+        return f"entry {n}: its body does not hash to its stored leaf hash"
+    previous = "the zero hash" if n == 0 else f"entry {n - 1}'s chain hash"
+    return f"entry {n}: its chain hash does not follow from {previous} and its leaf hash"
+
+
+def verify_ledger(
+    production: str,
+    stored: Iterable[StoredEntry],
+    checkpoints: Iterable[Checkpoint],
+    public_key_b64: str,
+    *,
+    allow_unsigned_tail: bool = False,
+) -> VerifyReport:
+    """Verify a whole production: entries in seq order from 0, checkpoints in any order."""
+    try:
+        verifier = LedgerVerifier(production, public_key_b64)
+    except ValueError as exc:
+        return VerifyReport(False, 0, None, f"cannot verify: {exc}")
+    groups: dict[int, list[Checkpoint]] = {}
+    for cp in checkpoints:
+        groups.setdefault(cp.size, []).append(cp)
+    it = iter(stored)
+    try:
+        for size in sorted(groups):
+            if size < 0:
+                raise VerifyFailure(None, f"a checkpoint has the negative size {size}")
+            verifier.feed(it, until=size)
+            if verifier.size < size:
+                n = verifier.size
+                raise VerifyFailure(
+                    n,
+                    f"the ledger ends after {n} entries but a signed checkpoint covers {size}:"
+                    f" entries {n}..{size - 1} are missing",
+                )
+            verifier.check_checkpoints(groups[size])
+        covered = verifier.size
+        verifier.feed(it)
+        if verifier.size > covered and not allow_unsigned_tail:
+            raise VerifyFailure(
+                covered,
+                f"entries {covered}..{verifier.size - 1} are not covered by any signed checkpoint",
+            )
+    except VerifyFailure as failure:
+        return VerifyReport(False, verifier.size, failure.seq, failure.message, verifier.checkpoints)
+    return VerifyReport(
+        True,
+        verifier.size,
+        None,
+        f"{verifier.size} entries and {verifier.checkpoints} checkpoints verified",
+        verifier.checkpoints,
+    )
