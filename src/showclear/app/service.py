@@ -99,7 +99,10 @@ class Showclear:
         original = next(iter(tx.entries(seq)))
         unknown = [k for k in fields if k not in original.command]
         if unknown:
-            raise InputError(f"field 'fields': entry {seq} ({original.command.get('cmd')}) has no field '{unknown[0]}'", "fields")
+            raise InputError(
+                f"field 'fields': entry {seq} ({original.command.get('cmd')}) has no field '{unknown[0]}'",
+                "fields",
+            )
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -119,7 +122,11 @@ class Showclear:
             return state_json(self.states.read(production))
 
     def trace(
-        self, production: str, weapon: str | None = None, lot: str | None = None, at: str | None = None
+        self,
+        production: str,
+        weapon: str | None = None,
+        lot: str | None = None,
+        at: str | None = None,
     ) -> JSON:
         """TRACE of one weapon or lot at a moment (now when `at` is None)."""
         if not self.ledger.exists(production):

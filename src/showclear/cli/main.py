@@ -31,7 +31,12 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--db", "db", metavar="URL", help="sqlite:///PATH or postgresql://… (default: $SHOWCLEAR_DATABASE_URL or the embedded file)")
+@click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    help="sqlite:///PATH or postgresql://… (default: $SHOWCLEAR_DATABASE_URL or the embedded file)",
+)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 def apply(db: str | None, file: TextIO) -> None:
     """Apply a JSON Lines file of commands (or - for standard input); print one result per line."""
@@ -83,7 +88,14 @@ def state(db: str | None, production: str, as_json: bool) -> None:
 @click.option("--lot", "-l")
 @click.option("--at", "at", metavar="TIME", help="ISO 8601 moment (default: now)")
 @click.option("--json", "as_json", is_flag=True)
-def trace(db: str | None, production: str, weapon: str | None, lot: str | None, at: str | None, as_json: bool) -> None:
+def trace(
+    db: str | None,
+    production: str,
+    weapon: str | None,
+    lot: str | None,
+    at: str | None,
+    as_json: bool,
+) -> None:
     """Who held a weapon or lot at a moment, what was in it and what came before."""
     if (weapon is None) == (lot is None):
         raise click.UsageError("name exactly one of --weapon and --lot")
@@ -102,7 +114,10 @@ def trace(db: str | None, production: str, weapon: str | None, lot: str | None, 
     finally:
         svc.close()
     if not data.get("exists"):
-        raise click.UsageError(f"no {'weapon' if weapon else 'lot'} '{weapon or lot}' in {production}" + (f" at {at}" if at else ""))
+        raise click.UsageError(
+            f"no {'weapon' if weapon else 'lot'} '{weapon or lot}' in {production}"
+            + (f" at {at}" if at else "")
+        )
     if as_json:
         click.echo(_dump(data))
     else:
@@ -126,6 +141,20 @@ def demo(db: str | None, production: str | None) -> None:
     finally:
         svc.close()
     render.state(data)
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="print the catalogue as docs/rules.md")
+def rules(markdown: bool) -> None:
+    """List every rule of the protocol with the commands it guards."""
+    from showclear.cli.docs import rules_markdown
+    from showclear.domain.catalogue import RULES
+
+    if markdown:
+        click.echo(rules_markdown(), nl=False)
+        return
+    for r in RULES:
+        click.echo(f"{r.id:10} {r.text}")
 
 
 # Ledger commands (verify, export, key, proof, consistency) live in their own module.

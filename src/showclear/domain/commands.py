@@ -361,7 +361,12 @@ COMMAND_TYPES: dict[str, type[Command]] = {
 
 # Commands naming exactly one of weapon / lot.
 _ONE_ITEM = {"check_out", "hand_over", "report_unattended", "put_away", "dispose"}
-_DATE_FIELDS = {"qualify": "valid_until", "plan_setup": "date", "safety_meeting": "date", "wrap": "date"}
+_DATE_FIELDS = {
+    "qualify": "valid_until",
+    "plan_setup": "date",
+    "safety_meeting": "date",
+    "wrap": "date",
+}
 
 _UNKNOWN = re.compile(r"Object contains unknown field `([^`]*)`(?: - at `\$\.?(.*)`)?")
 _MISSING = re.compile(r"Object missing required field `([^`]*)`(?: - at `\$\.?(.*)`)?")
@@ -390,15 +395,22 @@ def parse_datetime(value: str, field: str = "at") -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise InputError(f"field '{field}': '{value}' is not an ISO 8601 date-time", field) from None
+        raise InputError(
+            f"field '{field}': '{value}' is not an ISO 8601 date-time", field
+        ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InputError(f"field '{field}': '{value}' has no UTC offset (add e.g. -07:00)", field)
     return moment
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(value: str, field: str) -> date:
-    """An ISO 8601 calendar date."""
+    """A calendar date written YYYY-MM-DD (dates compare as strings everywhere)."""
     try:
+        if not _DATE.match(value):
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(f"field '{field}': '{value}' is not a date (YYYY-MM-DD)", field) from None
@@ -410,10 +422,12 @@ def parse(raw: Any) -> Command:
         raise InputError("a command must be a JSON object")
     cmd = raw.get("cmd")
     if not isinstance(cmd, str):
-        raise InputError("missing field 'cmd'" if cmd is None else "field 'cmd' must be a string", "cmd")
+        raise InputError(
+            "missing field 'cmd'" if cmd is None else "field 'cmd' must be a string", "cmd"
+        )
     kind = COMMAND_TYPES.get(cmd)
     if kind is None:
-        raise InputError(f"unknown command '{cmd}'", "cmd")
+        raise InputError(f"field 'cmd': unknown command '{cmd}'", "cmd")
     try:
         command = msgspec.convert(raw, kind, strict=True)
     except msgspec.ValidationError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +80,9 @@ def decide(state: State, cmd: Command) -> Decision:
         try:
             day = local_day(moment, timezone)
         except Exception:
-            raise InputError(f"field 'timezone': '{timezone}' is not an IANA time zone", "timezone") from None
+            raise InputError(
+                f"field 'timezone': '{timezone}' is not an IANA time zone", "timezone"
+            ) from None
     else:
         day = local_day(moment, timezone)
     actor = state.people.get(cmd.by)
@@ -87,22 +90,33 @@ def decide(state: State, cmd: Command) -> Decision:
     try:
         if actor is None and cmd.cmd != "open_production":
             _names_exist(ctx)
-            raise Refused("ROLE-0", f"{cmd.by} is not enrolled in {state.production}: only enrolled people give commands")
+            raise Refused(
+                "ROLE-0",
+                f"{cmd.by} is not enrolled in {state.production}: only enrolled people give commands",
+            )
         HANDLERS[cmd.cmd](ctx)
     except Invalid as exc:
         raise InputError(str(exc), exc.field) from None
     except Refused as refusal:
         events = ctx.events if refusal.rule == "AMMO-1" and cmd.cmd == "receive_lot" else []
-        events.append({"type": "command_refused", "v": 1, "rule": refusal.rule, "message": refusal.message})
-        return Decision(ok=False, events=events, rule=refusal.rule, incident=ctx.incident, message=refusal.message)
-    return Decision(ok=True, events=ctx.events, rule=ctx.rule, incident=ctx.incident, message=ctx.message)
+        events.append(
+            {"type": "command_refused", "v": 1, "rule": refusal.rule, "message": refusal.message}
+        )
+        return Decision(
+            ok=False,
+            events=events,
+            rule=refusal.rule,
+            incident=ctx.incident,
+            message=refusal.message,
+        )
+    return Decision(
+        ok=True, events=ctx.events, rule=ctx.rule, incident=ctx.incident, message=ctx.message
+    )
 
 
 def _names_exist(ctx: Ctx) -> None:
     """Even a command from a stranger names things that must exist (else it is malformed)."""
-    try:
+    with suppress(Refused):
         HANDLERS[ctx.cmd.cmd](ctx)
-    except Refused:
-        pass
     ctx.events.clear()
     ctx.rule = ctx.incident = ctx.message = None

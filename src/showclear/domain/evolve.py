@@ -34,6 +34,15 @@ class Meta:
     by: str
 
 
+def _touch(s: State, lid: str) -> None:
+    """Keep the index of lots that still have rounds to count (WRAP) in step."""
+    lot = s.lots[lid]
+    if lot.in_container or lot.in_weapons or lot.fired_since_count:
+        s.countable[lid] = True
+    else:
+        s.countable.pop(lid, None)
+
+
 def _unverify(w: Weapon, meta: Meta) -> None:
     w.condition = "unverified"
     w.changed_seq = meta.seq
@@ -61,7 +70,10 @@ def _storage_added(s: State, e: Event, m: Meta) -> None:
 
 
 def _weapon_registered(s: State, e: Event, m: Meta) -> None:
-    fields = {k: e[k] for k in ("weapon", "kind", "make", "model", "serial", "caliber", "capacity", "source")}
+    fields = {
+        k: e[k]
+        for k in ("weapon", "kind", "make", "model", "serial", "caliber", "capacity", "source")
+    }
     fields["id"] = fields.pop("weapon")
     s.weapons[e["weapon"]] = Weapon(**fields, stored_in=e["storage"], since=m.at, changed_seq=m.seq)
 
@@ -81,6 +93,7 @@ def _lot_received(s: State, e: Event, m: Meta) -> None:
         stored_in=e["storage"],
         since=m.at,
     )
+    _touch(s, e["lot"])
 
 
 def _lot_verified(s: State, e: Event, m: Meta) -> None:
@@ -99,6 +112,7 @@ def _performer_briefed(s: State, e: Event, m: Meta) -> None:
 def _setup_planned(s: State, e: Event, m: Meta) -> None:
     fields = {k: v for k, v in e.items() if k not in ("type", "v", "setup")}
     s.setups[e["setup"]] = Setup(id=e["setup"], **fields)
+    s.setups_by_day.setdefault(e["date"], []).append(e["setup"])
 
 
 def _safety_meeting_held(s: State, e: Event, m: Meta) -> None:
@@ -126,8 +140,9 @@ def _item_checked_out(s: State, e: Event, m: Meta) -> None:
     if isinstance(thing, Weapon):
         _unverify(thing, m)
         thing.declaration = None
-        if e["day"] not in thing.out_dates:
-            thing.out_dates.append(e["day"])
+        out = s.out_by_day.setdefault(e["day"], [])
+        if thing.id not in out:
+            out.append(thing.id)
 
 
 def _weapon_inspected(s: State, e: Event, m: Meta) -> None:
@@ -153,6 +168,7 @@ def _weapon_loaded(s: State, e: Event, m: Meta) -> None:
     w.contents[e["lot"]] = w.contents.get(e["lot"], 0) + n
     lot.in_container -= n
     lot.in_weapons += n
+    _touch(s, e["lot"])
     _unverify(w, m)
     w.declaration = None
     w.handled_seq = m.seq
@@ -167,6 +183,7 @@ def _weapon_unloaded(s: State, e: Event, m: Meta) -> None:
         del w.contents[e["lot"]]
     lot.in_container += n
     lot.in_weapons -= n
+    _touch(s, e["lot"])
     _unverify(w, m)
     w.declaration = None
     w.handled_seq = m.seq
@@ -204,6 +221,7 @@ def _weapon_fired(s: State, e: Event, m: Meta) -> None:
         lot.in_weapons -= n
         lot.fired += n
         lot.fired_since_count += n
+        _touch(s, lid)
     keep = w.declaration if not e["accidental"] else None
     _unverify(w, m)
     w.declaration = keep
@@ -252,11 +270,13 @@ def _lot_rounds_removed(s: State, e: Event, m: Meta) -> None:
     lot = s.lots[e["lot"]]
     lot.in_container -= e["count"]
     lot.removed += e["count"]
+    _touch(s, e["lot"])
 
 
 def _lot_counted(s: State, e: Event, m: Meta) -> None:
     lot = s.lots[e["lot"]]
     lot.fired_since_count = 0
+    _touch(s, e["lot"])
     if e["day"] not in lot.counted_dates:
         lot.counted_dates.append(e["day"])
 
@@ -294,6 +314,7 @@ def _hold_released(s: State, e: Event, m: Meta) -> None:
 
 def _incident_opened(s: State, e: Event, m: Meta) -> None:
     s.counters["I"] = s.counters.get("I", 0) + 1
+    s.open_incidents.append(e["incident"])
     s.incidents[e["incident"]] = Incident(
         id=e["incident"],
         rule=e["rule"],
@@ -315,6 +336,7 @@ def _incident_signed(s: State, e: Event, m: Meta) -> None:
 
 def _incident_closed(s: State, e: Event, m: Meta) -> None:
     s.incidents[e["incident"]].open = False
+    s.open_incidents.remove(e["incident"])
 
 
 def _complaint_filed(s: State, e: Event, m: Meta) -> None:

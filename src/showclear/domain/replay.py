@@ -24,7 +24,9 @@ class Replay:
             if cmd.cmd == "open_production" and self.state.production:
                 raise InputError(f"production '{cmd.production}' exists already", "production")
             if cmd.cmd != "open_production" and cmd.production != self.state.production:
-                raise InputError(f"field 'production': no production '{cmd.production}'", "production")
+                raise InputError(
+                    f"field 'production': no production '{cmd.production}'", "production"
+                )
             decision = decide(self.state, cmd)
         except InputError as exc:
             return {"ok": False, "rule": "INPUT", "message": str(exc)}

@@ -66,7 +66,6 @@ class Weapon(msgspec.Struct):
     changed_seq: int = -1  # last load, unload, custody change or firing (SAFE-3)
     handled_seq: int = -1  # last hand-over, load, unload or firing (WRAP)
     good_inspection_seq: int = -1  # last full matching inspection
-    out_dates: list[str] = []  # days it left storage
 
 
 class Lot(msgspec.Struct):
@@ -181,11 +180,15 @@ class State(msgspec.Struct):
     storages: dict[str, Storage] = {}
     weapons: dict[str, Weapon] = {}
     lots: dict[str, Lot] = {}
+    countable: dict[str, bool] = {}  # lots with rounds to account for (index for WRAP)
     setups: dict[str, Setup] = {}
+    setups_by_day: dict[str, list[str]] = {}  # date -> setup ids (index)
+    out_by_day: dict[str, list[str]] = {}  # date -> weapons that left storage that day (index)
     meetings: dict[str, list[Meeting]] = {}  # date -> meetings
     briefings: dict[str, list[str]] = {}  # performer -> ["make|model", ...]
     holds: list[HoldRecord] = []  # active holds
     incidents: dict[str, Incident] = {}
+    open_incidents: list[str] = []  # index of the open ones
     complaints: dict[str, Complaint] = {}
     corrections: dict[str, list[Correction]] = {}  # str(seq) -> corrections
     wrapped: list[str] = []

@@ -177,7 +177,9 @@ def state_json(state: State, day: str | None = None) -> JSON:
         },
         "briefings": {p: list(keys) for p, keys in state.briefings.items()},
         "corrections": {
-            seq: [{"seq": c.seq, "by": c.by, "reason": c.reason, "fields": dict(c.fields)} for c in cs]
+            seq: [
+                {"seq": c.seq, "by": c.by, "reason": c.reason, "fields": dict(c.fields)} for c in cs
+            ]
             for seq, cs in state.corrections.items()
         },
     }
@@ -185,19 +187,51 @@ def state_json(state: State, day: str | None = None) -> JSON:
 
 _ITEM_EVENTS = {
     "weapon": {
-        "weapon_registered", "item_checked_out", "weapon_inspected", "weapon_loaded",
-        "weapon_unloaded", "weapon_declared", "declaration_announced", "item_handed_over",
-        "weapon_fired", "misfire_reported", "unattended_reported", "live_round_reported",
-        "item_put_away", "weapon_disposed", "hold_placed", "hold_released", "incident_opened",
+        "weapon_registered",
+        "item_checked_out",
+        "weapon_inspected",
+        "weapon_loaded",
+        "weapon_unloaded",
+        "weapon_declared",
+        "declaration_announced",
+        "item_handed_over",
+        "weapon_fired",
+        "misfire_reported",
+        "unattended_reported",
+        "live_round_reported",
+        "item_put_away",
+        "weapon_disposed",
+        "hold_placed",
+        "hold_released",
+        "incident_opened",
     },
     "lot": {
-        "lot_received", "lot_verified", "item_checked_out", "weapon_loaded", "weapon_unloaded",
-        "item_handed_over", "weapon_fired", "unattended_reported", "live_round_reported",
-        "item_put_away", "lot_rounds_removed", "lot_counted", "hold_placed", "hold_released",
+        "lot_received",
+        "lot_verified",
+        "item_checked_out",
+        "weapon_loaded",
+        "weapon_unloaded",
+        "item_handed_over",
+        "weapon_fired",
+        "unattended_reported",
+        "live_round_reported",
+        "item_put_away",
+        "lot_rounds_removed",
+        "lot_counted",
+        "hold_placed",
+        "hold_released",
         "incident_opened",
     },
 }
-_ROUND_EVENTS = {"lot_received", "weapon_loaded", "weapon_unloaded", "weapon_fired", "lot_counted", "lot_rounds_removed", "lot_verified"}
+_ROUND_EVENTS = {
+    "lot_received",
+    "weapon_loaded",
+    "weapon_unloaded",
+    "weapon_fired",
+    "lot_counted",
+    "lot_rounds_removed",
+    "lot_verified",
+}
 
 
 def _concerns(event: JSON, kind: str, item: str) -> bool:
@@ -242,8 +276,13 @@ def trace(entries: Iterable[Entry], kind: str, item: str, at: str | None = None)
             thing = state.weapons.get(item) if kind == "weapon" else state.lots.get(item)
             if thing is None:
                 continue
-            place: JSON = {"holder": thing.held_by} if thing.held_by else {"storage": thing.stored_in}
-            if not custody or {k: v for k, v in custody[-1].items() if k in ("holder", "storage")} != place:
+            place: JSON = (
+                {"holder": thing.held_by} if thing.held_by else {"storage": thing.stored_in}
+            )
+            if (
+                not custody
+                or {k: v for k, v in custody[-1].items() if k in ("holder", "storage")} != place
+            ):
                 if custody:
                     custody[-1]["until"] = entry.at
                 custody.append({**place, "since": entry.at, "until": None, "seq": entry.seq})

@@ -36,7 +36,9 @@ def receive_lot(ctx: Ctx) -> None:
         raise Invalid(f"field 'lot': lot '{cmd.lot}' was received already", "lot")
     storage(ctx, cmd.storage)
     if cmd.kind == "blank" and cmd.load is None:
-        raise Invalid("missing field 'load' in receive_lot: a blank lot needs quarter, half or full", "load")
+        raise Invalid(
+            "missing field 'load' in receive_lot: a blank lot needs quarter, half or full", "load"
+        )
     require(ctx, "ROLE-0", ("armorer",), "receive ammunition")
     as_armorer(ctx)
     unknown = cmd.supplier.strip().lower() in UNKNOWN_SUPPLIERS
@@ -71,9 +73,16 @@ def receive_lot(ctx: Ctx) -> None:
             hold_production=True,
             two_party=True,
         )
-        raise Refused("AMMO-1", f"lot {cmd.lot} is live ammunition: never part of the inventory; it is kept as evidence, incident {ctx.incident} is open and the production is on hold")
+        raise Refused(
+            "AMMO-1",
+            f"lot {cmd.lot} is live ammunition: never part of the inventory; it is kept as evidence, incident {ctx.incident} is open and the production is on hold",
+        )
     if status == "quarantined":
-        why = "is carried over from another production" if cmd.carried_over else "has no named supplier"
+        why = (
+            "is carried over from another production"
+            if cmd.carried_over
+            else "has no named supplier"
+        )
         ctx.message = f"AMMO-3: lot {cmd.lot} {why}: quarantined until verified round by round"
 
 
@@ -84,11 +93,22 @@ def verify_lot(ctx: Ctx) -> None:
     target = lot(ctx, cmd.lot)
     require(ctx, "ROLE-0", ("armorer",), "verify ammunition")
     as_armorer(ctx)
-    if cmd.checked != target.in_container:
-        raise Refused("AMMO-2", f"lot {cmd.lot} holds {target.in_container} rounds in its container but {cmd.checked} were checked; check every round")
     if target.kind == "live":
-        raise Refused("AMMO-1", f"lot {cmd.lot} is live ammunition kept as evidence; it can never be verified for use")
-    ctx.emit("lot_verified", lot=cmd.lot, checked=cmd.checked, method=cmd.method, suspect=cmd.suspect)
+        raise Refused(
+            "AMMO-1",
+            f"lot {cmd.lot} is live ammunition kept as evidence; it can never be verified for use",
+        )
+    if cmd.checked != target.in_container:
+        if cmd.suspect:
+            _partial_suspect(ctx, cmd, target.in_container)
+            return
+        raise Refused(
+            "AMMO-2",
+            f"lot {cmd.lot} holds {target.in_container} rounds in its container but {cmd.checked} were checked; check every round",
+        )
+    ctx.emit(
+        "lot_verified", lot=cmd.lot, checked=cmd.checked, method=cmd.method, suspect=cmd.suspect
+    )
     if cmd.suspect:
         open_incident(
             ctx,
@@ -101,15 +121,42 @@ def verify_lot(ctx: Ctx) -> None:
         )
 
 
+def _partial_suspect(ctx: Ctx, cmd: VerifyLot, in_container: int) -> None:
+    """AMMO-1 before AMMO-2: suspect rounds found by a partial check are still a recorded fact."""
+    checked = f"{cmd.checked} of {in_container} rounds checked"
+    ctx.emit(
+        "live_round_reported",
+        where=f"verifying lot {cmd.lot} ({checked})",
+        count=cmd.suspect,
+        weapon=None,
+        lot=cmd.lot,
+    )
+    open_incident(
+        ctx,
+        "AMMO-1",
+        f"{cmd.suspect} suspect round(s) found by a partial verification of lot {cmd.lot}"
+        f" ({checked}); the lot is not verified",
+        lots=[cmd.lot],
+        hold_lots=[cmd.lot],
+        hold_production=True,
+        two_party=True,
+    )
+
+
 def _holder_check(ctx: Ctx, wid: str, lid: str, verb: str) -> None:
     """AMMO-4: the one loading or unloading holds both the weapon and the lot."""
     w, lt = ctx.state.weapons[wid], ctx.state.lots[lid]
     if w.held_by != ctx.cmd.by:
         where = f"held by {w.held_by}" if w.held_by else f"in {w.stored_in}"
-        raise Refused("AMMO-4", f"{wid} is {where}: {ctx.cmd.by} must hold the weapon to {verb} it (check it out first)")
+        raise Refused(
+            "AMMO-4",
+            f"{wid} is {where}: {ctx.cmd.by} must hold the weapon to {verb} it (check it out first)",
+        )
     if lt.held_by != ctx.cmd.by:
         where = f"held by {lt.held_by}" if lt.held_by else f"in {lt.stored_in}"
-        raise Refused("AMMO-4", f"lot {lid} is {where}: {ctx.cmd.by} must hold the lot to {verb} {wid}")
+        raise Refused(
+            "AMMO-4", f"lot {lid} is {where}: {ctx.cmd.by} must hold the lot to {verb} {wid}"
+        )
 
 
 def load(ctx: Ctx) -> None:
@@ -124,12 +171,21 @@ def load(ctx: Ctx) -> None:
     for kind, item in (("weapon", cmd.weapon), ("lot", cmd.lot)):
         ids = freezing_incidents(ctx.state, kind, item)
         if ids:
-            raise Refused("INC-3", f"{kind} {item} is frozen as evidence of incident {', '.join(ids)}: nothing is loaded while it is open")
+            raise Refused(
+                "INC-3",
+                f"{kind} {item} is frozen as evidence of incident {', '.join(ids)}: nothing is loaded while it is open",
+            )
     if lt.kind == "live":
         raise Refused("AMMO-1", f"lot {cmd.lot} is live ammunition: it is never loaded")
     if lt.status != "verified":
-        fix = "verify it round by round first (verify_lot)" if lt.status != "evidence" else "it is evidence"
-        raise Refused("AMMO-2", f"lot {cmd.lot} is {lt.status}: no round may be loaded from it; {fix}")
+        fix = (
+            "verify it round by round first (verify_lot)"
+            if lt.status != "evidence"
+            else "it is evidence"
+        )
+        raise Refused(
+            "AMMO-2", f"lot {cmd.lot} is {lt.status}: no round may be loaded from it; {fix}"
+        )
     _holder_check(ctx, cmd.weapon, cmd.lot, "load")
     if w.kind in TAKES_NO_ROUNDS:
         raise Refused("AMMO-4", f"{cmd.weapon} is {w.kind.replace('_', '-')}: it takes no rounds")
@@ -138,16 +194,27 @@ def load(ctx: Ctx) -> None:
     if lt.caliber != w.caliber:
         raise Refused("AMMO-4", f"lot {cmd.lot} is {lt.caliber} but {cmd.weapon} takes {w.caliber}")
     if cmd.count > lt.in_container:
-        raise Refused("AMMO-4", f"lot {cmd.lot} has {lt.in_container} rounds in its container; can't load {cmd.count}")
+        raise Refused(
+            "AMMO-4",
+            f"lot {cmd.lot} has {lt.in_container} rounds in its container; can't load {cmd.count}",
+        )
     loaded = sum(w.contents.values())
     if loaded + cmd.count > w.capacity:
-        raise Refused("AMMO-4", f"{cmd.weapon} holds {loaded} of {w.capacity} rounds; {cmd.count} more would exceed its capacity")
+        raise Refused(
+            "AMMO-4",
+            f"{cmd.weapon} holds {loaded} of {w.capacity} rounds; {cmd.count} more would exceed its capacity",
+        )
     if lt.kind == "blank":
         planned = [
-            s.id for s in ctx.state.setups.values() if s.date == ctx.day and s.blanks and cmd.weapon in s.weapons
+            s.id
+            for s in map(ctx.state.setups.__getitem__, ctx.state.setups_by_day.get(ctx.day, ()))
+            if s.blanks and cmd.weapon in s.weapons
         ]
         if not planned:
-            raise Refused("SAFE-5", f"no setup planned for {ctx.day} lists {cmd.weapon} with blanks: blanks are loaded only for such a setup")
+            raise Refused(
+                "SAFE-5",
+                f"no setup planned for {ctx.day} lists {cmd.weapon} with blanks: blanks are loaded only for such a setup",
+            )
     ctx.emit("weapon_loaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
 
 
@@ -158,7 +225,9 @@ def unload(ctx: Ctx) -> None:
     w = weapon(ctx, cmd.weapon)
     lot(ctx, cmd.lot)
     is_frozen = frozen(ctx.state, "weapon", cmd.weapon) or frozen(ctx.state, "lot", cmd.lot)
-    require(ctx, "ROLE-0", ("armorer", "investigator") if is_frozen else ("armorer",), "unload weapons")
+    require(
+        ctx, "ROLE-0", ("armorer", "investigator") if is_frozen else ("armorer",), "unload weapons"
+    )
     if not ctx.has("investigator"):
         as_armorer(ctx)
     refuse_if_frozen(ctx, "weapon", cmd.weapon, "unloading it")
@@ -166,7 +235,9 @@ def unload(ctx: Ctx) -> None:
     _holder_check(ctx, cmd.weapon, cmd.lot, "unload")
     have = w.contents.get(cmd.lot, 0)
     if cmd.count > have:
-        raise Refused("AMMO-5", f"{cmd.weapon} holds {have} rounds of lot {cmd.lot}; can't unload {cmd.count}")
+        raise Refused(
+            "AMMO-5", f"{cmd.weapon} holds {have} rounds of lot {cmd.lot}; can't unload {cmd.count}"
+        )
     ctx.emit("weapon_unloaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
 
 
@@ -181,7 +252,12 @@ def dispose(ctx: Ctx) -> None:
     else:
         lot(ctx, item)
     is_frozen = frozen(ctx.state, kind, item)
-    require(ctx, "ROLE-0", ("armorer", "investigator") if is_frozen else ("armorer",), "dispose of items")
+    require(
+        ctx,
+        "ROLE-0",
+        ("armorer", "investigator") if is_frozen else ("armorer",),
+        "dispose of items",
+    )
     if not ctx.has("investigator"):
         as_armorer(ctx)
     refuse_if_frozen(ctx, kind, item, "disposing of it")
@@ -190,17 +266,27 @@ def dispose(ctx: Ctx) -> None:
         if w.removed:
             raise Refused("AMMO-5", f"{item} was disposed of already")
         if sum(w.contents.values()):
-            raise Refused("AMMO-5", f"{item} still holds rounds: unload every round into its lot first")
+            raise Refused(
+                "AMMO-5", f"{item} still holds rounds: unload every round into its lot first"
+            )
         if w.held_by not in (None, cmd.by):
-            raise Refused("CUST-1", f"{item} is held by {w.held_by}: it must be stored or in {cmd.by}'s hands")
+            raise Refused(
+                "CUST-1", f"{item} is held by {w.held_by}: it must be stored or in {cmd.by}'s hands"
+            )
         ctx.emit("weapon_disposed", weapon=item, reason=cmd.reason)
         return
     lt = ctx.state.lots[item]
     count = cmd.count or 0
     if lt.held_by not in (None, cmd.by):
-        raise Refused("CUST-1", f"lot {item} is held by {lt.held_by}: it must be stored or in {cmd.by}'s hands")
+        raise Refused(
+            "CUST-1",
+            f"lot {item} is held by {lt.held_by}: it must be stored or in {cmd.by}'s hands",
+        )
     if count > lt.in_container:
-        raise Refused("AMMO-5", f"lot {item} has {lt.in_container} rounds in its container; can't remove {count}")
+        raise Refused(
+            "AMMO-5",
+            f"lot {item} has {lt.in_container} rounds in its container; can't remove {count}",
+        )
     ctx.emit("lot_rounds_removed", lot=item, count=count, reason=cmd.reason)
 
 
@@ -215,7 +301,9 @@ def report_live_round(ctx: Ctx) -> None:
     if cmd.lot is not None:
         lot(ctx, cmd.lot)
         lots.append(cmd.lot)
-    ctx.emit("live_round_reported", where=cmd.where, count=cmd.count, weapon=cmd.weapon, lot=cmd.lot)
+    ctx.emit(
+        "live_round_reported", where=cmd.where, count=cmd.count, weapon=cmd.weapon, lot=cmd.lot
+    )
     where = f" in {cmd.weapon or 'lot ' + str(cmd.lot)}" if weapons or lots else ""
     open_incident(
         ctx,

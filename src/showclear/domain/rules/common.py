@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -89,6 +89,11 @@ class Ctx:
         return any(r in self.roles for r in roles)
 
 
+def iso_date(value: str) -> str:
+    """A parsed date field as YYYY-MM-DD, so that dates compare as strings (20260302 too)."""
+    return date.fromisoformat(value).isoformat()
+
+
 def local_day(moment: datetime, timezone: str) -> str:
     """The production-local calendar date of a moment."""
     return moment.astimezone(zone(timezone)).date().isoformat()
@@ -161,7 +166,10 @@ def require_license(ctx: Ctx) -> None:
     if ctx.actor is not None and not licensed(ctx.state, ctx.actor, ctx.day):
         until = ctx.actor.qualifications.get("armorer_license")
         why = f"expired on {until}" if until else "none is recorded"
-        raise Refused("ROLE-2", f"{ctx.actor.id} acts as armorer without an armorer_license valid on {ctx.day} ({why}); record a current licence with qualify")
+        raise Refused(
+            "ROLE-2",
+            f"{ctx.actor.id} acts as armorer without an armorer_license valid on {ctx.day} ({why}); record a current licence with qualify",
+        )
 
 
 def as_armorer(ctx: Ctx) -> None:
@@ -209,21 +217,28 @@ def refuse_if_weapon_held(ctx: Ctx, wid: str, what: str) -> None:
     """HOLD-1 for a weapon."""
     ids = weapon_holds(ctx.state, wid, ctx.day)
     if ids:
-        raise Refused("HOLD-1", f"{wid} is on hold and can't {what}: {hold_text(ctx.state, ids)}; an armorer or the safety advisor must release it first")
+        raise Refused(
+            "HOLD-1",
+            f"{wid} is on hold and can't {what}: {hold_text(ctx.state, ids)}; an armorer or the safety advisor must release it first",
+        )
 
 
 def refuse_if_lot_held(ctx: Ctx, lid: str, what: str) -> None:
     """HOLD-1 for a lot."""
     ids = lot_holds(ctx.state, lid)
     if ids:
-        raise Refused("HOLD-1", f"lot {lid} is on hold and can't {what}: {hold_text(ctx.state, ids)}; an armorer or the safety advisor must release it first")
+        raise Refused(
+            "HOLD-1",
+            f"lot {lid} is on hold and can't {what}: {hold_text(ctx.state, ids)}; an armorer or the safety advisor must release it first",
+        )
 
 
 def freezing_incidents(state: State, kind: str, item: str) -> list[str]:
     """Ids of open incidents that freeze a weapon or lot as evidence (INC-3)."""
     out = []
-    for inc in state.incidents.values():
-        if inc.open and item in (inc.weapons if kind == "weapon" else inc.lots):
+    for iid in state.open_incidents:
+        inc = state.incidents[iid]
+        if item in (inc.weapons if kind == "weapon" else inc.lots):
             out.append(inc.id)
     return out
 
@@ -238,7 +253,10 @@ def refuse_if_frozen(ctx: Ctx, kind: str, item: str, what: str) -> None:
     ids = freezing_incidents(ctx.state, kind, item)
     if ids and not ctx.has("investigator"):
         label = item if kind == "weapon" else f"lot {item}"
-        raise Refused("INC-3", f"{label} is frozen as evidence of incident {', '.join(ids)}: {what} needs an investigator; it may still be handed to an armorer or investigator and inspected")
+        raise Refused(
+            "INC-3",
+            f"{label} is frozen as evidence of incident {', '.join(ids)}: {what} needs an investigator; it may still be handed to an armorer or investigator and inspected",
+        )
 
 
 def open_incident(

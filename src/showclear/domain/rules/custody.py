@@ -38,7 +38,12 @@ def check_out(ctx: Ctx) -> None:
     assert isinstance(cmd, CheckOut)
     kind, item, thing = _item(ctx)
     is_frozen = frozen(ctx.state, kind, item)
-    require(ctx, "CUST-1", ("armorer", "investigator") if is_frozen else ("armorer",), "take items out of storage")
+    require(
+        ctx,
+        "CUST-1",
+        ("armorer", "investigator") if is_frozen else ("armorer",),
+        "take items out of storage",
+    )
     investigator = is_frozen and ctx.has("investigator")
     if not investigator:
         as_armorer(ctx)
@@ -50,7 +55,9 @@ def check_out(ctx: Ctx) -> None:
     if isinstance(thing, Weapon) and thing.removed:
         raise Refused("CUST-1", f"{item} was disposed of and is no longer in the production")
     if thing.stored_in is None:
-        raise Refused("CUST-1", f"{_label(kind, item)} is not in storage: it is held by {thing.held_by}")
+        raise Refused(
+            "CUST-1", f"{_label(kind, item)} is not in storage: it is held by {thing.held_by}"
+        )
     if kind == "weapon" and not investigator:
         _safety_meeting_held(ctx, item)
     ctx.emit("item_checked_out", item=kind, id=item, holder=cmd.by, day=ctx.day)
@@ -68,8 +75,14 @@ def _safety_meeting_held(ctx: Ctx, wid: str) -> None:
         if m.setup is not None and wid in setups[m.setup].weapons
     ]
     if partial:
-        raise Refused("SAFE-1", f"the safety meeting for setup {partial[0]} on {ctx.day} lacked an armorer, a first AD or a performer of that setup: {wid} stays in storage until a full meeting is held")
-    raise Refused("SAFE-1", f"no safety meeting on {ctx.day} for a setup listing {wid}: hold one (armorer, first AD and every performer of the setup) before it leaves storage")
+        raise Refused(
+            "SAFE-1",
+            f"the safety meeting for setup {partial[0]} on {ctx.day} lacked an armorer, a first AD or a performer of that setup: {wid} stays in storage until a full meeting is held",
+        )
+    raise Refused(
+        "SAFE-1",
+        f"no safety meeting on {ctx.day} for a setup listing {wid}: hold one (armorer, first AD and every performer of the setup) before it leaves storage",
+    )
 
 
 def _briefed(ctx: Ctx, performer: str, w: Weapon) -> bool:
@@ -92,26 +105,43 @@ def _role3(ctx: Ctx, receiver: Person, w: Weapon) -> None:
     if not trained(ctx.state, receiver, ctx.day):
         until = receiver.qualifications.get("firearms_training")
         why = f"expired on {until}" if until else "none is recorded"
-        raise Refused("ROLE-3", f"{receiver.id} has no firearms_training valid on {ctx.day} ({why})")
+        raise Refused(
+            "ROLE-3", f"{receiver.id} has no firearms_training valid on {ctx.day} ({why})"
+        )
     if not _briefed(ctx, receiver.id, w):
-        raise Refused("ROLE-3", f"{receiver.id} was not briefed by an armorer on {w.id} or another {w.make} {w.model}: brief them first")
+        raise Refused(
+            "ROLE-3",
+            f"{receiver.id} was not briefed by an armorer on {w.id} or another {w.make} {w.model}: brief them first",
+        )
     if not _attended(ctx, receiver.id, w.id):
-        raise Refused("ROLE-3", f"{receiver.id} attended no safety meeting on {ctx.day} for a setup listing {w.id} and them")
+        raise Refused(
+            "ROLE-3",
+            f"{receiver.id} attended no safety meeting on {ctx.day} for a setup listing {w.id} and them",
+        )
 
 
 def _safe4(ctx: Ctx, receiver: Person, w: Weapon) -> None:
     """SAFE-4: a fresh declaration shown to the performer, and a setup today for both."""
     d = w.declaration
     if d is None:
-        raise Refused("SAFE-4", f"{w.id} has no standing declaration: an armorer must inspect and declare it, showing it to {receiver.id}")
+        raise Refused(
+            "SAFE-4",
+            f"{w.id} has no standing declaration: an armorer must inspect and declare it, showing it to {receiver.id}",
+        )
     age = ctx.ts - d.ts
     limit = ctx.state.declaration_minutes
     if age > limit * 60:
-        raise Refused("SAFE-4", f"{w.id} was declared {d.status} {age // 60} minutes ago, more than {limit}: inspect and declare it again")
+        raise Refused(
+            "SAFE-4",
+            f"{w.id} was declared {d.status} {age // 60} minutes ago, more than {limit}: inspect and declare it again",
+        )
     if receiver.id not in d.shown_to:
-        raise Refused("SAFE-4", f"{w.id}'s {d.status} declaration was not shown to {receiver.id} (shown to {', '.join(d.shown_to)}): declare it again showing them")
-    for s in ctx.state.setups.values():
-        if s.date == ctx.day and w.id in s.weapons and receiver.id in s.performers:
+        raise Refused(
+            "SAFE-4",
+            f"{w.id}'s {d.status} declaration was not shown to {receiver.id} (shown to {', '.join(d.shown_to)}): declare it again showing them",
+        )
+    for s in map(ctx.state.setups.__getitem__, ctx.state.setups_by_day.get(ctx.day, ())):
+        if w.id in s.weapons and receiver.id in s.performers:
             return
     raise Refused("SAFE-4", f"no setup planned for {ctx.day} lists {w.id} and {receiver.id}")
 
@@ -126,8 +156,6 @@ def hand_over(ctx: Ctx) -> None:
     if thing.held_by != cmd.by:
         where = f"held by {thing.held_by}" if thing.held_by else f"in storage {thing.stored_in}"
         raise Refused("ROLE-0", f"{label} is {where}: only its holder hands it over")
-    if cmd.to == cmd.by:
-        raise Refused("CUST-2", f"{cmd.by} can't hand {label} to themselves")
     is_frozen = frozen(ctx.state, kind, item)
     giver_roles, to_roles = set(ctx.roles), set(receiver.roles)
     to_performer = False
@@ -140,8 +168,13 @@ def hand_over(ctx: Ctx) -> None:
         if kind == "lot":
             raise Refused("CUST-3", f"lot {item} passes only between armorers; {cmd.to} is {who}")
         if "performer" in to_roles:
-            raise Refused("CUST-3", f"only an armorer hands a weapon to a performer; {cmd.by} must give {item} back to an armorer")
-        raise Refused("CUST-3", f"{cmd.to} ({who}) never takes custody of a weapon: hand {item} to an armorer")
+            raise Refused(
+                "CUST-3",
+                f"only an armorer hands a weapon to a performer; {cmd.by} must give {item} back to an armorer",
+            )
+        raise Refused(
+            "CUST-3", f"{cmd.to} ({who}) never takes custody of a weapon: hand {item} to an armorer"
+        )
     if "armorer" in giver_roles and not ("investigator" in giver_roles and is_frozen):
         as_armorer(ctx)
     if to_performer:
@@ -149,8 +182,13 @@ def hand_over(ctx: Ctx) -> None:
         _role3(ctx, receiver, thing)
         refuse_if_weapon_held(ctx, item, "be handed to a performer")
         refuse_if_frozen(ctx, kind, item, "handing it to a performer")
+    if cmd.to == cmd.by:
+        raise Refused("CUST-2", f"{cmd.by} can't hand {label} to themselves")
     if not cmd.acknowledged:
-        raise Refused("CUST-2", f"{cmd.to} has not acknowledged receiving {label}: the hand-over needs both sides")
+        raise Refused(
+            "CUST-2",
+            f"{cmd.to} has not acknowledged receiving {label}: the hand-over needs both sides",
+        )
     if to_performer:
         assert isinstance(thing, Weapon)
         _safe4(ctx, receiver, thing)
@@ -175,7 +213,9 @@ def put_away(ctx: Ctx) -> None:
     if thing.held_by != cmd.by:
         where = f"held by {thing.held_by}" if thing.held_by else f"in storage {thing.stored_in}"
         raise Refused("ROLE-0", f"{label} is {where}: only the armorer holding it puts it away")
-    require(ctx, "ROLE-0", ("armorer", "investigator") if is_frozen else ("armorer",), "put items away")
+    require(
+        ctx, "ROLE-0", ("armorer", "investigator") if is_frozen else ("armorer",), "put items away"
+    )
     if not (is_frozen and ctx.has("investigator")):
         as_armorer(ctx)
     refuse_if_frozen(ctx, kind, item, "putting it away")

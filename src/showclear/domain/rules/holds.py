@@ -10,6 +10,7 @@ from showclear.domain.rules.common import (
     Invalid,
     Refused,
     as_armorer,
+    licensed,
     lot,
     open_incident,
     require,
@@ -56,7 +57,9 @@ def release(ctx: Ctx) -> None:
     require(ctx, "HOLD-2", ("armorer", "safety_advisor"), "release holds")
     if not ctx.has("safety_advisor"):
         as_armorer(ctx)
-    mine = [r for r in TWO_PARTY if r in ctx.roles]
+    # The armorer's half of a two-party release is given as an armorer: it needs the licence.
+    licence = ctx.actor is not None and licensed(ctx.state, ctx.actor, ctx.day)
+    mine = [r for r in TWO_PARTY if r in ctx.roles and (r != "armorer" or licence)]
     holds = [h for h in ctx.state.holds if h.target == cmd.target and h.target_id == cmd.id]
     if not holds:
         raise Refused("HOLD-2", f"nothing to release: no hold on {cmd.target} {cmd.id}")
@@ -74,7 +77,9 @@ def release(ctx: Ctx) -> None:
         role = next((r for r in mine if r in h.needs and r not in h.released_by), None)
         if role is None or cmd.by in h.released_by.values():
             who = " and ".join(f"{k} {v}" for k, v in h.released_by.items())
-            blocked.append(f"{h.id} already has the release of {who}; it needs the other of armorer and safety advisor")
+            blocked.append(
+                f"{h.id} already has the release of {who}; it needs the other of armorer and safety advisor"
+            )
             continue
         ctx.emit("hold_release_signed", hold=h.id, role=role, person=cmd.by)
         acted = True
@@ -106,16 +111,25 @@ def close_incident(ctx: Ctx) -> None:
     assert isinstance(cmd, CloseIncident)
     inc = ctx.state.incidents.get(cmd.incident)
     if inc is None:
-        raise Invalid(f"field 'incident': no incident '{cmd.incident}' in this production", "incident")
+        raise Invalid(
+            f"field 'incident': no incident '{cmd.incident}' in this production", "incident"
+        )
     require(ctx, "ROLE-0", ("safety_advisor", "producer"), "close incidents")
     if not inc.open:
         raise Refused("INC-1", f"incident {inc.id} is closed already")
-    role = next((r for r in ("safety_advisor", "producer") if r in ctx.roles and r not in inc.closes), None)
+    role = next(
+        (r for r in ("safety_advisor", "producer") if r in ctx.roles and r not in inc.closes), None
+    )
     if role is None or any(c["by"] == cmd.by for c in inc.closes.values()):
         other = "a producer" if "safety_advisor" in inc.closes else "the safety advisor"
-        raise Refused("INC-1", f"incident {inc.id} already has {cmd.by}'s sign-off; it needs {other}'s")
+        raise Refused(
+            "INC-1", f"incident {inc.id} already has {cmd.by}'s sign-off; it needs {other}'s"
+        )
     if inc.needs_stand_down and ctx.state.last_stand_down_seq < inc.seq:
-        raise Refused("INC-2", f"incident {inc.id} is an accidental discharge: a stand-down safety meeting must be recorded after it before it closes")
+        raise Refused(
+            "INC-2",
+            f"incident {inc.id} is an accidental discharge: a stand-down safety meeting must be recorded after it before it closes",
+        )
     ctx.emit("incident_signed", incident=inc.id, role=role, finding=cmd.finding)
     if len(inc.closes) + 1 >= 2:
         ctx.emit("incident_closed", incident=inc.id)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from showclear.domain.commands import AddStorage, Brief, Enroll, OpenProduction, Qualify, RegisterWeapon
+from showclear.domain.commands import (
+    AddStorage,
+    Brief,
+    Enroll,
+    OpenProduction,
+    Qualify,
+    RegisterWeapon,
+)
 from showclear.domain.rules.common import (
     Ctx,
     Invalid,
     Refused,
     as_armorer,
+    iso_date,
     person,
     require,
     storage,
@@ -24,7 +32,9 @@ def open_production(ctx: Ctx) -> None:
     try:
         zone(cmd.timezone)
     except Exception:
-        raise Invalid(f"field 'timezone': '{cmd.timezone}' is not an IANA time zone", "timezone") from None
+        raise Invalid(
+            f"field 'timezone': '{cmd.timezone}' is not an IANA time zone", "timezone"
+        ) from None
     ctx.emit(
         "production_opened",
         production=cmd.production,
@@ -45,7 +55,10 @@ def enroll(ctx: Ctx) -> None:
     if "armorer" in roles:
         clash = sorted(ARMORER_EXCLUDES.intersection(roles))
         if clash:
-            raise Refused("ROLE-1", f"{cmd.person} can't be armorer and {', '.join(clash)}: the armorer has no other duties; enroll another person for {', '.join(clash)}")
+            raise Refused(
+                "ROLE-1",
+                f"{cmd.person} can't be armorer and {', '.join(clash)}: the armorer has no other duties; enroll another person for {', '.join(clash)}",
+            )
     ctx.emit("person_enrolled", person=cmd.person, name=cmd.name, roles=roles)
 
 
@@ -55,11 +68,19 @@ def qualify(ctx: Ctx) -> None:
     assert isinstance(cmd, Qualify)
     person(ctx, cmd.person, "person")
     require(ctx, "ROLE-0", ("producer", "armorer"), "record qualifications")
+    if cmd.person == cmd.by:
+        raise Refused(
+            "ROLE-0",
+            f"{cmd.by} can't record their own {cmd.qualification}: another producer or armorer must record it",
+        )
     if not ctx.has("producer"):
         as_armorer(ctx)
-    if cmd.person == cmd.by:
-        raise Refused("ROLE-0", f"{cmd.by} can't record their own {cmd.qualification}: another producer or armorer must record it")
-    ctx.emit("qualification_recorded", person=cmd.person, qualification=cmd.qualification, valid_until=cmd.valid_until)
+    ctx.emit(
+        "qualification_recorded",
+        person=cmd.person,
+        qualification=cmd.qualification,
+        valid_until=iso_date(cmd.valid_until),
+    )
 
 
 def add_storage(ctx: Ctx) -> None:
@@ -105,5 +126,10 @@ def brief(ctx: Ctx) -> None:
     require(ctx, "ROLE-0", ("armorer",), "brief performers")
     as_armorer(ctx)
     if "performer" not in performer.roles:
-        raise Refused("ROLE-3", f"{cmd.performer} is not enrolled as a performer; only performers are briefed to handle weapons")
-    ctx.emit("performer_briefed", performer=cmd.performer, weapon=cmd.weapon, make=w.make, model=w.model)
+        raise Refused(
+            "ROLE-3",
+            f"{cmd.performer} is not enrolled as a performer; only performers are briefed to handle weapons",
+        )
+    ctx.emit(
+        "performer_briefed", performer=cmd.performer, weapon=cmd.weapon, make=w.make, model=w.model
+    )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from showclear.domain.commands import Acknowledge, Complain, CountLot, Correct, Wrap
+from showclear.domain.commands import Acknowledge, Complain, Correct, CountLot, Wrap
 from showclear.domain.rules.common import (
     Ctx,
     Invalid,
     Refused,
     as_armorer,
+    iso_date,
     lot,
     open_incident,
     person,
@@ -24,7 +25,9 @@ def count(ctx: Ctx) -> None:
     require(ctx, "ROLE-0", ("armorer",), "count ammunition")
     as_armorer(ctx)
     if cmd.witness == cmd.by:
-        raise Refused("RECON", f"{cmd.by} can't witness their own count: name another enrolled person")
+        raise Refused(
+            "RECON", f"{cmd.by} can't witness their own count: name another enrolled person"
+        )
     matches = cmd.on_hand == lt.in_container and cmd.casings == lt.fired_since_count
     ctx.emit(
         "lot_counted",
@@ -42,7 +45,9 @@ def count(ctx: Ctx) -> None:
         if cmd.on_hand != lt.in_container:
             diffs.append(f"{cmd.on_hand} on hand, {lt.in_container} recorded in the container")
         if cmd.casings != lt.fired_since_count:
-            diffs.append(f"{cmd.casings} casings, {lt.fired_since_count} rounds fired since the last count")
+            diffs.append(
+                f"{cmd.casings} casings, {lt.fired_since_count} rounds fired since the last count"
+            )
         open_incident(ctx, "RECON", f"count of lot {cmd.lot}: " + "; ".join(diffs), lots=[cmd.lot])
 
 
@@ -50,14 +55,18 @@ def outstanding(ctx: Ctx, day: str) -> list[str]:
     """What stands between the day and its wrap (WRAP)."""
     st = ctx.state
     out = []
+    out_today = st.out_by_day.get(day, ())
     for w in st.weapons.values():
         if w.removed:
             continue
         if w.stored_in is None:
             out.append(f"{w.id} is held by {w.held_by}, not stored")
-        if day in w.out_dates and w.good_inspection_seq <= w.handled_seq:
-            out.append(f"{w.id} had no full matching inspection after its last hand-over, load, unload or firing")
-    for lt in st.lots.values():
+        if w.id in out_today and w.good_inspection_seq <= w.handled_seq:
+            out.append(
+                f"{w.id} had no full matching inspection after its last hand-over, load, unload or firing"
+            )
+    # lots with nothing left to count (every round fired and reconciled, or removed) are done
+    for lt in map(st.lots.__getitem__, st.countable):
         if lt.status == "evidence":
             continue
         if lt.stored_in is None:
@@ -73,10 +82,11 @@ def wrap(ctx: Ctx) -> None:
     assert isinstance(cmd, Wrap)
     require(ctx, "ROLE-0", ("armorer",), "wrap the day")
     as_armorer(ctx)
-    missing = outstanding(ctx, cmd.date)
+    day = iso_date(cmd.date)
+    missing = outstanding(ctx, day)
     if missing:
-        raise Refused("WRAP", f"{cmd.date} can't wrap: " + "; ".join(missing))
-    ctx.emit("day_wrapped", date=cmd.date)
+        raise Refused("WRAP", f"{day} can't wrap: " + "; ".join(missing))
+    ctx.emit("day_wrapped", date=day)
 
 
 def complain(ctx: Ctx) -> None:
@@ -92,7 +102,9 @@ def acknowledge(ctx: Ctx) -> None:
     assert isinstance(cmd, Acknowledge)
     c = ctx.state.complaints.get(cmd.complaint)
     if c is None:
-        raise Invalid(f"field 'complaint': no complaint '{cmd.complaint}' in this production", "complaint")
+        raise Invalid(
+            f"field 'complaint': no complaint '{cmd.complaint}' in this production", "complaint"
+        )
     require(ctx, "ROLE-0", ("safety_advisor",), "acknowledge complaints")
     if not c.open:
         raise Refused("COMPLAINT", f"complaint {c.id} was acknowledged already by {c.responded_by}")

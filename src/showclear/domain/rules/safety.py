@@ -16,6 +16,7 @@ from showclear.domain.rules.common import (
     Invalid,
     Refused,
     as_armorer,
+    iso_date,
     licensed,
     open_incident,
     person,
@@ -37,11 +38,19 @@ def plan_setup(ctx: Ctx) -> None:
     performers = [person(ctx, pid, "performers") for pid in cmd.performers]
     approver = person(ctx, cmd.approved_by, "approved_by") if cmd.approved_by else None
     require(ctx, "ROLE-0", ("first_ad",), "plan setups")
-    if approver is not None and not ("armorer" in approver.roles and licensed(ctx.state, approver, ctx.day)):
-        raise Refused("ROLE-2", f"approved_by {cmd.approved_by} is not an armorer with a licence valid on {ctx.day}")
+    if approver is not None and not (
+        "armorer" in approver.roles and licensed(ctx.state, approver, ctx.day)
+    ):
+        raise Refused(
+            "ROLE-2",
+            f"approved_by {cmd.approved_by} is not an armorer with a licence valid on {ctx.day}",
+        )
     for p in performers:
         if "performer" not in p.roles:
-            raise Refused("ROLE-3", f"{p.id} is listed as a performer of setup {cmd.setup} but is not enrolled as a performer")
+            raise Refused(
+                "ROLE-3",
+                f"{p.id} is listed as a performer of setup {cmd.setup} but is not enrolled as a performer",
+            )
     close = cmd.blanks and cmd.min_distance_ft < 20
     if close or cmd.muzzle_toward_person:
         why = (
@@ -61,7 +70,7 @@ def plan_setup(ctx: Ctx) -> None:
     ctx.emit(
         "setup_planned",
         setup=cmd.setup,
-        date=cmd.date,
+        date=iso_date(cmd.date),
         use=cmd.use,
         weapons=list(cmd.weapons),
         performers=list(cmd.performers),
@@ -92,7 +101,7 @@ def safety_meeting(ctx: Ctx) -> None:
         complete = complete and not missing
     ctx.emit(
         "safety_meeting_held",
-        date=cmd.date,
+        date=iso_date(cmd.date),
         setup=cmd.setup,
         attendees=list(dict.fromkeys(cmd.attendees)),
         stand_down=cmd.stand_down,
@@ -119,7 +128,31 @@ def inspect(ctx: Ctx) -> None:
     require(ctx, "SAFE-2", ("armorer",), "inspect weapons")
     as_armorer(ctx)
     if cmd.chambers_checked != w.capacity:
-        raise Refused("SAFE-2", f"{cmd.weapon}: the inspection checked {cmd.chambers_checked} of {w.capacity} chambers; inspect all {w.capacity}")
+        bad = cmd.found.live + cmd.found.suspect
+        if bad:
+            # AMMO-1 before SAFE-2: a live round found by a partial inspection is still a fact.
+            ctx.emit(
+                "live_round_reported",
+                where=f"inspecting {cmd.weapon}",
+                count=bad,
+                weapon=cmd.weapon,
+                lot=None,
+            )
+            open_incident(
+                ctx,
+                "AMMO-1",
+                f"{bad} live or suspect round(s) found by a partial inspection of {cmd.weapon}"
+                f" ({cmd.chambers_checked} of {w.capacity} chambers); it is not verified",
+                weapons=[cmd.weapon],
+                hold_weapons=[cmd.weapon],
+                hold_production=True,
+                two_party=True,
+            )
+            return
+        raise Refused(
+            "SAFE-2",
+            f"{cmd.weapon}: the inspection checked {cmd.chambers_checked} of {w.capacity} chambers; inspect all {w.capacity}",
+        )
     found = {
         "dummy": cmd.found.dummy,
         "blank": cmd.found.blank,
@@ -150,9 +183,13 @@ def inspect(ctx: Ctx) -> None:
     elif not matches:
         what = "the barrel is obstructed" if not cmd.barrel_clear else ""
         if found != expected:
-            diff = ", ".join(f"{k} {expected[k]}→{found[k]}" for k in expected if expected[k] != found[k])
+            diff = ", ".join(
+                f"{k} {expected[k]}→{found[k]}" for k in expected if expected[k] != found[k]
+            )
             what = f"findings differ from the record ({diff})" + (f"; {what}" if what else "")
-        open_incident(ctx, "SAFE-2", f"{cmd.weapon}: {what}", weapons=[cmd.weapon], hold_weapons=[cmd.weapon])
+        open_incident(
+            ctx, "SAFE-2", f"{cmd.weapon}: {what}", weapons=[cmd.weapon], hold_weapons=[cmd.weapon]
+        )
     else:
         for h in ctx.state.holds:
             if h.target == "weapon" and h.target_id == cmd.weapon and h.incident is not None:
@@ -176,15 +213,27 @@ def declare(ctx: Ctx) -> None:
         raise Refused("SAFE-3", f"{cmd.weapon} is {where}: it is declared in an armorer's hands")
     good = w.good_inspection_seq
     if good < 0 or good <= w.changed_seq or w.condition != "verified":
-        raise Refused("SAFE-3", f"{cmd.weapon}: no full matching inspection since its last load, unload, custody change or firing; inspect all {w.capacity} chambers first")
+        raise Refused(
+            "SAFE-3",
+            f"{cmd.weapon}: no full matching inspection since its last load, unload, custody change or firing; inspect all {w.capacity} chambers first",
+        )
     contents = _expected(ctx, w.contents)
     if cmd.status == "cold" and (contents["blank"] or contents["live"]):
-        raise Refused("SAFE-3", f"{cmd.weapon} holds {contents['blank']} blank(s): a weapon with blanks is never cold")
+        raise Refused(
+            "SAFE-3",
+            f"{cmd.weapon} holds {contents['blank']} blank(s): a weapon with blanks is never cold",
+        )
     if cmd.status == "hot" and not contents["blank"]:
         raise Refused("SAFE-3", f"{cmd.weapon} holds no blank: hot means loaded with blanks")
     if not any("first_ad" in p.roles for p in shown):
         raise Refused("SAFE-3", f"the declaration of {cmd.weapon} must be shown to a first AD")
-    ctx.emit("weapon_declared", weapon=cmd.weapon, status=cmd.status, shown_to=list(dict.fromkeys(cmd.shown_to)), ts=ctx.ts)
+    ctx.emit(
+        "weapon_declared",
+        weapon=cmd.weapon,
+        status=cmd.status,
+        shown_to=list(dict.fromkeys(cmd.shown_to)),
+        ts=ctx.ts,
+    )
 
 
 def announce(ctx: Ctx) -> None:
@@ -195,7 +244,10 @@ def announce(ctx: Ctx) -> None:
     require(ctx, "SAFE-3", ("first_ad",), "announce a weapon's status")
     d = w.declaration
     if d is None:
-        raise Refused("SAFE-3", f"no armorer's declaration stands for {cmd.weapon}: an armorer must inspect and declare it before anyone calls it {cmd.status}")
+        raise Refused(
+            "SAFE-3",
+            f"no armorer's declaration stands for {cmd.weapon}: an armorer must inspect and declare it before anyone calls it {cmd.status}",
+        )
     if d.status != cmd.status:
         raise Refused("SAFE-3", f"{cmd.weapon} is declared {d.status} by {d.by}, not {cmd.status}")
     ctx.emit("declaration_announced", weapon=cmd.weapon, status=cmd.status)
@@ -216,8 +268,15 @@ def fire(ctx: Ctx) -> None:
     if d is None or d.status != "hot":
         reasons.append(f"{cmd.weapon} is declared {d.status if d else 'nothing'}, not hot")
     holder = w.held_by
-    if s.date != ctx.day or not s.blanks or holder not in s.performers or cmd.weapon not in s.weapons:
-        reasons.append(f"{cmd.weapon} is not held by a performer of a setup with blanks planned for {ctx.day}")
+    if (
+        s.date != ctx.day
+        or not s.blanks
+        or holder not in s.performers
+        or cmd.weapon not in s.weapons
+    ):
+        reasons.append(
+            f"{cmd.weapon} is not held by a performer of a setup with blanks planned for {ctx.day}"
+        )
     elif holder != cmd.by:
         reasons.append(f"{cmd.by} fired {cmd.weapon} held by {holder}")
     if cmd.rounds > blanks:

@@ -1,0 +1,65 @@
+"""The rule catalogue is complete: every rule of the protocol has code, a test and its docs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from showclear.cli.docs import rules_markdown
+from showclear.domain.catalogue import RULE_IDS, WHO
+from showclear.domain.commands import COMMAND_TYPES
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_PROTOCOL = ROOT.parent / "shared" / "protocol.md"
+RULE_HEADING = re.compile(r"^- \*\*([A-Z]+(?:-\d+)?)\*\*", re.MULTILINE)
+
+
+def protocol_rule_ids(path: Path) -> list[str]:
+    """Rule ids as protocol.md defines them (`- **ID** text`)."""
+    return RULE_HEADING.findall(path.read_text("utf-8"))
+
+
+def _sources(folder: Path) -> str:
+    return "\n".join(p.read_text("utf-8") for p in sorted(folder.rglob("*.py")))
+
+
+def test_docs_rules_md_is_generated_from_the_code() -> None:
+    assert (ROOT / "docs" / "rules.md").read_text("utf-8") == rules_markdown(), (
+        "docs/rules.md is stale: run `showclear rules --markdown > docs/rules.md`"
+    )
+
+
+@pytest.mark.parametrize("protocol", [ROOT / "docs" / "protocol.md", SHARED_PROTOCOL], ids=["docs", "shared"])
+def test_every_rule_of_the_protocol_is_in_the_catalogue(protocol: Path) -> None:
+    if not protocol.exists():
+        pytest.skip("no shared protocol beside this clone; docs/protocol.md is checked instead")
+    ids = protocol_rule_ids(protocol)
+    assert ids, "no rule ids parsed from protocol.md"
+    assert sorted(set(ids)) == sorted(RULE_IDS)
+
+
+def test_every_rule_has_code() -> None:
+    code = _sources(ROOT / "src" / "showclear")
+    catalogue = (ROOT / "src" / "showclear" / "domain" / "catalogue.py").read_text("utf-8")
+    code = code.replace(catalogue, "")
+    missing = [rid for rid in RULE_IDS if not re.search(rf"\b{re.escape(rid)}\b", code)]
+    assert missing == [], f"rules with no code naming them: {missing}"
+
+
+def test_every_rule_has_a_test() -> None:
+    tests = _sources(ROOT / "tests")
+    missing = [rid for rid in RULE_IDS if f'mark.rule("{rid}")' not in tests]
+    assert missing == [], f"rules with no test marked @pytest.mark.rule(...): {missing}"
+
+
+def test_every_command_has_a_who_entry() -> None:
+    assert set(WHO) == set(COMMAND_TYPES)
+
+
+def test_protocol_command_table_matches_the_code() -> None:
+    text = (ROOT / "docs" / "protocol.md").read_text("utf-8")
+    table = re.findall(r"^\| `([a-z_]+)`(?: / `([a-z_]+)`)? \|", text, re.MULTILINE)
+    names = {n for pair in table for n in pair if n}
+    assert names == set(COMMAND_TYPES)
