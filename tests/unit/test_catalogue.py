@@ -31,7 +31,9 @@ def test_docs_rules_md_is_generated_from_the_code() -> None:
     )
 
 
-@pytest.mark.parametrize("protocol", [ROOT / "docs" / "protocol.md", SHARED_PROTOCOL], ids=["docs", "shared"])
+@pytest.mark.parametrize(
+    "protocol", [ROOT / "docs" / "protocol.md", SHARED_PROTOCOL], ids=["docs", "shared"]
+)
 def test_every_rule_of_the_protocol_is_in_the_catalogue(protocol: Path) -> None:
     if not protocol.exists():
         pytest.skip("no shared protocol beside this clone; docs/protocol.md is checked instead")

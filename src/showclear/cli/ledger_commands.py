@@ -1,9 +1,172 @@
-"""Ledger commands of the CLI: verify, export, key, proof, consistency."""
+"""Ledger commands of the CLI: verify, export, key, proof, consistency (LEDGER-2, LEDGER-4)."""
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import sys
+from typing import Any
+
 import click
+
+from showclear.app import Showclear, bootstrap
+
+
+def _service(db: str | None) -> Showclear:
+    try:
+        return bootstrap(db)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _checkpoint_json(cp: Any) -> dict[str, Any] | None:
+    if cp is None:
+        return None
+    return {
+        "production": cp.production,
+        "size": cp.size,
+        "root": cp.root.hex(),
+        "at": cp.at,
+        "signature": base64.b64encode(cp.signature).decode("ascii"),
+    }
 
 
 def register(group: click.Group) -> None:
     """Add the ledger commands to the CLI group."""
+
+    @group.command()
+    @click.option("--db", "db", metavar="URL")
+    @click.option("--key", "public_key", metavar="BASE64", help="expected public key (for FILE)")
+    @click.argument("file", required=False, type=click.Path(dir_okay=False))
+    def verify(db: str | None, public_key: str | None, file: str | None) -> None:
+        """Recompute every leaf, link, root and signature: of every ledger, or of an export FILE offline."""
+        if file is not None:
+            from showclear.ledger.export import verify_export_file
+
+            if not os.path.exists(file):
+                raise click.UsageError(f"no file '{file}'")
+            report = verify_export_file(file, public_key)
+            if report.ok:
+                click.echo(
+                    f"ok: {report.size} entries, {report.checkpoints} signed checkpoints verified"
+                )
+                return
+            click.echo(f"BROKEN: first bad entry {report.first_bad_seq}: {report.message}")
+            sys.exit(1)
+        svc = _service(db)
+        try:
+            reports = svc.ledger.verify_all()
+        finally:
+            svc.close()
+        broken = 0
+        for production, report in sorted(reports.items()):
+            if report.ok:
+                click.echo(
+                    f"ok      {production}: {report.size} entries, {report.checkpoints} checkpoints"
+                )
+            else:
+                broken += 1
+                click.echo(
+                    f"BROKEN  {production}: first bad entry {report.first_bad_seq}: {report.message}"
+                )
+        if not reports:
+            click.echo("no ledgers")
+        sys.exit(1 if broken else 0)
+
+    @group.command()
+    @click.option("--db", "db", metavar="URL")
+    @click.option("--production", "-p", required=True)
+    @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False))
+    def export(db: str | None, production: str, output: str) -> None:
+        """Write a production's whole ledger to one file an investigator verifies offline."""
+        from showclear.ledger.export import write_export
+
+        svc = _service(db)
+        try:
+            if not svc.exists(production):
+                raise click.UsageError(f"no production '{production}'")
+            ledger = svc.ledger
+            with open(output, "wb") as fp:
+                count = write_export(
+                    fp,
+                    production,
+                    ledger.stored_entries(production),
+                    ledger.checkpoints(production),
+                    ledger.public_key_b64,
+                )
+        finally:
+            svc.close()
+        click.echo(f"{count} entries of {production} written to {output}", err=True)
+
+    @group.command()
+    @click.option("--db", "db", metavar="URL")
+    def key(db: str | None) -> None:
+        """Print the public key (base64 Ed25519) that verifies this server's checkpoints."""
+        svc = _service(db)
+        try:
+            click.echo(svc.ledger.public_key_b64)
+        finally:
+            svc.close()
+
+    @group.command()
+    @click.option("--db", "db", metavar="URL")
+    @click.option("--production", "-p", required=True)
+    @click.option("--seq", type=int, required=True, help="the entry to prove")
+    @click.option(
+        "--size", type=int, default=None, help="tree size (default: the latest checkpoint)"
+    )
+    def proof(db: str | None, production: str, seq: int, size: int | None) -> None:
+        """Print an RFC 9162 inclusion proof of one entry, checkable against a signed checkpoint."""
+        svc = _service(db)
+        try:
+            if not svc.exists(production):
+                raise click.UsageError(f"no production '{production}'")
+            ledger = svc.ledger
+            cp = ledger.latest_checkpoint(production)
+            tree_size = size if size is not None else (cp.size if cp else 0)
+            if not 0 <= seq < tree_size:
+                raise click.UsageError(f"--seq {seq} is outside the tree of {tree_size} entries")
+            stored = next(iter(ledger.stored_entries(production, seq, seq + 1)))
+            hashes = ledger.inclusion_proof(production, seq, tree_size)
+            out = {
+                "production": production,
+                "seq": seq,
+                "size": tree_size,
+                "leaf_hash": stored.leaf_hash.hex(),
+                "proof": [h.hex() for h in hashes],
+                "checkpoint": _checkpoint_json(cp) if cp and cp.size == tree_size else None,
+            }
+        finally:
+            svc.close()
+        click.echo(json.dumps(out))
+
+    @group.command()
+    @click.option("--db", "db", metavar="URL")
+    @click.option("--production", "-p", required=True)
+    @click.option("--from", "old", type=int, required=True, help="the older tree size")
+    @click.option("--to", "new", type=int, required=True, help="the newer tree size")
+    def consistency(db: str | None, production: str, old: int, new: int) -> None:
+        """Print an RFC 9162 consistency proof that the ledger only grew from one size to another."""
+        svc = _service(db)
+        try:
+            if not svc.exists(production):
+                raise click.UsageError(f"no production '{production}'")
+            size = svc.ledger.size(production)
+            if not 0 < old <= new <= size:
+                raise click.UsageError(f"need 0 < --from <= --to <= {size}")
+            hashes = svc.ledger.consistency_proof(production, old, new)
+            from showclear.ledger.merkle import Tree
+
+            tree = Tree(svc.ledger.leaf_hashes(production))
+            out = {
+                "production": production,
+                "from": old,
+                "to": new,
+                "old_root": tree.root(old).hex(),
+                "new_root": tree.root(new).hex(),
+                "proof": [h.hex() for h in hashes],
+            }
+        finally:
+            svc.close()
+        click.echo(json.dumps(out))

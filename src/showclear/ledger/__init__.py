@@ -31,6 +31,8 @@ def sqlite_path(url: str) -> str:
     path = url.removeprefix("sqlite:///")
     if path == url or not path.strip() or path.startswith("?"):
         raise ValueError(f"database URL {url!r} names no SQLite file: use sqlite:///PATH")
+    if path == ":memory:":
+        raise ValueError(f"database URL {url!r}: for a ledger in memory use memory:")
     return str(Path(path).expanduser())
 
 

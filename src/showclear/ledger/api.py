@@ -31,7 +31,9 @@ class StoredEntry:
     seq: int
     body: bytes  # canonical encoding of {seq, at, by, command, result, events, production}
     leaf_hash: bytes  # SHA-256(0x00 || body)
-    chain_hash: bytes  # SHA-256(previous chain hash || leaf hash); previous of seq 0 is 32 zero bytes
+    chain_hash: (
+        bytes  # SHA-256(previous chain hash || leaf hash); previous of seq 0 is 32 zero bytes
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,9 @@ class LedgerTransaction(Protocol):
     def size(self) -> int:
         """Entries in the ledger including those appended in this transaction."""
 
-    def append(self, at: str, by: str, command: JSON, result: JSON, events: list[JSON]) -> StoredEntry:
+    def append(
+        self, at: str, by: str, command: JSON, result: JSON, events: list[JSON]
+    ) -> StoredEntry:
         """Append one entry; its seq is the size before the call."""
 
     def entries(self, start: int = 0) -> Iterator[Entry]:

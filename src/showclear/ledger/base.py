@@ -1,4 +1,4 @@
-"""The ledger logic every store shares: sealing, the Merkle frontier, signed checkpoints, group commit."""
+"""The ledger logic all stores share: sealing, the Merkle frontier, checkpoints, group commit."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from showclear.ledger.hashing import ZERO, Frontier
 from showclear.ledger.merkle import Tree
 from showclear.ledger.signing import Signer, sign_checkpoint
 from showclear.ledger.store import Driver, Row, WriterSession
-from showclear.ledger.verify import verify_ledger
+from showclear.ledger.verify import VerifyReport, verify_ledger
 
 T = TypeVar("T")
 
@@ -32,13 +32,23 @@ def check_production(production: object) -> str:
     return production
 
 
+def check_range(start: object, stop: object) -> None:
+    """ValueError unless 0 <= start and (stop is None or start <= stop), all ints."""
+    if not isinstance(start, int) or start < 0:
+        raise ValueError(f"start must be a non-negative int, not {start!r}")
+    if stop is not None and (not isinstance(stop, int) or stop < start):
+        raise ValueError(f"stop must be None or an int >= start ({start}), not {stop!r}")
+
+
 def _check_append(at: object, by: object, command: object, result: object, events: object) -> None:
     for name, value in (("at", at), ("by", by)):
         if not isinstance(value, str) or not value:
             raise ValueError(f"entry field {name!r} must be a non-empty string, not {value!r}")
     for name, value in (("command", command), ("result", result)):
         if not isinstance(value, dict):
-            raise ValueError(f"entry field {name!r} must be a JSON object, not {type(value).__name__}")
+            raise ValueError(
+                f"entry field {name!r} must be a JSON object, not {type(value).__name__}"
+            )
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
         raise ValueError("entry field 'events' must be a list of JSON objects")
 
@@ -51,7 +61,7 @@ class _Mark:
 
 
 class Transaction:
-    """One writer transaction on one production (an `api.LedgerTransaction`); writes go at commit."""
+    """One writer transaction on one production (an `api.LedgerTransaction`); writes at commit."""
 
     def __init__(self, production: str, session: WriterSession) -> None:
         self.production = production
@@ -66,13 +76,23 @@ class Transaction:
         """Entries in the ledger including those appended in this transaction."""
         return self.base_size + len(self.rows)
 
-    def append(self, at: str, by: str, command: JSON, result: JSON, events: list[JSON]) -> StoredEntry:
+    def append(
+        self, at: str, by: str, command: JSON, result: JSON, events: list[JSON]
+    ) -> StoredEntry:
         """Append one entry; its seq is the size before the call."""
         _check_append(at, by, command, result, events)
         entry = Entry(self.production, self.size, at, by, command, result, events)
         stored = seal(entry, ZERO if self._chain is None else self._chain)
         self.rows.append(
-            Row(self.production, stored.seq, at, by, stored.body, stored.leaf_hash, stored.chain_hash)
+            Row(
+                self.production,
+                stored.seq,
+                at,
+                by,
+                stored.body,
+                stored.leaf_hash,
+                stored.chain_hash,
+            )
         )
         self._chain = stored.chain_hash
         return stored
@@ -148,7 +168,7 @@ class BaseLedger:
 
     @contextmanager
     def transaction(self, production: str) -> Iterator[Transaction]:
-        """Open the single-writer transaction of a production; commits and signs a checkpoint on exit."""
+        """Open a production's single-writer transaction; commits and signs a checkpoint on exit."""
         check_production(production)
         with self._driver.writer(production) as session:
             tx = Transaction(production, session)
@@ -176,7 +196,7 @@ class BaseLedger:
     def _frontier(
         self, production: str, session: WriterSession, size: int, chain: bytes | None
     ) -> Frontier:
-        """The frontier of the committed `size` leaves: the cached one if still valid, else rebuilt."""
+        """The frontier of the first `size` leaves: the cached one if still valid, else rebuilt."""
         with self._lock:
             cached = self._frontiers.get(production)
         if cached is not None:
@@ -203,7 +223,9 @@ class BaseLedger:
         order, each behind its own savepoint, commits once (one fsync, one signed checkpoint) and
         wakes the others. A callable that raises has its work rolled back to its savepoint and its
         exception re-raised in its own caller; the others still commit. If the transaction itself
-        fails (begin or commit), every caller of the batch gets that exception.
+        fails (begin or commit), every caller of the batch gets that exception. Writes are held in
+        the transaction until its commit, so a savepoint is a mark in them, not a database round
+        trip. `fn` must not open another transaction of the same production.
         """
         check_production(production)
         with self._lock:
@@ -266,18 +288,21 @@ class BaseLedger:
 
     def entries(self, production: str, start: int = 0, stop: int | None = None) -> Iterator[Entry]:
         """Read entries [start, stop) without taking the writer lock."""
+        check_range(start, stop)
         for row in self._driver.rows(production, start, stop):
             yield decode_entry(row.body)
 
     def stored_entries(
         self, production: str, start: int = 0, stop: int | None = None
     ) -> Iterator[StoredEntry]:
-        """Stored entries [start, stop): canonical bytes and hashes, as export and verify read them."""
+        """Stored entries [start, stop): canonical bytes and hashes, as export and verify need."""
+        check_range(start, stop)
         for row in self._driver.rows(production, start, stop):
             yield row.stored()
 
     def rows(self, production: str, start: int = 0, stop: int | None = None) -> Iterator[Row]:
         """Stored rows [start, stop) with every column as stored."""
+        check_range(start, stop)
         return self._driver.rows(production, start, stop)
 
     def leaf_hashes(self, production: str) -> list[bytes]:
@@ -300,23 +325,31 @@ class BaseLedger:
         """RFC 9162 consistency proof from the tree of `old` entries to that of `new`."""
         return Tree(self.leaf_hashes(production)).consistency_proof(old, new)
 
-    def verify(self, production: str, held: Iterable[Checkpoint] = ()) -> Any:
-        """Recompute every leaf, link and root of a production against its checkpoints.
+    def verify(self, production: str, held: Iterable[Checkpoint] = ()) -> VerifyReport:
+        """Recompute every leaf, link and root of a production against its signed checkpoints.
 
         `held` adds signed checkpoints kept elsewhere (an earlier export): a tail cut together
-        with its checkpoints shows only against those.
+        with its checkpoints shows only against those. The stored columns are checked against
+        the hashed body too.
         """
         rows = list(self._driver.rows(production, 0, None))
         checkpoints = [*self._driver.checkpoints(production), *held]
         report = verify_ledger(
             production, (row.stored() for row in rows), checkpoints, self.public_key_b64
         )
+        if not report.ok and report.first_bad_seq is None and report.size > 0:
+            # a checkpoint failed its own checks: the first entry it was to vouch for is at fault
+            attested = max((c.size for c in checkpoints if c.size < report.size), default=0)
+            report = dataclasses.replace(report, first_bad_seq=attested)
         bad = _first_bad_column(production, rows)
-        if bad is not None and (report.ok or report.first_bad_seq is None or bad[0] < report.first_bad_seq):
-            return dataclasses.replace(report, ok=False, first_bad_seq=bad[0], message=bad[1])
+        if bad is not None and (report.first_bad_seq is None or bad[0] < report.first_bad_seq):
+            seq, message = bad
+            return dataclasses.replace(
+                report, ok=False, size=min(report.size, seq), first_bad_seq=seq, message=message
+            )
         return report
 
-    def verify_all(self) -> dict[str, Any]:
+    def verify_all(self) -> dict[str, VerifyReport]:
         """`verify` of every production."""
         return {production: self.verify(production) for production in self.productions()}
 

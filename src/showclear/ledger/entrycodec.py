@@ -61,7 +61,7 @@ def decode_entry(body: bytes) -> Entry:
 
 
 def seal(entry: Entry, previous_chain_hash: bytes) -> StoredEntry:
-    """The stored form of `entry` that follows the entry whose chain hash is given (ZERO for seq 0)."""
+    """The stored form of `entry` after the entry with the given chain hash (ZERO for seq 0)."""
     body = encode_entry(entry)
     leaf = leaf_hash(body)
     return StoredEntry(

@@ -30,7 +30,7 @@ class Frontier:
 
     def __init__(self) -> None:
         self._size = 0
-        # _stack[i] holds the root of a perfect subtree; sizes are the set bits of _size, largest first
+        # _stack[i] is the root of a perfect subtree; sizes are the set bits of _size, largest first
         self._stack: list[bytes] = []
 
     @property

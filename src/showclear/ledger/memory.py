@@ -21,6 +21,9 @@ class _Production:
     projections: dict[str, tuple[int, bytes]] = dataclasses.field(default_factory=dict)
 
 
+_EMPTY = _Production()  # what reads of an unknown production see; never written
+
+
 class _Session:
     """A writer session on one production; the production's lock is held by `writer`."""
 
@@ -61,11 +64,12 @@ class MemoryDriver:
 
     def _get(self, production: str) -> _Production:
         with self._lock:
-            return self._productions.setdefault(production, _Production())
+            return self._productions.get(production) or _EMPTY
 
     @contextmanager
     def writer(self, production: str) -> Iterator[_Session]:
-        held = self._get(production)
+        with self._lock:
+            held = self._productions.setdefault(production, _Production())
         with held.lock:
             yield _Session(held)
 

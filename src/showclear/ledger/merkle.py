@@ -30,7 +30,7 @@ def _levels(leaves: Sequence[bytes]) -> list[list[bytes]]:
 
 
 def root(leaves: Sequence[bytes]) -> bytes:
-    """MTH(D[n]) of RFC 9162 section 2.1.1 for leaf hashes `leaves`; the empty tree's is EMPTY_ROOT."""
+    """MTH(D[n]) of RFC 9162 section 2.1.1 over leaf hashes; the empty tree's is EMPTY_ROOT."""
     if not leaves:
         return EMPTY_ROOT
     level = list(leaves)
@@ -94,7 +94,7 @@ class Tree:
         return path
 
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> list[bytes]:
-        """PROOF(old_size, D[new_size]) = SUBPROOF(old_size, D[new_size], true) of RFC 9162 2.1.4.1."""
+        """PROOF(m, D[n]) = SUBPROOF(m, D[n], true) of RFC 9162 section 2.1.4.1."""
         new_size = self._size if new_size is None else new_size
         if not 0 <= new_size <= self._size:
             raise ProofError(f"size {new_size} is outside the tree of {self._size} leaves")
@@ -191,7 +191,9 @@ def verify_inclusion(
     _check_hash(root, "the root")
     computed = root_from_inclusion_proof(leaf_hash, index, size, proof)
     if not hmac.compare_digest(computed, root):
-        raise ProofError(f"the inclusion proof of leaf {index} does not lead to the root of size {size}")
+        raise ProofError(
+            f"the inclusion proof of leaf {index} does not lead to the root of size {size}"
+        )
 
 
 def verify_consistency(

@@ -1,13 +1,15 @@
-"""The PostgreSQL store: psycopg 3, one advisory transaction lock per production, pooled connections."""
+"""The PostgreSQL store: psycopg 3, an advisory lock per production, pooled connections."""
 
 from __future__ import annotations
 
 import hashlib
+import select
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import psycopg
+from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 
@@ -17,6 +19,7 @@ from showclear.ledger.signing import Signer
 from showclear.ledger.store import END, PAGE, Row
 
 Connection = psycopg.Connection[TupleRow]
+IDLE_CONNECTIONS = 8  # kept open for reuse; more are opened while more threads need them
 
 #: Schema migrations in order; the database's schema_version is how many have run.
 MIGRATIONS: list[list[str]] = [
@@ -51,6 +54,17 @@ MIGRATIONS: list[list[str]] = [
 _ROW = 'SELECT production, seq, at, "by", body, leaf_hash, chain_hash FROM entries'
 _CHECKPOINT = "SELECT production, size, root, at, signature FROM checkpoints"
 _MIGRATION_LOCK = 0x5C1EA7  # advisory lock key held while migrating
+_SEVEN = "(%s, %s, %s, %s, %s, %s, %s)"
+_INSERT_ROWS = (
+    'INSERT INTO entries (production, seq, at, "by", body, leaf_hash, chain_hash) VALUES '
+)
+_INSERT_CHECKPOINT = (
+    "INSERT INTO checkpoints (production, size, root, at, signature) VALUES (%s, %s, %s, %s, %s)"
+)
+_UPSERT_PROJECTION = (
+    "INSERT INTO projections (production, name, position, blob) VALUES (%s, %s, %s, %s) "
+    "ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, blob = excluded.blob"
+)
 
 
 def lock_key(production: str) -> int:
@@ -86,12 +100,20 @@ def migrate(conn: Connection) -> int:
     return len(MIGRATIONS)
 
 
-class _Pool:
-    """Connections to one database, opened on demand and kept for reuse."""
+def _dropped(conn: Connection) -> bool:
+    """Whether an idle connection was closed by the server (it then has unread bytes or EOF)."""
+    try:
+        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return bool(readable)
 
-    def __init__(self, url: str, *, autocommit: bool) -> None:
+
+class _Pool:
+    """Autocommit connections to one database, opened on demand and kept for reuse."""
+
+    def __init__(self, url: str) -> None:
         self._url = url
-        self._autocommit = autocommit
         self._lock = threading.Lock()
         self._idle: list[Connection] = []
         self._closed = False
@@ -100,14 +122,17 @@ class _Pool:
     def connection(self) -> Iterator[Connection]:
         with self._lock:
             conn = self._idle.pop() if self._idle else None
+        if conn is not None and _dropped(conn):
+            conn.close()
+            conn = None
         if conn is None:
-            conn = psycopg.connect(self._url, autocommit=self._autocommit)
+            conn = psycopg.connect(self._url, autocommit=True)
         try:
             yield conn
         finally:
             healthy = not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
             with self._lock:
-                keep = healthy and not self._closed
+                keep = healthy and not self._closed and len(self._idle) < IDLE_CONNECTIONS
                 if keep:
                     self._idle.append(conn)
             if not keep:
@@ -122,18 +147,15 @@ class _Pool:
 
 
 class _Session:
-    """An open transaction holding one production's advisory lock."""
+    """An open transaction holding one production's advisory lock; its head read with the lock."""
 
-    def __init__(self, conn: Connection, production: str) -> None:
+    def __init__(self, conn: Connection, production: str, head: tuple[int, bytes | None]) -> None:
         self._conn = conn
         self._production = production
+        self._head = head
 
     def head(self) -> tuple[int, bytes | None]:
-        found = self._conn.execute(
-            "SELECT seq, chain_hash FROM entries WHERE production = %s ORDER BY seq DESC LIMIT 1",
-            (self._production,),
-        ).fetchone()
-        return (0, None) if found is None else (found[0] + 1, found[1])
+        return self._head
 
     def rows(self, start: int, stop: int) -> Iterator[Row]:
         cursor = self._conn.execute(
@@ -163,30 +185,28 @@ class _Session:
         checkpoint: Checkpoint | None,
         projections: Mapping[str, tuple[int, bytes]],
     ) -> None:
-        conn = self._conn
-        with conn.pipeline(), conn.cursor() as cur:
-            if rows:
-                cur.executemany(
-                    'INSERT INTO entries (production, seq, at, "by", body, leaf_hash, chain_hash) '
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    [(r.production, r.seq, r.at, r.by, r.body, r.leaf_hash, r.chain_hash)
-                     for r in rows],
-                )
-            if checkpoint is not None:
-                cur.execute(
-                    "INSERT INTO checkpoints (production, size, root, at, signature) "
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    (checkpoint.production, checkpoint.size, checkpoint.root, checkpoint.at,
-                     checkpoint.signature),
-                )
-            for name, (position, blob) in projections.items():
-                cur.execute(
-                    "INSERT INTO projections (production, name, position, blob) "
-                    "VALUES (%s, %s, %s, %s) ON CONFLICT (production, name) DO UPDATE "
-                    "SET position = excluded.position, blob = excluded.blob",
-                    (self._production, name, position, blob),
-                )
-            conn.commit()
+        """Send every write and the COMMIT as one query string: one round trip."""
+        parts: list[str] = []
+        params: list[object] = []
+        if rows:
+            parts.append(_INSERT_ROWS + ", ".join([_SEVEN] * len(rows)))
+            for row in rows:
+                params += row
+        if checkpoint is not None:
+            parts.append(_INSERT_CHECKPOINT)
+            params += (
+                checkpoint.production,
+                checkpoint.size,
+                checkpoint.root,
+                checkpoint.at,
+                checkpoint.signature,
+            )
+        for name, (position, blob) in projections.items():
+            parts.append(_UPSERT_PROJECTION)
+            params += (self._production, name, position, blob)
+        parts.append("COMMIT")
+        with psycopg.ClientCursor(self._conn) as cur:
+            cur.execute("; ".join(parts), params)
 
 
 class PostgresDriver:
@@ -194,27 +214,54 @@ class PostgresDriver:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._writers = _Pool(url, autocommit=False)
-        self._readers = _Pool(url, autocommit=True)
-        with self._writers.connection() as conn:
+        # explicit BEGIN/COMMIT rather than the driver's implicit BEGIN: it saves a round trip
+        self._pool = _Pool(url)
+        self._begin: dict[str, str] = {}
+        with self._pool.connection() as conn:
             migrate(conn)
+
+    def _begin_query(self, production: str, conn: Connection) -> str:
+        """BEGIN, take the production's lock, then read its head: one query string."""
+        query = self._begin.get(production)
+        if query is None:
+            query = (
+                sql.SQL(
+                    "BEGIN; SELECT pg_advisory_xact_lock({}); "
+                    "SELECT seq, chain_hash FROM entries WHERE production = {} "
+                    "ORDER BY seq DESC LIMIT 1"
+                )
+                .format(sql.Literal(lock_key(production)), sql.Literal(production))
+                .as_string(conn)
+            )
+            self._begin[production] = query
+        return query
 
     @contextmanager
     def writer(self, production: str) -> Iterator[_Session]:
-        with self._writers.connection() as conn:
+        with self._pool.connection() as conn:
             try:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(production),))
-                yield _Session(conn, production)
+                # READ COMMITTED: the head SELECT takes its snapshot after the lock is granted
+                cur = conn.execute(self._begin_query(production, conn))
+                if not (cur.nextset() and cur.nextset()):
+                    raise RuntimeError("PostgreSQL returned no head for the writer transaction")
+                found = cur.fetchone()
+                head = (0, None) if found is None else (int(found[0]) + 1, bytes(found[1]))
+                yield _Session(conn, production, head)
             finally:
                 if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
-                    conn.rollback()
+                    try:
+                        conn.execute("ROLLBACK")
+                    except psycopg.Error:
+                        conn.close()  # broken: the pool drops it
 
     def productions(self) -> list[str]:
-        with self._readers.connection() as conn:
-            return [r[0] for r in conn.execute("SELECT DISTINCT production FROM entries ORDER BY 1")]
+        with self._pool.connection() as conn:
+            return [
+                r[0] for r in conn.execute("SELECT DISTINCT production FROM entries ORDER BY 1")
+            ]
 
     def size(self, production: str) -> int:
-        with self._readers.connection() as conn:
+        with self._pool.connection() as conn:
             found = conn.execute(
                 "SELECT max(seq) FROM entries WHERE production = %s", (production,)
             ).fetchone()
@@ -223,7 +270,7 @@ class PostgresDriver:
     def rows(self, production: str, start: int, stop: int | None) -> Iterator[Row]:
         end = END if stop is None else stop
         while True:
-            with self._readers.connection() as conn:
+            with self._pool.connection() as conn:
                 page = [
                     _row(values)
                     for values in conn.execute(
@@ -239,7 +286,7 @@ class PostgresDriver:
 
     def leaf_hashes(self, production: str, start: int, stop: int | None) -> list[bytes]:
         end = END if stop is None else stop
-        with self._readers.connection() as conn:
+        with self._pool.connection() as conn:
             return [
                 values[0]
                 for values in conn.execute(
@@ -250,7 +297,7 @@ class PostgresDriver:
             ]
 
     def checkpoints(self, production: str) -> list[Checkpoint]:
-        with self._readers.connection() as conn:
+        with self._pool.connection() as conn:
             return [
                 _checkpoint(values)
                 for values in conn.execute(
@@ -259,7 +306,7 @@ class PostgresDriver:
             ]
 
     def latest_checkpoint(self, production: str) -> Checkpoint | None:
-        with self._readers.connection() as conn:
+        with self._pool.connection() as conn:
             found = conn.execute(
                 f"{_CHECKPOINT} WHERE production = %s ORDER BY size DESC, at DESC LIMIT 1",
                 (production,),
@@ -267,8 +314,7 @@ class PostgresDriver:
         return None if found is None else _checkpoint(found)
 
     def close(self) -> None:
-        self._writers.close()
-        self._readers.close()
+        self._pool.close()
 
 
 class PostgresLedger(BaseLedger):

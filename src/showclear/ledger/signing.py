@@ -121,7 +121,7 @@ def _create_key_file(directory: Path, path: Path) -> Signer | None:
 
 
 def load_or_create_signer(data_dir: str) -> Signer:
-    """The signer whose key is `data_dir`/ledger-signing-key.pem, created (mode 0600) on first use."""
+    """The signer whose key is DATA_DIR/ledger-signing-key.pem, created (mode 0600) if absent."""
     directory = Path(data_dir)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = directory / KEY_FILE

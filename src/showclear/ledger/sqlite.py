@@ -1,4 +1,4 @@
-"""The SQLite store: stdlib sqlite3, WAL, synchronous=FULL, BEGIN IMMEDIATE per writer transaction."""
+"""The SQLite store: stdlib sqlite3, WAL, synchronous=FULL, BEGIN IMMEDIATE per writer."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ MIGRATIONS: list[list[str]] = [
             blob BLOB NOT NULL, PRIMARY KEY (production, name))""",
         *(
             f"""CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}
-                BEGIN SELECT RAISE(ABORT, 'showclear: {table} are append-only: {op} refused'); END"""
+                BEGIN
+                    SELECT RAISE(ABORT, 'showclear: {table} are append-only: {op} refused');
+                END"""
             for table in ("entries", "checkpoints")
             for op in ("UPDATE", "DELETE")
         ),
@@ -47,10 +49,6 @@ def _connect(path: str) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA synchronous = FULL")
     return conn
-
-
-def _row(values: tuple[str, int, str, str, bytes, bytes, bytes]) -> Row:
-    return Row(*values)
 
 
 def _checkpoint(values: tuple[str, int, bytes, str, bytes]) -> Checkpoint:
@@ -99,11 +97,12 @@ class _Session:
             f"{_ROW} WHERE production = ? AND seq >= ? AND seq < ? ORDER BY seq",
             (self._production, start, stop),
         )
-        return iter([_row(values) for values in cursor])
+        return iter([Row(*values) for values in cursor])
 
     def leaf_hashes(self, start: int, stop: int) -> list[bytes]:
         cursor = self._conn.execute(
-            "SELECT leaf_hash FROM entries WHERE production = ? AND seq >= ? AND seq < ? ORDER BY seq",
+            "SELECT leaf_hash FROM entries WHERE production = ? AND seq >= ? AND seq < ? "
+            "ORDER BY seq",
             (self._production, start, stop),
         )
         return [values[0] for values in cursor]
@@ -125,20 +124,27 @@ class _Session:
         conn.executemany(
             'INSERT INTO entries (production, seq, at, "by", body, leaf_hash, chain_hash) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(r.production, r.seq, r.at, r.by, r.body, r.leaf_hash, r.chain_hash) for r in rows],
+            rows,
         )
         if checkpoint is not None:
             conn.execute(
-                "INSERT INTO checkpoints (production, size, root, at, signature) VALUES (?, ?, ?, ?, ?)",
-                (checkpoint.production, checkpoint.size, checkpoint.root, checkpoint.at,
-                 checkpoint.signature),
+                "INSERT INTO checkpoints (production, size, root, at, signature) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    checkpoint.production,
+                    checkpoint.size,
+                    checkpoint.root,
+                    checkpoint.at,
+                    checkpoint.signature,
+                ),
             )
-        conn.executemany(
-            "INSERT INTO projections (production, name, position, blob) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, "
-            "blob = excluded.blob",
-            [(self._production, name, pos, blob) for name, (pos, blob) in projections.items()],
-        )
+        if projections:
+            conn.executemany(
+                "INSERT INTO projections (production, name, position, blob) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, "
+                "blob = excluded.blob",
+                [(self._production, name, pos, blob) for name, (pos, blob) in projections.items()],
+            )
         conn.execute("COMMIT")
         self.committed = True
 
@@ -185,7 +191,9 @@ class SqliteDriver:
 
     def productions(self) -> list[str]:
         with self._reader() as conn:
-            return [r[0] for r in conn.execute("SELECT DISTINCT production FROM entries ORDER BY 1")]
+            return [
+                r[0] for r in conn.execute("SELECT DISTINCT production FROM entries ORDER BY 1")
+            ]
 
     def size(self, production: str) -> int:
         with self._reader() as conn:
@@ -199,9 +207,10 @@ class SqliteDriver:
         while True:
             with self._reader() as conn:
                 page = [
-                    _row(values)
+                    Row(*values)
                     for values in conn.execute(
-                        f"{_ROW} WHERE production = ? AND seq >= ? AND seq < ? ORDER BY seq LIMIT ?",
+                        f"{_ROW} WHERE production = ? AND seq >= ? AND seq < ? "
+                        "ORDER BY seq LIMIT ?",
                         (production, start, end, PAGE),
                     )
                 ]

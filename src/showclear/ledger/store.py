@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from showclear.ledger.api import Checkpoint, StoredEntry
 
@@ -15,9 +14,8 @@ PAGE = 1000
 END = 1 << 62
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One row of the entries table, every column as stored."""
+class Row(NamedTuple):
+    """One row of the entries table, every column as stored, in column order."""
 
     production: str
     seq: int

@@ -1,10 +1,11 @@
-"""Full verification of a ledger: every leaf, every chain link, every checkpoint root and signature."""
+"""Full verification of a ledger: every leaf, chain link, checkpoint root and signature."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import msgspec
 
@@ -15,13 +16,28 @@ from showclear.ledger.signing import checkpoint_message, load_public_key, verify
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """The outcome of a verification: `first_bad_seq` is None when ok or when no entry is at fault."""
+    """The outcome of a verification; `first_bad_seq` is the first entry not shown intact."""
 
     ok: bool
     size: int  # entries read and found intact before verification stopped
     first_bad_seq: int | None
     message: str
     checkpoints: int = 0  # checkpoints whose signature and root were verified
+
+
+class StoredLike(Protocol):
+    """What verification reads of a stored entry (StoredEntry, or a line of an export)."""
+
+    @property
+    def production(self) -> str: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def leaf_hash(self) -> bytes: ...
+    @property
+    def chain_hash(self) -> bytes: ...
 
 
 class EntryError(ValueError):
@@ -55,12 +71,25 @@ class _Shape(msgspec.Struct, forbid_unknown_fields=True):
 
 
 _shape_decoder = msgspec.json.Decoder(_Shape)
+_CHUNK_BITS = 8
+_CHUNK = 1 << _CHUNK_BITS  # leaves hashed level by level at once: fewer interpreter steps a hash
+_MASK = _CHUNK - 1
 
 
 class LedgerVerifier:
-    """Streams one production's entries and checkpoints, recomputing every hash; raises VerifyFailure."""
+    """Streams one production's entries and checkpoints, recomputing every hash."""
 
-    __slots__ = ("_attested", "_checked", "_key", "_prev", "_size", "_stack", "production")
+    __slots__ = (
+        "_attested",
+        "_checked",
+        "_key",
+        "_pending",
+        "_prev",
+        "_size",
+        "_stack",
+        "_tree",
+        "production",
+    )
 
     def __init__(self, production: str, public_key_b64: str) -> None:
         load_public_key(public_key_b64)  # ValueError when malformed
@@ -68,7 +97,9 @@ class LedgerVerifier:
         self._key = public_key_b64
         self._size = 0
         self._prev = ZERO
-        self._stack: list[bytes] = []  # roots of the perfect subtrees, largest first (a Frontier)
+        self._stack: list[bytes] = []  # roots of perfect subtrees of the first _tree leaves
+        self._tree = 0
+        self._pending: list[bytes] = []  # leaf hashes after the first _tree, not yet in _stack
         self._attested = 0  # entries covered by a verified checkpoint
         self._checked = 0
 
@@ -89,6 +120,7 @@ class LedgerVerifier:
 
     def root(self) -> bytes:
         """The RFC 9162 root of the entries verified so far."""
+        self._settle()
         stack = self._stack
         if not stack:
             return EMPTY_ROOT
@@ -97,7 +129,39 @@ class LedgerVerifier:
             node = node_hash(left, node)
         return node
 
-    def feed(self, entries: Iterable[StoredEntry], until: int | None = None) -> None:
+    def _settle(self) -> None:
+        """Fold pending leaves into the stack: an aligned chunk level by level, else one by one."""
+        pending = self._pending
+        if not pending:
+            return
+        sha = hashlib.sha256
+        stack = self._stack
+        tree = self._tree
+        if len(pending) == _CHUNK and not tree & _MASK:
+            level = pending
+            while len(level) > 1:
+                level = [
+                    sha(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)
+                ]
+            node = level[0]
+            s = tree >> _CHUNK_BITS
+            while s & 1:
+                node = sha(b"\x01" + stack.pop() + node).digest()
+                s >>= 1
+            stack.append(node)
+            tree += _CHUNK
+        else:
+            for node in pending:
+                s = tree
+                while s & 1:
+                    node = sha(b"\x01" + stack.pop() + node).digest()
+                    s >>= 1
+                stack.append(node)
+                tree += 1
+        self._tree = tree
+        pending.clear()
+
+    def feed(self, entries: Iterable[StoredLike], until: int | None = None) -> None:
         """Verify entries from `entries` in order, stopping once `until` entries are verified."""
         n = self._size
         if until is not None and n >= until:
@@ -107,12 +171,16 @@ class LedgerVerifier:
         prev = self._prev
         sha = hashlib.sha256
         decode = _shape_decoder.decode
-        stack = self._stack
-        pop = stack.pop
-        push = stack.append
+        pending = self._pending
+        pend = pending.append
+        limit = _CHUNK - (self._tree & _MASK)
         try:
             for e in entries:
                 body = e.body
+                if type(body) is not bytes:
+                    raise VerifyFailure(
+                        n, f"entry {n}: its stored body is not bytes but {type(body).__name__}"
+                    )
                 leaf = sha(b"\x00" + body).digest()
                 chain = sha(prev + leaf).digest()
                 if (
@@ -125,17 +193,18 @@ class LedgerVerifier:
                 try:
                     head = decode(body)
                 except msgspec.DecodeError as exc:
-                    raise VerifyFailure(n, f"entry {n}: its body is not a ledger entry: {exc}") from exc
+                    raise VerifyFailure(
+                        n, f"entry {n}: its body is not a ledger entry: {exc}"
+                    ) from exc
                 if head.seq != n or head.production != production:
                     raise VerifyFailure(
                         n,
                         f"entry {n}: its body says production {head.production!r} seq {head.seq}",
                     )
-                s = n
-                while s & 1:
-                    leaf = sha(b"\x01" + pop() + leaf).digest()
-                    s >>= 1
-                push(leaf)
+                pend(leaf)
+                if len(pending) == limit:
+                    self._settle()
+                    limit = _CHUNK
                 prev = chain
                 n += 1
                 if n == stop:
@@ -146,20 +215,32 @@ class LedgerVerifier:
             self._size = n
             self._prev = prev
 
-    def check_checkpoints(self, group: list[Checkpoint]) -> None:
-        """Verify every checkpoint of the current size: production, signature, agreement, root."""
+    def check_signature(self, cp: Checkpoint) -> None:
+        """Verify a checkpoint's production and signature (not yet its root)."""
+        if cp.production != self.production:
+            raise VerifyFailure(
+                self._attested, f"checkpoint of size {cp.size} is for production {cp.production!r}"
+            )
+        msg = checkpoint_message(cp.production, cp.size, cp.root, cp.at)
+        if not verify_signature(self._key, msg, cp.signature):
+            raise VerifyFailure(
+                self._attested,
+                f"checkpoint of size {cp.size} (at {cp.at}) has an invalid signature",
+            )
+
+    def check_checkpoints(self, group: list[Checkpoint], *, signed: bool = False) -> None:
+        """Verify the checkpoints of the current size: production, signature, agreement, root.
+
+        `signed` says `check_signature` was already called on each.
+        """
         n = self._size
         for cp in group:
             if cp.size != n:
-                raise VerifyFailure(self._attested, f"checkpoint of size {cp.size} checked at size {n}")
-            if cp.production != self.production:
                 raise VerifyFailure(
-                    None, f"checkpoint of size {n} is for production {cp.production!r}"
+                    self._attested, f"checkpoint of size {cp.size} checked at size {n}"
                 )
-            if not _valid_signature(self._key, cp):
-                raise VerifyFailure(
-                    None, f"checkpoint of size {n} (at {cp.at}) has an invalid signature"
-                )
+            if not signed:
+                self.check_signature(cp)
         roots = {cp.root for cp in group}
         if len(roots) > 1:
             listed = ", ".join(f"{cp.root.hex()} at {cp.at}" for cp in group)
@@ -179,14 +260,7 @@ class LedgerVerifier:
         self._attested = n
 
 
-def _valid_signature(key: str, cp: Checkpoint) -> bool:
-    if not isinstance(cp.root, bytes) or not isinstance(cp.signature, bytes):
-        return False
-    msg = checkpoint_message(cp.production, cp.size, cp.root, cp.at)
-    return verify_signature(key, msg, cp.signature)
-
-
-def _diagnose(e: StoredEntry, n: int, production: str, leaf: bytes, chain: bytes) -> str:
+def _diagnose(e: StoredLike, n: int, production: str, leaf: bytes, chain: bytes) -> str:
     """Name what is wrong with entry `n` (the first check that fails)."""
     if e.seq != n:
         return f"entry {n}: the entry in position {n} has seq {e.seq}"
@@ -236,7 +310,9 @@ def verify_ledger(
                 f"entries {covered}..{verifier.size - 1} are not covered by any signed checkpoint",
             )
     except VerifyFailure as failure:
-        return VerifyReport(False, verifier.size, failure.seq, failure.message, verifier.checkpoints)
+        return VerifyReport(
+            False, verifier.size, failure.seq, failure.message, verifier.checkpoints
+        )
     return VerifyReport(
         True,
         verifier.size,

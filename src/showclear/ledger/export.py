@@ -1,0 +1,367 @@
+"""The export file: one production's signed ledger as JSON Lines, verifiable offline."""
+
+from __future__ import annotations
+
+import base64
+import re
+from binascii import unhexlify
+from collections.abc import Iterable
+from typing import IO, Any
+
+import msgspec
+
+from showclear.ledger.api import Checkpoint, StoredEntry
+from showclear.ledger.encoding import canonical
+from showclear.ledger.signing import b64decode_strict
+from showclear.ledger.verify import LedgerVerifier, VerifyFailure, VerifyReport
+
+FORMAT = "showclear-ledger-export"
+VERSION = 1
+_BATCH = 4096
+_SEQ = b'{"seq":'
+_LEAF = b',"leaf_hash":"'
+_CHAIN = b'","chain_hash":"'
+_REF = b'","checkpoint":'
+_BODY = b',"body":'
+_HEX_DIGITS = b"0123456789abcdef"
+_CHECKPOINT_PREFIX = b'{"checkpoint":'
+
+
+class _Line:
+    """An entry as read from its line: what the verifier reads of a StoredEntry."""
+
+    __slots__ = ("body", "chain_hash", "leaf_hash", "production", "seq")
+
+    def __init__(self, production: str, seq: int, body: bytes, leaf: bytes, chain: bytes) -> None:
+        self.production = production
+        self.seq = seq
+        self.body = body
+        self.leaf_hash = leaf
+        self.chain_hash = chain
+
+
+def _number(text: bytes) -> int | None:
+    """A JSON non-negative integer without sign, exponent or leading zero; None otherwise."""
+    if not text.isdigit() or (text[0] == 0x30 and len(text) > 1):
+        return None
+    return int(text)
+
+
+def _hash(text: bytes) -> bytes | None:
+    """64 lowercase hex digits as 32 bytes; None otherwise."""
+    if len(text) != 64 or text.translate(None, _HEX_DIGITS):
+        return None
+    return unhexlify(text)
+
+
+def _parse_entry(line: bytes) -> tuple[int, bytes, bytes, int, bytes] | None:
+    """(seq, leaf hash, chain hash, checkpoint named, body) of an exact entry line, else None."""
+    if not line.startswith(_SEQ) or not line.endswith(b"}}\n"):
+        return None
+    i = line.find(_LEAF, 7)
+    j = i + 14
+    k = j + 64
+    m = k + 80
+    o = line.find(_BODY, m + 15)
+    if i < 0 or o < 0 or line[k : k + 16] != _CHAIN or line[m : m + 15] != _REF:
+        return None
+    seq = _number(line[7:i])
+    leaf = _hash(line[j:k])
+    chain = _hash(line[k + 16 : m])
+    signed_by = _number(line[m + 15 : o])
+    body = line[o + 8 : -2]
+    if seq is None or leaf is None or chain is None or signed_by is None or body[:1] != b"{":
+        return None
+    return seq, leaf, chain, signed_by, body
+
+
+class _Head(msgspec.Struct, forbid_unknown_fields=True):
+    """A signed tree head as written in the file."""
+
+    at: str
+    root: str
+    signature: str
+    size: int
+
+
+class _Header(msgspec.Struct, forbid_unknown_fields=True):
+    """The first line."""
+
+    checkpoint: _Head
+    format: str
+    production: str
+    public_key: str
+    version: int
+
+
+class _CheckpointLine(msgspec.Struct, forbid_unknown_fields=True):
+    """A checkpoint line."""
+
+    checkpoint: _Head
+
+
+def _head(cp: Checkpoint) -> dict[str, Any]:
+    return {
+        "at": cp.at,
+        "root": cp.root.hex(),
+        "signature": base64.b64encode(cp.signature).decode("ascii"),
+        "size": cp.size,
+    }
+
+
+def _entry_line(e: StoredEntry, signed_by: int) -> bytes:
+    if b"\n" in e.body or b"\r" in e.body:
+        raise ValueError(f"entry {e.seq}: its body contains a line break; it is not canonical")
+    return b'{"seq":%d,"leaf_hash":"%s","chain_hash":"%s","checkpoint":%d,"body":%s}\n' % (
+        e.seq,
+        e.leaf_hash.hex().encode(),
+        e.chain_hash.hex().encode(),
+        signed_by,
+        e.body,
+    )
+
+
+def _distinct(checkpoints: Iterable[Checkpoint]) -> list[Checkpoint]:
+    """Checkpoints by size; of several with one size and root the first (forks are all kept)."""
+    kept: list[Checkpoint] = []
+    seen: set[tuple[int, bytes]] = set()
+    for cp in sorted(checkpoints, key=lambda c: c.size):
+        if (cp.size, cp.root) not in seen:
+            seen.add((cp.size, cp.root))
+            kept.append(cp)
+    return kept
+
+
+def write_export(
+    fp: IO[bytes],
+    production: str,
+    stored_entries: Iterable[StoredEntry],
+    checkpoints: Iterable[Checkpoint],
+    public_key_b64: str,
+) -> int:
+    """Write the export of one production to a binary file; returns the entries written."""
+    cps = _distinct(checkpoints)
+    if not cps:
+        raise ValueError(f"production {production!r} has no signed checkpoint to export")
+    latest = cps[-1]
+    header = {
+        "checkpoint": _head(latest),
+        "format": FORMAT,
+        "production": production,
+        "public_key": public_key_b64,
+        "version": VERSION,
+    }
+    fp.write(canonical(header) + b"\n")
+    position = 0
+    i = 0
+    for e in stored_entries:
+        while i < len(cps) and cps[i].size <= position:
+            fp.write(canonical({"checkpoint": _head(cps[i])}) + b"\n")
+            i += 1
+        if position >= latest.size:
+            break  # not yet signed: not part of the export
+        fp.write(_entry_line(e, cps[i].size))
+        position += 1
+    for cp in cps[i:]:
+        fp.write(canonical({"checkpoint": _head(cp)}) + b"\n")
+    return position
+
+
+def _parse_head(head: _Head, production: str, where: str) -> Checkpoint:
+    if not re.fullmatch(r"[0-9a-f]{64}", head.root):
+        raise ValueError(f"{where}: the root is not 64 lowercase hex digits")
+    signature = b64decode_strict(head.signature, f"{where}: the signature")
+    if head.size < 0:
+        raise ValueError(f"{where}: the size is negative")
+    return Checkpoint(production, head.size, bytes.fromhex(head.root), head.at, signature)
+
+
+def _strict_line(line: bytes, kind: type[msgspec.Struct], where: str) -> Any:
+    """Decode a checkpoint or header line that must be exactly its canonical encoding."""
+    if not line.endswith(b"\n"):
+        raise ValueError(f"{where}: the line is not complete (the file is truncated)")
+    try:
+        obj = msgspec.json.decode(line[:-1])
+        exact = canonical(obj) == line[:-1]
+        parsed = msgspec.convert(obj, kind)
+    except (msgspec.DecodeError, TypeError) as exc:
+        raise ValueError(f"{where}: {exc}") from exc
+    if not exact:
+        raise ValueError(f"{where}: the line is not in canonical form")
+    return parsed
+
+
+def _read_header(fp: IO[bytes], public_key_b64: str | None) -> tuple[_Header, Checkpoint]:
+    try:
+        header = _strict_line(fp.readline(), _Header, "header")
+    except ValueError as exc:
+        raise VerifyFailure(None, str(exc)) from exc
+    if header.format != FORMAT or header.version != VERSION:
+        raise VerifyFailure(None, f"header: not a {FORMAT} file of version {VERSION}")
+    if public_key_b64 is not None and header.public_key != public_key_b64:
+        raise VerifyFailure(None, "header: the file's public key is not the one given to verify it")
+    try:
+        return header, _parse_head(header.checkpoint, header.production, "header")
+    except ValueError as exc:
+        raise VerifyFailure(None, str(exc)) from exc
+
+
+class _Reader:
+    """Checks the file's layout line by line and hands entries and checkpoints to the verifier."""
+
+    def __init__(self, verifier: LedgerVerifier) -> None:
+        self.v = verifier
+        self.batch: list[_Line] = []
+        self.position = 0  # entries read
+        self.refs: dict[int, int] = {}  # checkpoint size named -> first entry naming it, this run
+        self.run_start = 0
+        self.group: list[Checkpoint] = []
+        self.last: Checkpoint | None = None
+        self.lineno = 1
+
+    def flush(self) -> None:
+        """Verify the entries read so far."""
+        if self.batch:
+            self.v.feed(self.batch)
+            self.batch = []
+
+    def entry(self, line: bytes) -> None:
+        """An entry line at the current position."""
+        seq = self.position
+        if self.group:
+            self.close_group()
+        if seq in self.refs:
+            self.flush()
+            first = self.refs[seq]
+            raise VerifyFailure(
+                first,
+                f"entries {first}..{seq - 1} name the checkpoint of size {seq},"
+                f" but line {self.lineno} is an entry, not that checkpoint",
+            )
+        parsed = _parse_entry(line)
+        if parsed is None:
+            self.flush()
+            what = "incomplete (the file is truncated)" if not line.endswith(b"\n") else "malformed"
+            raise VerifyFailure(seq, f"entry {seq}: line {self.lineno} is {what}")
+        number, leaf, chain, signed_by, body = parsed
+        if signed_by <= seq:
+            self.flush()
+            raise VerifyFailure(seq, f"entry {seq}: it names the checkpoint of size {signed_by}")
+        if signed_by not in self.refs:
+            self.refs[signed_by] = seq
+        self.batch.append(_Line(self.v.production, number, body, leaf, chain))
+        self.position += 1
+        if len(self.batch) >= _BATCH:
+            self.flush()
+
+    def checkpoint(self, line: bytes) -> None:
+        """A checkpoint line: it must come right after the last entry it signs."""
+        self.flush()
+        size = self.position
+        try:
+            where = f"line {self.lineno} (a checkpoint after {size} entries)"
+            head = _strict_line(line, _CheckpointLine, where)
+            cp = _parse_head(head.checkpoint, self.v.production, where)
+        except ValueError as exc:
+            raise VerifyFailure(self.run_start, str(exc)) from exc
+        self.v.check_signature(cp)
+        if self.group and self.group[0].size != cp.size:
+            self.close_group()
+        if self.group and self.group[0].root == cp.root:
+            raise VerifyFailure(self.run_start, f"checkpoint of size {cp.size} is repeated")
+        self.check_refs(cp.size)
+        if cp.size > size:
+            raise VerifyFailure(
+                size,
+                f"a checkpoint of size {cp.size} follows entry {size - 1}: entries"
+                f" {size}..{cp.size - 1} are missing",
+            )
+        if cp.size < size:
+            raise VerifyFailure(
+                self.run_start,
+                f"the checkpoint of size {cp.size} is out of place after entry {size - 1}",
+            )
+        self.group.append(cp)
+        self.last = cp
+
+    def check_refs(self, size: int) -> None:
+        """Every entry since the last checkpoint must name the checkpoint of `size`."""
+        wrong = [first for named, first in self.refs.items() if named != size]
+        if wrong:
+            first = min(wrong)
+            raise VerifyFailure(
+                first,
+                f"entry {first}: it names a checkpoint other than the one of size {size} after it",
+            )
+
+    def close_group(self) -> None:
+        """Verify the checkpoints just read, all of one size."""
+        if self.group:
+            self.v.check_checkpoints(self.group, signed=True)
+            self.group = []
+            self.refs = {}
+            self.run_start = self.position
+
+
+def verify_export_file(path: str, public_key_b64: str | None = None) -> VerifyReport:
+    """Verify an export file offline; if a public key is given, it must be the file's."""
+    try:
+        with open(path, "rb") as fp:
+            return verify_export(fp, public_key_b64)
+    except OSError as exc:
+        return VerifyReport(False, 0, None, f"cannot read {path}: {exc}")
+
+
+def verify_export(fp: IO[bytes], public_key_b64: str | None = None) -> VerifyReport:
+    """Verify an export read from a binary stream; if a public key is given, it must be the file's."""
+    reader: _Reader | None = None
+    try:
+        header, head = _read_header(fp, public_key_b64)
+        try:
+            verifier = LedgerVerifier(header.production, header.public_key)
+        except ValueError as exc:
+            raise VerifyFailure(None, f"header: {exc}") from exc
+        reader = _Reader(verifier)
+        for reader.lineno, line in enumerate(fp, start=2):
+            if line.startswith(_CHECKPOINT_PREFIX):
+                reader.checkpoint(line)
+            else:
+                reader.entry(line)
+        reader.flush()
+        reader.close_group()
+        _finish(reader, head)
+    except VerifyFailure as failure:
+        size = reader.v.size if reader else 0
+        checked = reader.v.checkpoints if reader else 0
+        return VerifyReport(False, size, failure.seq, failure.message, checked)
+    v = reader.v
+    return VerifyReport(
+        True,
+        v.size,
+        None,
+        f"{v.size} entries and {v.checkpoints} checkpoints verified",
+        v.checkpoints,
+    )
+
+
+def _finish(reader: _Reader, head: Checkpoint) -> None:
+    """At the end of the file: every entry signed, and the last checkpoint is the header's."""
+    if reader.position > reader.v.attested:
+        first = reader.run_start
+        raise VerifyFailure(
+            first, f"entries {first}..{reader.position - 1} are not followed by a checkpoint"
+        )
+    last = reader.last
+    if last is None or (last.size, last.root, last.at, last.signature) != (
+        head.size,
+        head.root,
+        head.at,
+        head.signature,
+    ):
+        size = reader.position
+        if head.size > size:
+            raise VerifyFailure(
+                size,
+                f"the file ends after {size} entries but its signed tree head covers {head.size}",
+            )
+        raise VerifyFailure(None, "the header's signed tree head is not the file's last checkpoint")

@@ -1,0 +1,1 @@
+"""showclear.web."""

@@ -1,0 +1,1 @@
+"""Accounts: people signing in as themselves, memberships of productions, API tokens, invites."""

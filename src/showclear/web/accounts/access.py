@@ -1,0 +1,205 @@
+"""Who the signed-in caller is in a production, and running commands as them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import HttpRequest
+
+from showclear.web.accounts.models import Membership
+from showclear.web.services import get_service
+
+log = logging.getLogger("showclear.web.access")
+
+PIN_HASHER = "argon2pin"
+HAND_OVER_EXTRAS = ("receiver_pin", "giver", "giver_pin")
+
+
+def now_iso() -> str:
+    """The server's time as ISO 8601 with offset (UTC), for commands sent without `at`."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+_people_cache: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
+_people_lock = threading.Lock()
+
+
+def people_of(production: str) -> dict[str, Any]:
+    """The enrolled people of a production from the ledger's state ({} when there is none).
+
+    Cached per service and production until the ledger grows, so that checking roles on every
+    request does not rebuild the whole state.
+    """
+    service = get_service()
+    key = (id(service), production)
+    size = service.ledger.size(production)
+    with _people_lock:
+        cached = _people_cache.get(key)
+    if cached is not None and cached[0] == size:
+        return cached[1]
+    try:
+        state = service.state(production)
+    except (KeyError, LookupError, ValueError):
+        return {}
+    people = state.get("people") if isinstance(state, dict) else None
+    found = people if isinstance(people, dict) else {}
+    with _people_lock:
+        if len(_people_cache) > 1000:
+            _people_cache.clear()
+        _people_cache[key] = (size, found)
+    return found
+
+
+def roles_of(production: str, person: str) -> set[str]:
+    """The roles a person holds in a production (empty when not enrolled)."""
+    entry = people_of(production).get(person)
+    if not isinstance(entry, dict):
+        return set()
+    return {str(r) for r in entry.get("roles", [])}
+
+
+def needs_otp(user: Any, roles: set[str]) -> bool:
+    """Whether this user, acting with these roles, must have passed a second factor."""
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
+    return bool(roles & settings.SHOWCLEAR_OTP_ROLES)
+
+
+def is_verified(request: HttpRequest) -> bool:
+    """Whether the session passed a second factor (an API token counts as one: see the ADR)."""
+    if getattr(request, "showclear_token", None) is not None:
+        return True
+    user = getattr(request, "user", None)
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def token_of(request: HttpRequest) -> Any:
+    """The API token the request authenticated with, or None."""
+    return getattr(request, "showclear_token", None)
+
+
+def member_for(request: HttpRequest, production: str) -> Membership | None:
+    """The caller's membership of the production, or None (anonymous, not a member, no such)."""
+    token = token_of(request)
+    if token is not None:
+        membership: Membership = token.membership
+        return membership if membership.production == production else None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    cache: dict[str, Membership | None] = request.__dict__.setdefault("_showclear_members", {})
+    if production not in cache:
+        cache[production] = Membership.objects.filter(user=user, production=production).first()
+    return cache[production]
+
+
+def require_member(request: HttpRequest, production: str) -> Membership:
+    """The caller's membership of the production; PermissionDenied when there is none."""
+    membership = member_for(request, production)
+    if membership is None:
+        raise PermissionDenied("not a member of this production")
+    return membership
+
+
+def otp_ok(request: HttpRequest, membership: Membership | None, roles: set[str]) -> bool:
+    """Whether the second-factor requirement for acting in this membership is met."""
+    user = membership.user if membership is not None else getattr(request, "user", None)
+    return not needs_otp(user, roles) or is_verified(request)
+
+
+def validate_pin(pin: str) -> None:
+    """A hand-over PIN is 4 to 8 digits."""
+    if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 8):
+        raise ValidationError("a PIN is 4 to 8 digits")
+
+
+def set_pin(membership: Membership, pin: str) -> None:
+    """Set the person's hand-over PIN for this production and clear any lock."""
+    validate_pin(pin)
+    membership.pin_hash = make_password(pin, hasher=PIN_HASHER)
+    membership.pin_failures = 0
+    membership.save(update_fields=["pin_hash", "pin_failures"])
+
+
+def check_pin(production: str, person: str, pin: str) -> bool:
+    """Whether `pin` is the person's hand-over PIN; five wrong ones lock it until it is reset."""
+    membership = Membership.objects.filter(production=production, person=person).first()
+    if membership is None or not membership.pin_hash or membership.pin_locked:
+        return False
+    if isinstance(pin, str) and pin and check_password(pin, membership.pin_hash):
+        if membership.pin_failures:
+            Membership.objects.filter(pk=membership.pk).update(pin_failures=0)
+        return True
+    Membership.objects.filter(pk=membership.pk).update(pin_failures=F("pin_failures") + 1)
+    log.warning("wrong hand-over PIN for %s in %s", person, production)
+    return False
+
+
+def _input(field: str, message: str) -> dict[str, Any]:
+    """A malformed-input result naming the field; nothing is written."""
+    return {"ok": False, "rule": "INPUT", "field": field, "message": message}
+
+
+def _hand_over(production: str, me: str, cmd: dict[str, Any]) -> dict[str, Any] | None:
+    """Check the second party of a hand-over by PIN (ADR 0004); a result when it can't proceed."""
+    receiver_pin = cmd.pop("receiver_pin", None)
+    giver = cmd.pop("giver", None)
+    giver_pin = cmd.pop("giver_pin", None)
+    receiver = cmd.get("to")
+    if giver is not None and giver != me:
+        if receiver != me:
+            return _input("giver", "'giver' is for taking an item back: 'to' must be you")
+        if not giver_pin:
+            return _input("giver_pin", f"the giver {giver} confirms with their PIN: 'giver_pin'")
+        if not check_pin(production, str(giver), str(giver_pin)):
+            return {"ok": False, "rule": "PIN", "message": f"{giver}'s PIN was not accepted"}
+        cmd["by"] = giver
+        return None
+    if cmd.get("acknowledged") is True and receiver != me:
+        if not receiver_pin:
+            return _input("receiver_pin", f"the receiver {receiver} confirms with their PIN")
+        if not check_pin(production, str(receiver), str(receiver_pin)):
+            cmd["acknowledged"] = False
+            cmd["_pin_refused"] = True
+    return None
+
+
+def execute_as(request: HttpRequest, production: str, cmd: dict[str, Any]) -> dict[str, Any]:
+    """Run one command as the signed-in person of the production and return its result."""
+    membership = require_member(request, production)
+    if not otp_ok(request, membership, roles_of(production, membership.person)):
+        raise PermissionDenied("a second factor is required")
+    command = dict(cmd)
+    command["by"] = membership.person
+    command["production"] = production
+    if not command.get("at"):
+        command["at"] = now_iso()
+    if command.get("cmd") == "hand_over":
+        problem = _hand_over(production, membership.person, command)
+        if problem is not None:
+            return problem
+    else:
+        for extra in HAND_OVER_EXTRAS:
+            if extra in command:
+                return _input(extra, f"unknown field '{extra}' in {command.get('cmd')}")
+    pin_refused = command.pop("_pin_refused", False)
+    result: dict[str, Any] = get_service().execute(command)
+    if pin_refused and not result.get("ok"):
+        result["message"] = f"receiver's PIN was not accepted; {result.get('message', '')}".strip()
+    return result
+
+
+def needs_otp_anywhere(user: Any) -> bool:
+    """Whether the user needs a second factor in any production (or as staff)."""
+    if needs_otp(user, set()):
+        return True
+    memberships = Membership.objects.filter(user=user).only("production", "person")
+    return any(needs_otp(user, roles_of(m.production, m.person)) for m in memberships)

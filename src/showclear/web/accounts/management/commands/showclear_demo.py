@@ -1,0 +1,122 @@
+"""Load the demo production (a normal shooting day) and print the sign-ins to try it with."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from showclear.web.accounts.access import needs_otp, set_pin
+from showclear.web.accounts.models import Membership
+from showclear.web.services import get_service
+
+BACKUP_CODES = 5
+
+
+def _password() -> str:
+    """A fresh demo password that is easy to type."""
+    return "-".join(secrets.token_hex(2) for _ in range(3))
+
+
+def _pin() -> str:
+    """A fresh 4-digit hand-over PIN."""
+    return f"{secrets.randbelow(10_000):04d}"
+
+
+def second_factor(user: Any) -> tuple[str, list[str]]:
+    """The user's TOTP secret (kept across runs) and fresh single-use backup codes."""
+    totp = TOTPDevice.objects.filter(user=user, name="demo").first()
+    if totp is None:
+        totp = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+    static, _ = StaticDevice.objects.get_or_create(user=user, name="demo backup codes")
+    static.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+    for code in codes:
+        static.token_set.create(token=code)
+    return base64.b32encode(totp.bin_key).decode(), codes
+
+
+class Command(BaseCommand):
+    """`showclear_demo`: apply the demo day once, then (re)issue every demo sign-in."""
+
+    help = "Load the demo production (the normal shooting day) and print demo sign-ins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the app runs")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from showclear.app.demo import demo_commands
+
+        commands = demo_commands()
+        production = str(commands[0]["production"])
+        service = get_service()
+        if not service.exists(production):
+            refused = [r for r in (service.execute(c) for c in commands) if not r.get("ok")]
+            if refused:
+                raise CommandError(f"the demo day was refused: {refused[0]}")
+            self.stdout.write(f"Loaded {production}: {len(commands)} commands applied.")
+        people = service.state(production).get("people") or {}
+        rows = []
+        with transaction.atomic():
+            for person, info in sorted(people.items()):
+                rows.append(self._person(production, person, info))
+            rows.append(self._admin())
+        self._print(options["url"], production, rows)
+
+    def _person(self, production: str, person: str, info: dict[str, Any]) -> dict[str, Any]:
+        """Create or refresh the user of one enrolled person."""
+        user, _ = get_user_model().objects.get_or_create(username=person)
+        password = _password()
+        user.set_password(password)
+        user.save()
+        membership = Membership.objects.filter(production=production, person=person).first()
+        if membership is None:
+            membership = Membership.objects.create(user=user, production=production, person=person)
+        pin = _pin()
+        set_pin(membership, pin)
+        roles = set(info.get("roles") or [])
+        row = {"user": person, "password": password, "pin": pin, "roles": sorted(roles)}
+        if needs_otp(user, roles):
+            row["totp"], row["codes"] = second_factor(user)
+        return row
+
+    def _admin(self) -> dict[str, Any]:
+        """The demo administrator (the admin site needs a second factor too)."""
+        user, _ = get_user_model().objects.get_or_create(username="admin")
+        password = _password()
+        user.set_password(password)
+        user.is_staff = user.is_superuser = True
+        user.save()
+        totp, codes = second_factor(user)
+        return {
+            "user": "admin",
+            "password": password,
+            "pin": "-",
+            "roles": ["(admin site)"],
+            "totp": totp,
+            "codes": codes,
+        }
+
+    def _print(self, url: str, production: str, rows: list[dict[str, Any]]) -> None:
+        """Print where to go and how to sign in."""
+        out = self.stdout.write
+        out("")
+        out(f"showclear demo: {url}/  (production {production}; API docs {url}/api/docs)")
+        out("Passwords, PINs and backup codes are new on every run; TOTP secrets are kept.")
+        out("")
+        out(f"{'user':<8} {'password':<16} {'PIN':<5} roles")
+        for r in rows:
+            out(f"{r['user']:<8} {r['password']:<16} {r['pin']:<5} {', '.join(r['roles'])}")
+        out("")
+        out("Second factor (armorer, safety advisor, producer, admin): add the TOTP secret to an")
+        out("authenticator app, or use one of the single-use backup codes:")
+        for r in rows:
+            if "totp" in r:
+                out(f"  {r['user']:<8} TOTP {r['totp']}  backup codes: {' '.join(r['codes'])}")
+        out("")

@@ -1,0 +1,1 @@
+"""The JSON API: one POST endpoint per protocol command, and the reads."""

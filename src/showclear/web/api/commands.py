@@ -1,0 +1,179 @@
+"""One POST endpoint per protocol command, generated from the domain's command types."""
+
+# No `from __future__ import annotations`: ninja reads the generated body types at runtime.
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from ninja import Path, Router, Status
+
+from showclear.domain.commands import COMMAND_TYPES
+from showclear.web.accounts.access import (
+    execute_as,
+    is_verified,
+    member_for,
+    needs_otp,
+    now_iso,
+    otp_ok,
+    roles_of,
+    token_of,
+)
+from showclear.web.accounts.models import Membership
+from showclear.web.api.outcomes import NEED_OTP, NOT_MEMBER, problem, status_for
+from showclear.web.api.schemas import Result, command_schema
+from showclear.web.services import get_service
+
+router = Router(tags=["commands"])
+
+ERRORS = {
+    401: Result,
+    403: Result,
+    409: Result,
+    422: Result,
+}
+ProductionId = Path(..., min_length=1, max_length=64, description="The production's id")
+
+WHO_TEXT = {
+    "open_production": "anyone signed in; you become its producer",
+    "enroll": "producer",
+    "qualify": "producer, armorer",
+    "add_storage": "armorer",
+    "register_weapon": "armorer",
+    "receive_lot": "armorer",
+    "verify_lot": "armorer",
+    "brief": "armorer",
+    "plan_setup": "first_ad",
+    "safety_meeting": "first_ad, armorer",
+    "check_out": "armorer; investigator for frozen items",
+    "inspect": "armorer",
+    "load": "armorer",
+    "unload": "armorer; investigator for frozen items",
+    "declare": "armorer",
+    "announce": "first_ad",
+    "hand_over": "the current holder (the receiver confirms with their PIN, ADR 0004)",
+    "fire": "anyone (the person who fired)",
+    "report_misfire": "anyone",
+    "report_unattended": "anyone",
+    "report_live_round": "anyone",
+    "put_away": "the armorer holding it; investigator for frozen items",
+    "dispose": "armorer; investigator for frozen items",
+    "count": "armorer",
+    "wrap": "armorer",
+    "hold": "armorer, safety_advisor",
+    "release": "armorer, safety_advisor",
+    "report_incident": "anyone",
+    "close_incident": "safety_advisor, producer (one entry each)",
+    "complain": "anyone",
+    "acknowledge": "safety_advisor",
+    "correct": "the entry's author, armorer",
+}
+
+
+def run_command(request: HttpRequest, production: str, cmd: str, body: dict[str, Any]) -> Any:
+    """Authorize, run one command as the caller and map its result to an HTTP status."""
+    membership = member_for(request, production)
+    if membership is None:
+        return Status(403, NOT_MEMBER)
+    roles = getattr(request, "showclear_roles", None) or roles_of(production, membership.person)
+    if not otp_ok(request, membership, roles):
+        return Status(403, NEED_OTP)
+    result = execute_as(request, production, {"cmd": cmd, **body})
+    return Status(status_for(cmd, roles, result), result)
+
+
+def _describe(cmd: str) -> str:
+    """The endpoint's description: who may give it and what it answers."""
+    return (
+        f"Who: {WHO_TEXT.get(cmd, 'see protocol.md')}.\n\n"
+        "The body is the command's JSON as `showclear apply` takes it, less `cmd`, `production` "
+        "and `by` (you are `by`). Answers the result object: 200 accepted (a reported fact may "
+        "open an incident), 403 your roles can never give it (the refusal is still recorded), "
+        "409 refused by a rule (recorded), 422 malformed input (nothing written)."
+    )
+
+
+def _endpoint(cmd: str) -> None:
+    """Register the POST endpoint of one command."""
+    body_type = command_schema(cmd)
+
+    def view(request: HttpRequest, body: body_type, production: str = ProductionId) -> Any:  # type: ignore[valid-type]
+        return run_command(request, production, cmd, body.model_dump(exclude_unset=True))
+
+    view.__name__ = cmd
+    router.add_api_operation(
+        f"/productions/{{production}}/commands/{cmd}",
+        ["POST"],
+        view,
+        response={200: Result, **ERRORS},
+        operation_id=cmd,
+        summary=(COMMAND_TYPES[cmd].__doc__ or cmd).strip(),
+        description=_describe(cmd),
+        exclude_unset=True,
+    )
+
+
+for _cmd in COMMAND_TYPES:
+    if _cmd != "open_production":
+        _endpoint(_cmd)
+
+
+OpenBody = command_schema("open_production")
+
+
+@router.post(
+    "/productions",
+    response={201: Result, **ERRORS},
+    operation_id="open_production",
+    summary="Open a production; you become its producer",
+    description=_describe("open_production"),
+    exclude_unset=True,
+)
+def open_production(request: HttpRequest, body: OpenBody) -> Any:  # type: ignore[valid-type]
+    """Open a production as the signed-in user, who is enrolled as its producer."""
+    if token_of(request) is not None:
+        return Status(
+            403, problem("ACCESS", "an API token acts in one production: sign in to open one")
+        )
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
+    if needs_otp(user, set()) and not is_verified(request):
+        return Status(403, NEED_OTP)
+    data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+    production = data.pop("production")
+    person = data.pop("person", None) or user.get_username()
+    command = {"cmd": "open_production", "production": production, "by": person, **data}
+    if not command.get("at"):
+        command["at"] = now_iso()
+    result = get_service().execute(command)
+    if result.get("ok"):
+        try:
+            with transaction.atomic():
+                Membership.objects.filter(production=production).delete()  # stale: no ledger had it
+                Membership.objects.create(user=user, production=production, person=person)
+        except IntegrityError:
+            return Status(
+                409, problem("ACCESS", "opened, but your membership could not be recorded")
+            )
+    return Status(status_for("open_production", {"producer"}, result), result)
+
+
+@router.get("/productions", response={200: list[dict[str, Any]], 401: Result})
+def my_productions(request: HttpRequest) -> Any:
+    """The productions you take part in, as whom, with which roles (a token: its own only)."""
+    token = token_of(request)
+    if token is not None:
+        memberships = [token.membership]
+    else:
+        memberships = list(Membership.objects.filter(user=request.user))
+    return Status(
+        200,
+        [
+            {
+                "production": m.production,
+                "person": m.person,
+                "roles": sorted(roles_of(m.production, m.person)),
+            }
+            for m in memberships
+        ],
+    )

@@ -1,0 +1,63 @@
+"""HTTP statuses for command results, and the web layer's own refusals as result objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+JSON = dict[str, Any]
+
+# Roles that see every read of their production; performers and crew see less (docs/api.md).
+FULL_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer", "first_ad"})
+LIMITED_READS = frozenset({"state", "holds", "complaints", "trace"})
+
+
+def problem(rule: str, message: str, **extra: Any) -> JSON:
+    """A refusal of the web layer in the shape of a command result."""
+    return {"ok": False, "rule": rule, "message": message, **extra}
+
+
+NOT_MEMBER = problem("ACCESS", "not a member of this production, or no such production")
+NEED_OTP = problem(
+    "OTP", "this role needs a second factor: verify it at /accounts/otp/verify/ first"
+)
+
+
+# Rules a command's "who" refusal is named by besides ROLE-0: the correction of another's entry
+# is refused under LEDGER-3 (only its author or an armorer corrects an entry).
+WHO_RULES = {"correct": frozenset({"LEDGER-3"})}
+
+
+class Denied(Exception):
+    """A refusal raised before the view runs (authorization precedes input validation)."""
+
+    def __init__(self, status: int, body: JSON) -> None:
+        super().__init__(body.get("message"))
+        self.status = status
+        self.body = body
+
+
+def can_ever_give(cmd: str, roles: set[str]) -> bool:
+    """Whether someone with these roles may ever give the command (the protocol's who column)."""
+    from showclear.domain.catalogue import WHO
+
+    allowed = WHO.get(cmd)
+    return allowed is None or bool(roles & set(allowed))
+
+
+def status_for(cmd: str, roles: set[str], result: JSON) -> int:
+    """The HTTP status of a command result: 200, 403 (who may act), 409 (refused), 422 (input)."""
+    if result.get("ok"):
+        return 201 if cmd == "open_production" else 200
+    rule = result.get("rule")
+    if rule == "INPUT":
+        return 422
+    if rule in {"ROLE-0", "PIN", "OTP", "ACCESS"} or rule in WHO_RULES.get(cmd, ()):
+        return 403
+    if not can_ever_give(cmd, roles):
+        return 403
+    return 409
+
+
+def may_read(what: str, roles: set[str]) -> bool:
+    """Whether these roles may use a read (the trace of performers and crew is checked later)."""
+    return bool(roles & FULL_READERS) or (bool(roles) and what in LIMITED_READS)

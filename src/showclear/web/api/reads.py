@@ -1,0 +1,189 @@
+"""Reads of one production: state, trace, incidents, holds, complaints and the ledger's proofs."""
+
+# No `from __future__ import annotations`: ninja reads the parameter types at runtime.
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+
+from showclear.web.accounts.access import member_for, otp_ok, roles_of
+from showclear.web.api.outcomes import FULL_READERS, NEED_OTP, NOT_MEMBER, may_read, problem
+from showclear.web.api.schemas import Result
+from showclear.web.services import get_service
+
+router = Router(tags=["reads"])
+
+ProductionId = Path(..., min_length=1, max_length=64, description="The production's id")
+ERRORS = {401: Result, 403: Result, 404: Result, 422: Result}
+PAGE = 1000
+ITEM_ID = {"min_length": 1, "max_length": 64}
+
+
+class Checkpoint(Schema):
+    """A signed tree head (RFC 9162): verify `signature` over the canonical head with the key."""
+
+    production: str
+    size: int
+    root: str = Field(description="Merkle tree root, hex")
+    at: str
+    signature: str = Field(description="Ed25519 signature, hex")
+    public_key: str = Field(description="Ed25519 public key, base64")
+
+
+class InclusionProof(Schema):
+    """An RFC 9162 inclusion proof of one entry in the tree of `size` entries."""
+
+    seq: int
+    size: int
+    leaf_hash: str
+    root: str
+    path: list[str]
+
+
+class ConsistencyProof(Schema):
+    """An RFC 9162 consistency proof: the tree of `old` entries is a prefix of that of `new`."""
+
+    old: int
+    new: int
+    old_root: str
+    new_root: str
+    path: list[str]
+
+
+class EntryPage(Schema):
+    """Ledger entries [start, stop), at most 1000 a page; `next` is where the next page starts."""
+
+    size: int
+    start: int
+    stop: int
+    next: int | None
+    entries: list[dict[str, Any]]
+
+
+def _reader(request: HttpRequest, production: str, what: str) -> Status[Any] | set[str]:
+    """The caller's roles when they may use this read, else the (status, problem) to answer."""
+    membership = member_for(request, production)
+    if membership is None:
+        return Status(403, NOT_MEMBER)
+    roles = getattr(request, "showclear_roles", None) or roles_of(production, membership.person)
+    if not otp_ok(request, membership, roles):
+        return Status(403, NEED_OTP)
+    if not may_read(what, roles):
+        return Status(
+            403, problem("ACCESS", f"your roles in {production} don't include the {what} read")
+        )
+    request.showclear_person = membership.person  # type: ignore[attr-defined]
+    return roles
+
+
+def _state(production: str) -> dict[str, Any]:
+    """The production's state (the production exists: the caller is a member)."""
+    try:
+        return get_service().state(production)
+    except KeyError:
+        return {}
+
+
+@router.get(
+    "/productions/{production}/state", response={200: dict[str, Any], **ERRORS}, exclude_unset=True
+)
+def state(request: HttpRequest, production: str = ProductionId) -> Any:
+    """The production's current state (`showclear state --json`)."""
+    roles = _reader(request, production, "state")
+    if isinstance(roles, Status):
+        return roles
+    current = _state(production)
+    if not roles & FULL_READERS:
+        brief = ("id", "rule", "open")
+        listed = current.get("incidents") or []
+        current["incidents"] = [{k: i.get(k) for k in brief} for i in listed if isinstance(i, dict)]
+    return Status(200, current)
+
+
+def _part(request: HttpRequest, production: str, what: str) -> Any:
+    """One part of the state as a list."""
+    roles = _reader(request, production, what)
+    if isinstance(roles, Status):
+        return roles
+    return Status(200, list(_state(production).get(what) or []))
+
+
+@router.get(
+    "/productions/{production}/incidents", response={200: list[Any], **ERRORS}, exclude_unset=True
+)
+def incidents(request: HttpRequest, production: str = ProductionId) -> Any:
+    """Incidents, open and closed, with their items and sign-offs."""
+    return _part(request, production, "incidents")
+
+
+@router.get(
+    "/productions/{production}/holds", response={200: list[Any], **ERRORS}, exclude_unset=True
+)
+def holds(request: HttpRequest, production: str = ProductionId) -> Any:
+    """Holds in force."""
+    return _part(request, production, "holds")
+
+
+@router.get(
+    "/productions/{production}/complaints", response={200: list[Any], **ERRORS}, exclude_unset=True
+)
+def complaints(request: HttpRequest, production: str = ProductionId) -> Any:
+    """Safety complaints and their acknowledgements."""
+    return _part(request, production, "complaints")
+
+
+def _held_by(trace: dict[str, Any], person: str) -> bool:
+    """Whether the person holds or ever held the item in this trace."""
+    if trace.get("held_by") == person:
+        return True
+    return any(p.get("holder") == person for p in trace.get("custody") or [] if isinstance(p, dict))
+
+
+def _moment(at: str | None) -> str | None:
+    """Check a trace's `at`: ISO 8601 with an offset."""
+    if at is None:
+        return None
+    moment = datetime.fromisoformat(at)
+    if moment.tzinfo is None:
+        raise ValueError("no UTC offset")
+    return at
+
+
+@router.get(
+    "/productions/{production}/trace", response={200: dict[str, Any], **ERRORS}, exclude_unset=True
+)
+def trace(
+    request: HttpRequest,
+    production: str = ProductionId,
+    weapon: str | None = Query(None, **ITEM_ID),
+    lot: str | None = Query(None, **ITEM_ID),
+    at: str | None = Query(None, max_length=64, description="ISO 8601 with offset; default now"),
+) -> Any:
+    """TRACE of one weapon or lot (exactly one) at a moment: custody, contents, inspections."""
+    roles = _reader(request, production, "trace")
+    if isinstance(roles, Status):
+        return roles
+    if (weapon is None) == (lot is None):
+        return Status(
+            422, problem("INPUT", "name exactly one of 'weapon' or 'lot'", field="weapon")
+        )
+    try:
+        moment = _moment(at)
+    except ValueError:
+        return Status(
+            422, problem("INPUT", f"'at': {at!r} is not ISO 8601 with an offset", field="at")
+        )
+    item = weapon if weapon is not None else lot
+    known = _state(production).get("weapons" if weapon is not None else "lots") or {}
+    if item not in known:
+        return Status(
+            404, problem("INPUT", f"no {'weapon' if weapon else 'lot'} '{item}' in {production}")
+        )
+    result = get_service().trace(production, weapon=weapon, lot=lot, at=moment)
+    person = request.showclear_person  # type: ignore[attr-defined]
+    if not roles & FULL_READERS and not _held_by(result, person):
+        message = "performers and crew trace only items they have held"
+        return Status(403, problem("ACCESS", message))
+    return Status(200, result)

@@ -1,0 +1,1 @@
+"""The server-rendered pages: board, item pages, day plan, incidents, trace and labels."""

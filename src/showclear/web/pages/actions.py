@@ -1,0 +1,247 @@
+"""Item actions: each builds probe commands to preview, and the command from a posted form."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from showclear.web.pages.common import FormError, Page, as_dict, get_int, get_text
+
+Item = dict[str, Any]  # a weapon or lot record with "id" and "item_kind" ("weapon"/"lot")
+Probe = tuple[dict[str, Any], dict[str, Any]]  # (option shown in the form, command to preview)
+
+
+@dataclass
+class Offer:
+    """An action the protocol allows now, with the choices its form offers."""
+
+    name: str
+    label: str
+    template: str
+    group: str
+    tone: str
+    options: list[dict[str, Any]] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Action:
+    """One thing a person can do to an item; subclasses say how to probe and how to build."""
+
+    name = ""
+    label = ""
+    template = "pages/actions/plain.html"
+    group = "main"  # "main", "report" (a fact or a problem) or "admin"
+    tone = "go"
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        """Complete candidate commands, each with the form option it stands for."""
+        return [({}, self.base(item))]
+
+    def base(self, item: Item) -> dict[str, Any]:
+        """The command with its target filled in."""
+        return {"cmd": self.name, item["item_kind"]: item["id"]}
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        """The command from the posted form (a FormError names a bad field)."""
+        return self.base(item)
+
+    def data(self, page: Page, item: Item) -> dict[str, Any]:
+        """Extra values the form template shows."""
+        return {}
+
+    def offer(self, page: Page, item: Item) -> Offer | None:
+        """The offer when at least one probe previews as accepted, else None."""
+        options = [opt for opt, cmd in self.probes(page, item) if page.allowed(cmd)]
+        if not options:
+            return None
+        return Offer(
+            self.name,
+            self.label,
+            self.template,
+            self.group,
+            self.tone,
+            options,
+            self.data(page, item),
+        )
+
+
+def chosen(post: Mapping[str, Any], key: str, label: str, allowed: list[str]) -> str:
+    """A value picked from a list in a form, or a FormError."""
+    value = get_text(post, key, label)
+    if allowed and value not in allowed:
+        raise FormError(f"{label}: {value!r} is not one of the choices")
+    return value
+
+
+class CheckOut(Action):
+    """Take the item out of storage into the signed-in armorer's custody."""
+
+    name = "check_out"
+    label = "Check out to me"
+
+
+class PutAway(Action):
+    """Put the item into a storage."""
+
+    name = "put_away"
+    label = "Put away"
+    template = "pages/actions/put_away.html"
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        stores = as_dict(page.state.get("storages"))
+        return [
+            ({"id": sid, "name": rec.get("name") or sid}, {**self.base(item), "storage": sid})
+            for sid, rec in sorted(stores.items())
+        ]
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        storage = chosen(post, "storage", "Storage", list(as_dict(page.state.get("storages"))))
+        return {**self.base(item), "storage": storage}
+
+
+class HandOver(Action):
+    """Hand the item to a named receiver, who acknowledges with their PIN."""
+
+    name = "hand_over"
+    label = "Hand over"
+    template = "pages/actions/hand_over.html"
+    receiver_roles = ("armorer", "performer", "investigator")
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        out = []
+        for person in page.with_role(*self.receiver_roles):
+            if person["id"] == page.person:
+                continue
+            cmd = {**self.base(item), "to": person["id"], "acknowledged": True}
+            out.append(({"id": person["id"], "name": person.get("name") or person["id"]}, cmd))
+        return out
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        receiver = chosen(post, "to", "Receiver", list(page.people))
+        pin = get_text(post, "receiver_pin", "Receiver's PIN")
+        return {**self.base(item), "to": receiver, "acknowledged": True, "receiver_pin": pin}
+
+
+class TakeBack(Action):
+    """The signed-in armorer takes the item back; the holder confirms with their PIN."""
+
+    name = "take_back"
+    label = "Take back"
+    template = "pages/actions/take_back.html"
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        holder = item.get("held_by")
+        if not holder or holder == page.person:
+            return []
+        cmd = {"cmd": "hand_over", item["item_kind"]: item["id"], "to": page.person}
+        return [({"id": holder, "name": page.name(holder)}, {**cmd, "acknowledged": True})]
+
+    def offer(self, page: Page, item: Item) -> Offer | None:
+        probes = self.probes(page, item)
+        if not probes or not page.allowed(probes[0][1], by=probes[0][0]["id"]):
+            return None
+        label = f"Take back from {probes[0][0]['name']}"
+        return Offer(self.name, label, self.template, self.group, self.tone, [probes[0][0]])
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        holder = str(item.get("held_by") or "")
+        if not holder or holder == page.person:
+            raise FormError("Take back: the item is not held by someone else now")
+        return {
+            "cmd": "hand_over",
+            item["item_kind"]: item["id"],
+            "to": page.person,
+            "acknowledged": True,
+            "giver": holder,
+            "giver_pin": get_text(post, "giver_pin", f"{page.name(holder)}'s PIN"),
+        }
+
+
+class Hold(Action):
+    """Put the item on hold with a reason."""
+
+    name = "hold"
+    label = "Put on hold"
+    template = "pages/actions/reason.html"
+    group = "admin"
+    tone = "stop"
+
+    def base(self, item: Item) -> dict[str, Any]:
+        return {"cmd": self.name, "target": item["item_kind"], "id": item["id"]}
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        return [({}, {**self.base(item), "reason": "check"})]
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        return {**self.base(item), "reason": get_text(post, "reason", "Reason")}
+
+
+class Release(Hold):
+    """Release the holds on the item that this person may lift."""
+
+    name = "release"
+    label = "Release hold"
+    tone = "go"
+
+
+class ReportUnattended(Action):
+    """Report that the item was found unattended, and where."""
+
+    name = "report_unattended"
+    label = "Found unattended"
+    template = "pages/actions/where.html"
+    group = "report"
+    tone = "stop"
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        return [({}, {**self.base(item), "where": "check"})]
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        return {**self.base(item), "where": get_text(post, "where", "Where")}
+
+
+class ReportLiveRound(Action):
+    """Report a live or suspect round found in or with the item."""
+
+    name = "report_live_round"
+    label = "Live or suspect round found"
+    template = "pages/actions/live_round.html"
+    group = "report"
+    tone = "stop"
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        return [({}, {**self.base(item), "where": "check", "count": 1})]
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            **self.base(item),
+            "where": get_text(post, "where", "Where"),
+            "count": get_int(post, "count", "Rounds found", minimum=1),
+        }
+
+
+class Dispose(Action):
+    """Remove the item for good (returned to the supplier or destroyed) with a reason."""
+
+    name = "dispose"
+    label = "Dispose"
+    template = "pages/actions/reason.html"
+    group = "admin"
+    tone = "stop"
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        return [({}, {**self.base(item), "reason": "check"})]
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        return {**self.base(item), "reason": get_text(post, "reason", "Reason")}
+
+
+def offers(page: Page, item: Item, actions: list[Action]) -> list[Offer]:
+    """The offers of the actions the protocol allows now, in the order given."""
+    found = []
+    for action in actions:
+        offer = action.offer(page, item)
+        if offer is not None:
+            found.append(offer)
+    return found

@@ -1,0 +1,311 @@
+"""What every production page needs: the service, the signed-in person, the state, the banner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from showclear.web.accounts.access import execute_as, member_for, roles_of
+from showclear.web.pages.rules import rule_text
+from showclear.web.services import get_service
+
+ROLE_NAMES = {
+    "armorer": "Armorer",
+    "first_ad": "First AD",
+    "safety_advisor": "Safety advisor",
+    "performer": "Performer",
+    "producer": "Producer",
+    "crew": "Crew",
+    "investigator": "Investigator",
+}
+
+
+class FormError(ValueError):
+    """A form value that is missing or not valid; the message names the field."""
+
+
+def as_list(value: Any) -> list[dict[str, Any]]:
+    """A list of records from either a list or a dict keyed by id (the id filled in)."""
+    if isinstance(value, Mapping):
+        return [{"id": key, **(rec or {})} for key, rec in value.items()]
+    return [dict(rec) for rec in (value or [])]
+
+
+def as_dict(value: Any) -> dict[str, dict[str, Any]]:
+    """A dict of records keyed by id from either a dict or a list of records with ids."""
+    if isinstance(value, Mapping):
+        return {str(k): dict(v or {}) for k, v in value.items()}
+    return {str(rec.get("id")): dict(rec) for rec in (value or [])}
+
+
+def production_info(state: Mapping[str, Any], production: str) -> dict[str, Any]:
+    """The production's name, timezone and declaration minutes, whatever shape the state has."""
+    info = (
+        dict(state.get("production") or {}) if isinstance(state.get("production"), Mapping) else {}
+    )
+    info.setdefault("id", production)
+    info.setdefault("name", state.get("name") or production)
+    info.setdefault("timezone", state.get("timezone") or "UTC")
+    info.setdefault("declaration_minutes", state.get("declaration_minutes") or 15)
+    return info
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone, or UTC when the name is unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@dataclass
+class Page:
+    """One request on one production: who is asking, with which roles, and the current state."""
+
+    request: HttpRequest
+    production: str
+    person: str
+    roles: set[str]
+    state: dict[str, Any]
+    info: dict[str, Any]
+    now: datetime
+    result: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def today(self) -> str:
+        """Today's date on the production's clock, ISO."""
+        return self.now.date().isoformat()
+
+    @property
+    def at(self) -> str:
+        """Now on the production's clock, ISO 8601 with offset."""
+        return self.now.isoformat(timespec="seconds")
+
+    @property
+    def people(self) -> dict[str, dict[str, Any]]:
+        """Enrolled people keyed by id."""
+        return as_dict(self.state.get("people"))
+
+    def name(self, person: str | None) -> str:
+        """A person's name, or the id when unknown."""
+        if not person:
+            return ""
+        return str(self.people.get(person, {}).get("name") or person)
+
+    def with_role(self, *roles: str) -> list[dict[str, Any]]:
+        """People holding any of the roles, sorted by name."""
+        wanted = set(roles)
+        found = [
+            {"id": pid, **rec}
+            for pid, rec in self.people.items()
+            if wanted & set(rec.get("roles") or [])
+        ]
+        return sorted(found, key=lambda p: (str(p.get("name")), p["id"]))
+
+    def can(self, *roles: str) -> bool:
+        """Whether the signed-in person holds one of the roles."""
+        return bool(self.roles & set(roles))
+
+    def refresh(self) -> None:
+        """Reload the state after a command."""
+        self.state = get_service().state(self.production)
+        self.info = production_info(self.state, self.production)
+
+    def preview(self, cmd: dict[str, Any], by: str | None = None) -> dict[str, Any]:
+        """Decide a command as the signed-in person (or `by`), now, writing nothing."""
+        full = {**cmd, "production": self.production, "by": by or self.person, "at": self.at}
+        return dict(get_service().preview(full))
+
+    def allowed(self, cmd: dict[str, Any], by: str | None = None) -> bool:
+        """Whether the command would take effect now."""
+        return bool(self.preview(cmd, by).get("ok"))
+
+    def execute(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        """Run a command as the signed-in person and remember the result for the page."""
+        full = {**cmd, "production": self.production}
+        self.result = dict(execute_as(self.request, self.production, full))
+        self.refresh()
+        return self.result
+
+    def fail(self, message: str, rule: str = "INPUT") -> dict[str, Any]:
+        """Record a form error as the result shown on the page (nothing was written)."""
+        self.result = {"ok": False, "rule": rule, "message": message}
+        return self.result
+
+
+def load_page(request: HttpRequest, production: str) -> Page:
+    """The Page for a member's request (the decorator has checked membership already)."""
+    member = member_for(request, production)
+    if member is None:
+        raise PermissionDenied("not a member of this production")
+    person = str(member.person)
+    try:
+        state = dict(get_service().state(production))
+    except KeyError:
+        raise Http404(f"no production {production!r}") from None
+    info = production_info(state, production)
+    now = datetime.now(zone(str(info["timezone"])))
+    roles = set(roles_of(production, person))
+    return Page(request, production, person, roles, state, info, now)
+
+
+def holds_view(page: Page) -> list[dict[str, Any]]:
+    """Active holds as lines for the banner."""
+    out = []
+    for hold in as_list(page.state.get("holds")):
+        target = hold.get("target", "")
+        target_id = hold.get("target_id") or hold.get("id") or ""
+        if target == "production":
+            what = "WHOLE PRODUCTION"
+        else:
+            what = f"{target} {target_id}".strip().upper()
+        out.append(
+            {
+                "what": what,
+                "target": target,
+                "target_id": target_id,
+                "reason": hold.get("reason") or "",
+                "incident": hold.get("incident") or "",
+                "needs": hold.get("needs") or [],
+                "released_by": hold.get("released_by") or {},
+            }
+        )
+    return out
+
+
+def open_incidents(page: Page) -> list[dict[str, Any]]:
+    """Incidents still open, oldest first."""
+    return [i for i in as_list(page.state.get("incidents")) if i.get("open", True)]
+
+
+def open_complaints(page: Page) -> list[dict[str, Any]]:
+    """Complaints the safety advisor has not answered yet."""
+    return [c for c in as_list(page.state.get("complaints")) if c.get("open", True)]
+
+
+def result_view(result: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The result of the last command, with the rule's statement, for the result box."""
+    if not result:
+        return None
+    view = dict(result)
+    view["rule_text"] = rule_text(result.get("rule"))
+    if not result.get("ok"):
+        view["tone"] = "refused"
+    elif result.get("incident"):
+        view["tone"] = "incident"
+    else:
+        view["tone"] = "done"
+    view["outstanding"] = outstanding_of(result)
+    view["event_text"] = str(result.get("event") or "recorded").replace("_", " ").capitalize()
+    return view
+
+
+def outstanding_of(result: Mapping[str, Any]) -> list[str]:
+    """What a refused wrap lists as outstanding (from `outstanding`, else from its message)."""
+    if result.get("outstanding"):
+        return [str(x) for x in result["outstanding"]]
+    message = str(result.get("message") or "")
+    if result.get("rule") != "WRAP" or ": " not in message:
+        return []
+    return [part.strip() for part in message.split(": ", 1)[1].split("; ") if part.strip()]
+
+
+def render_page(page: Page, template: str, context: Mapping[str, Any]) -> HttpResponse:
+    """Render a production page with the banner, the nav and the last result."""
+    full = {
+        "page": page,
+        "production": page.production,
+        "info": page.info,
+        "me": {"id": page.person, "name": page.name(page.person), "roles": sorted(page.roles)},
+        "role_names": ROLE_NAMES,
+        "holds": holds_view(page),
+        "incidents_open": open_incidents(page),
+        "complaints_open": open_complaints(page),
+        "result": result_view(page.result),
+        **page.extra,
+        **context,
+    }
+    return render(page.request, template, full)
+
+
+def person_choices(page: Page, ids: Iterable[str]) -> list[dict[str, str]]:
+    """[{id, name}] for the ids, in the given order."""
+    return [{"id": pid, "name": page.name(pid)} for pid in ids]
+
+
+def get_int(post: Mapping[str, Any], key: str, label: str, *, minimum: int = 0) -> int:
+    """A whole number from a form, or a FormError naming the field."""
+    raw = str(post.get(key, "")).strip()
+    if not raw:
+        raise FormError(f"{label}: enter a number")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise FormError(f"{label}: {raw!r} is not a whole number") from None
+    if value < minimum:
+        raise FormError(f"{label}: must be at least {minimum}")
+    return value
+
+
+def get_text(post: Mapping[str, Any], key: str, label: str, *, required: bool = True) -> str:
+    """A trimmed text value from a form, or a FormError when a required one is empty."""
+    value = str(post.get(key, "")).strip()
+    if required and not value:
+        raise FormError(f"{label}: required")
+    return value
+
+
+def get_bool(post: Mapping[str, Any], key: str, label: str) -> bool:
+    """A yes/no choice from a form ('yes'/'no', 'true'/'false', 'on'); missing is an error."""
+    raw = str(post.get(key, "")).strip().lower()
+    if raw in {"yes", "true", "on", "1"}:
+        return True
+    if raw in {"no", "false", "0"}:
+        return False
+    raise FormError(f"{label}: choose yes or no")
+
+
+Builder = Callable[[Page, Any], dict[str, Any]]
+
+
+def run_form(page: Page, builders: Mapping[str, Builder]) -> int:
+    """Run the posted form's command as the signed-in person; the HTTP status to answer."""
+    name = str(page.request.POST.get("action", ""))
+    builder = builders.get(name)
+    if builder is None:
+        page.fail("Action: unknown or missing; reload the page")
+        return 400
+    try:
+        cmd = builder(page, page.request.POST)
+    except FormError as exc:
+        page.fail(str(exc))
+        return 400
+    result = page.execute(cmd)
+    return 400 if result.get("rule") == "INPUT" else 200
+
+
+def get_list(
+    post: Any, key: str, label: str, allowed: Iterable[str], *, required: bool = True
+) -> list[str]:
+    """Ticked values of a checkbox list, each one of the allowed values."""
+    values = [str(v) for v in post.getlist(key)] if hasattr(post, "getlist") else []
+    known = set(allowed)
+    bad = [v for v in values if v not in known]
+    if bad:
+        raise FormError(f"{label}: {', '.join(bad)} is not one of the choices")
+    if required and not values:
+        raise FormError(f"{label}: tick at least one")
+    return values
+
+
+def get_check(post: Mapping[str, Any], key: str) -> bool:
+    """Whether a checkbox was ticked."""
+    return str(post.get(key, "")).strip().lower() in {"on", "yes", "true", "1"}

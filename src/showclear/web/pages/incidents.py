@@ -1,0 +1,147 @@
+"""Incidents, holds and complaints: report, close, hold, release, complain, acknowledge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from showclear.web.accounts.decorators import member_required
+from showclear.web.pages.common import (
+    FormError,
+    Page,
+    as_dict,
+    as_list,
+    get_int,
+    get_list,
+    get_text,
+    holds_view,
+    load_page,
+    render_page,
+    run_form,
+)
+from showclear.web.pages.rules import rule_text
+
+
+def _items(page: Page) -> list[str]:
+    return sorted(as_dict(page.state.get("weapons"))) + sorted(as_dict(page.state.get("lots")))
+
+
+def report_incident(page: Page, post: Any) -> dict[str, Any]:
+    """A report_incident command from the form."""
+    items = get_list(post, "items", "Items", _items(page), required=False)
+    return {
+        "cmd": "report_incident",
+        "text": get_text(post, "text", "What happened"),
+        "items": items,
+    }
+
+
+def report_live_round(page: Page, post: Any) -> dict[str, Any]:
+    """A report_live_round command from the form (optionally naming a weapon or lot)."""
+    cmd: dict[str, Any] = {
+        "cmd": "report_live_round",
+        "where": get_text(post, "where", "Where"),
+        "count": get_int(post, "count", "Rounds found", minimum=1),
+    }
+    item = get_text(post, "item", "Found in", required=False)
+    if item:
+        if item in as_dict(page.state.get("weapons")):
+            cmd["weapon"] = item
+        elif item in as_dict(page.state.get("lots")):
+            cmd["lot"] = item
+        else:
+            raise FormError(f"Found in: {item!r} is no weapon or lot of this production")
+    return cmd
+
+
+def close_incident(page: Page, post: Any) -> dict[str, Any]:
+    """A close_incident command from the form."""
+    return {
+        "cmd": "close_incident",
+        "incident": get_text(post, "incident", "Incident"),
+        "finding": get_text(post, "finding", "Finding"),
+    }
+
+
+def production_hold(page: Page, post: Any) -> dict[str, Any]:
+    """A hold or release: of the production, or of one held target from the list."""
+    kind = get_text(post, "kind", "Hold or release")
+    if kind not in {"hold", "release"}:
+        raise FormError("Hold or release: choose one")
+    target = get_text(post, "target", "Target", required=False) or "production"
+    if target not in {"production", "weapon", "lot", "setup"}:
+        raise FormError(f"Target: {target!r} is not one of the choices")
+    target_id = get_text(post, "id", "Id", required=False) or page.production
+    return {
+        "cmd": kind,
+        "target": target,
+        "id": target_id,
+        "reason": get_text(post, "reason", "Reason"),
+    }
+
+
+def complain(page: Page, post: Any) -> dict[str, Any]:
+    """A complain command from the form."""
+    return {"cmd": "complain", "text": get_text(post, "text", "Complaint")}
+
+
+def acknowledge(page: Page, post: Any) -> dict[str, Any]:
+    """An acknowledge command from the form."""
+    return {
+        "cmd": "acknowledge",
+        "complaint": get_text(post, "complaint", "Complaint"),
+        "response": get_text(post, "response", "Response"),
+    }
+
+
+BUILDERS = {
+    "report_incident": report_incident,
+    "report_live_round": report_live_round,
+    "close_incident": close_incident,
+    "hold": production_hold,
+    "complain": complain,
+    "acknowledge": acknowledge,
+}
+
+
+def _incidents(page: Page) -> list[dict[str, Any]]:
+    out = []
+    for inc in reversed(as_list(page.state.get("incidents"))):
+        closes = {
+            role: {**c, "name": page.name(c.get("by"))}
+            for role, c in (inc.get("closes") or {}).items()
+        }
+        out.append(
+            {
+                **inc,
+                "rule_text": rule_text(inc.get("rule")),
+                "closes": closes,
+                "items": list(inc.get("weapons") or []) + list(inc.get("lots") or []),
+            }
+        )
+    return sorted(out, key=lambda i: (not i.get("open", True),))
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def incidents(request: HttpRequest, production: str) -> HttpResponse:
+    """Open and closed incidents, active holds, and safety complaints with their answers."""
+    page = load_page(request, production)
+    status = run_form(page, BUILDERS) if request.method == "POST" else 200
+    complaints = [
+        {**c, "name": page.name(c.get("by")), "responder": page.name(c.get("responded_by"))}
+        for c in reversed(as_list(page.state.get("complaints")))
+    ]
+    context = {
+        "nav": "incidents",
+        "incidents_all": _incidents(page),
+        "hold_rows": holds_view(page),
+        "complaints_all": sorted(complaints, key=lambda c: (not c.get("open", True),)),
+        "items": _items(page),
+        "values": request.POST if page.result and not page.result.get("ok") else {},
+    }
+    response = render_page(page, "pages/incidents.html", context)
+    response.status_code = status
+    return response

@@ -1,0 +1,122 @@
+"""Adding to the inventory: storages, weapons and lots (armorer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from showclear.web.accounts.decorators import member_required
+from showclear.web.pages.common import (
+    FormError,
+    Page,
+    as_dict,
+    get_check,
+    get_int,
+    get_text,
+    load_page,
+    render_page,
+    run_form,
+)
+
+WEAPON_KINDS = {
+    "firearm": "Firearm (can chamber live rounds)",
+    "blank_firing": "Blank-firing",
+    "non_firing": "Non-firing replica",
+    "rubber": "Rubber",
+    "airsoft": "Airsoft",
+}
+LOT_KINDS = {"dummy": "Dummy", "blank": "Blank", "live": "Live"}
+LOADS = {"": "—", "quarter": "Quarter", "half": "Half", "full": "Full"}
+
+
+def _storage(page: Page, post: Any) -> str:
+    storage = get_text(post, "storage", "Storage")
+    if storage not in as_dict(page.state.get("storages")):
+        raise FormError(f"Storage: {storage!r} is not a storage of this production")
+    return storage
+
+
+def add_storage(page: Page, post: Any) -> dict[str, Any]:
+    """An add_storage command from the form."""
+    return {
+        "cmd": "add_storage",
+        "storage": get_text(post, "storage", "Storage id"),
+        "name": get_text(post, "name", "Name"),
+    }
+
+
+def register_weapon(page: Page, post: Any) -> dict[str, Any]:
+    """A register_weapon command from the form."""
+    kind = get_text(post, "kind", "Kind")
+    if kind not in WEAPON_KINDS:
+        raise FormError(f"Kind: {kind!r} is not one of the choices")
+    return {
+        "cmd": "register_weapon",
+        "weapon": get_text(post, "weapon", "Weapon id"),
+        "kind": kind,
+        "make": get_text(post, "make", "Make"),
+        "model": get_text(post, "model", "Model"),
+        "serial": get_text(post, "serial", "Serial"),
+        "caliber": get_text(post, "caliber", "Caliber"),
+        "capacity": get_int(post, "capacity", "Capacity"),
+        "source": get_text(post, "source", "Owner or rental source"),
+        "storage": _storage(page, post),
+    }
+
+
+def receive_lot(page: Page, post: Any) -> dict[str, Any]:
+    """A receive_lot command from the form."""
+    kind = get_text(post, "kind", "Kind")
+    if kind not in LOT_KINDS:
+        raise FormError(f"Kind: {kind!r} is not one of the choices")
+    cmd: dict[str, Any] = {
+        "cmd": "receive_lot",
+        "lot": get_text(post, "lot", "Lot id"),
+        "kind": kind,
+        "caliber": get_text(post, "caliber", "Caliber"),
+        "count": get_int(post, "count", "Rounds", minimum=1),
+        "supplier": get_text(post, "supplier", "Supplier", required=False),
+        "carried_over": get_check(post, "carried_over"),
+        "storage": _storage(page, post),
+    }
+    load = get_text(post, "load", "Load", required=False)
+    if load:
+        if load not in LOADS:
+            raise FormError(f"Load: {load!r} is not one of the choices")
+        cmd["load"] = load
+    elif kind == "blank":
+        raise FormError("Load: a blank lot needs its load (quarter, half or full)")
+    headstamp = get_text(post, "headstamp", "Headstamp", required=False)
+    if headstamp:
+        cmd["headstamp"] = headstamp
+    return cmd
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def inventory(request: HttpRequest, production: str) -> HttpResponse:
+    """Storages, and the forms that add a storage, register a weapon or receive a lot."""
+    page = load_page(request, production)
+    status = 200
+    if request.method == "POST":
+        status = run_form(
+            page,
+            {
+                "add_storage": add_storage,
+                "register_weapon": register_weapon,
+                "receive_lot": receive_lot,
+            },
+        )
+    storages = [{"id": k, **v} for k, v in sorted(as_dict(page.state.get("storages")).items())]
+    context = {
+        "storages": storages,
+        "weapon_kinds": WEAPON_KINDS,
+        "lot_kinds": LOT_KINDS,
+        "loads": LOADS,
+        "values": request.POST if page.result and not page.result.get("ok") else {},
+    }
+    response = render_page(page, "pages/inventory.html", context)
+    response.status_code = status
+    return response

@@ -1,0 +1,99 @@
+"""The people of a production: roles, qualifications, enrolling and qualifying."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from showclear.web.accounts.decorators import member_required
+from showclear.web.accounts.models import Membership
+from showclear.web.pages.common import (
+    ROLE_NAMES,
+    FormError,
+    Page,
+    get_list,
+    get_text,
+    load_page,
+    render_page,
+    run_form,
+)
+
+QUALIFICATIONS = {"armorer_license": "Armorer licence", "firearms_training": "Firearms training"}
+
+
+def _date(post: Any, key: str, label: str) -> str:
+    value = get_text(post, key, label)
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise FormError(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def enroll(page: Page, post: Any) -> dict[str, Any]:
+    """An enroll command from the form."""
+    return {
+        "cmd": "enroll",
+        "person": get_text(post, "person", "Person id"),
+        "name": get_text(post, "name", "Name"),
+        "roles": get_list(post, "roles", "Roles", ROLE_NAMES),
+    }
+
+
+def qualify(page: Page, post: Any) -> dict[str, Any]:
+    """A qualify command from the form."""
+    person = get_text(post, "person", "Person")
+    if person not in page.people:
+        raise FormError(f"Person: {person!r} is not enrolled")
+    qualification = get_text(post, "qualification", "Qualification")
+    if qualification not in QUALIFICATIONS:
+        raise FormError(f"Qualification: {qualification!r} is not one of the choices")
+    return {
+        "cmd": "qualify",
+        "person": person,
+        "qualification": qualification,
+        "valid_until": _date(post, "valid_until", "Valid until"),
+    }
+
+
+def _rows(page: Page) -> list[dict[str, Any]]:
+    linked = {m.person: m for m in Membership.objects.filter(production=page.production)}
+    rows = []
+    for person in sorted(page.people, key=page.name):
+        rec = page.people[person]
+        quals = [
+            {
+                "name": QUALIFICATIONS.get(q, q),
+                "until": until,
+                "expired": str(until) < page.today,
+            }
+            for q, until in sorted((rec.get("qualifications") or {}).items())
+        ]
+        m = linked.get(person)
+        rows.append(
+            {
+                "id": person,
+                "name": rec.get("name") or person,
+                "roles": [ROLE_NAMES.get(r, r) for r in rec.get("roles") or []],
+                "quals": quals,
+                "signs_in": m is not None,
+                "pin": bool(m and m.pin_hash),
+            }
+        )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def people(request: HttpRequest, production: str) -> HttpResponse:
+    """Everyone enrolled, with roles, qualifications and whether they can sign in."""
+    page = load_page(request, production)
+    status = 200
+    if request.method == "POST":
+        status = run_form(page, {"enroll": enroll, "qualify": qualify})
+    context = {"rows": _rows(page), "qualifications": QUALIFICATIONS}
+    response = render_page(page, "pages/people.html", context)
+    response.status_code = status
+    return response

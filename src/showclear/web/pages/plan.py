@@ -1,0 +1,180 @@
+"""The day plan: setups, safety meetings with attendance, and briefings."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from showclear.web.accounts.decorators import member_required
+from showclear.web.pages.common import (
+    FormError,
+    Page,
+    as_dict,
+    get_bool,
+    get_check,
+    get_int,
+    get_list,
+    get_text,
+    load_page,
+    render_page,
+    run_form,
+)
+from showclear.web.pages.items import setups_on
+
+
+def _day(value: str, label: str = "Date") -> str:
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise FormError(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def plan_setup(page: Page, post: Any) -> dict[str, Any]:
+    """A plan_setup command from the form."""
+    use = get_text(post, "use", "Use")
+    if use not in {"rehearsal", "take"}:
+        raise FormError("Use: choose rehearsal or take")
+    approved_by = get_text(post, "approved_by", "Approved by", required=False)
+    if approved_by and approved_by not in page.people:
+        raise FormError(f"Approved by: {approved_by!r} is not enrolled")
+    return {
+        "cmd": "plan_setup",
+        "setup": get_text(post, "setup", "Setup id"),
+        "date": _day(get_text(post, "date", "Date")),
+        "use": use,
+        "weapons": get_list(post, "weapons", "Weapons", as_dict(page.state.get("weapons"))),
+        "performers": get_list(post, "performers", "Performers", page.people),
+        "blanks": get_bool(post, "blanks", "Blanks"),
+        "min_distance_ft": get_int(post, "min_distance_ft", "Minimum distance (ft)"),
+        "shields": get_bool(post, "shields", "Shields"),
+        "muzzle_toward_person": get_bool(post, "muzzle_toward_person", "Muzzle toward a person"),
+        "mitigation": get_text(post, "mitigation", "Mitigation", required=False),
+        "approved_by": approved_by,
+    }
+
+
+def safety_meeting(page: Page, post: Any) -> dict[str, Any]:
+    """A safety_meeting command from the form."""
+    stand_down = get_check(post, "stand_down")
+    setup = get_text(post, "setup", "Setup", required=not stand_down)
+    if setup and setup not in as_dict(page.state.get("setups")):
+        raise FormError(f"Setup: {setup!r} is not a planned setup")
+    cmd: dict[str, Any] = {
+        "cmd": "safety_meeting",
+        "date": _day(get_text(post, "date", "Date")),
+        "attendees": get_list(post, "attendees", "Attendees", page.people),
+    }
+    if setup:
+        cmd["setup"] = setup
+    if stand_down:
+        cmd["stand_down"] = True
+    return cmd
+
+
+def brief(page: Page, post: Any) -> dict[str, Any]:
+    """A brief command from the form."""
+    performer = get_text(post, "performer", "Performer")
+    weapon = get_text(post, "weapon", "Weapon")
+    if performer not in page.people:
+        raise FormError(f"Performer: {performer!r} is not enrolled")
+    if weapon not in as_dict(page.state.get("weapons")):
+        raise FormError(f"Weapon: {weapon!r} is not registered")
+    return {"cmd": "brief", "performer": performer, "weapon": weapon}
+
+
+def setup_hold(page: Page, post: Any) -> dict[str, Any]:
+    """A hold or release of a setup."""
+    kind = get_text(post, "kind", "Hold or release")
+    if kind not in {"hold", "release"}:
+        raise FormError("Hold or release: choose one")
+    setup = get_text(post, "setup", "Setup")
+    if setup not in as_dict(page.state.get("setups")):
+        raise FormError(f"Setup: {setup!r} is not a planned setup")
+    return {
+        "cmd": kind,
+        "target": "setup",
+        "id": setup,
+        "reason": get_text(post, "reason", "Reason"),
+    }
+
+
+def _names(page: Page, ids: list[str]) -> list[dict[str, str]]:
+    return [{"id": p, "name": page.name(p)} for p in ids]
+
+
+def _setups(page: Page, day: str) -> list[dict[str, Any]]:
+    held = {str(h.get("id")) for h in page.state.get("holds") or [] if h.get("target") == "setup"}
+    meetings = (page.state.get("meetings") or {}).get(day) or []
+    out = []
+    for setup in setups_on(page, day):
+        own = [m for m in meetings if m.get("setup") == setup["id"]]
+        out.append(
+            {
+                **setup,
+                "performer_names": _names(page, setup.get("performers") or []),
+                "approved_name": page.name(setup.get("approved_by")),
+                "meetings": [{**m, "people": _names(page, m.get("attendees") or [])} for m in own],
+                "met": any(m.get("complete") for m in own),
+                "on_hold": setup["id"] in held,
+            }
+        )
+    return out
+
+
+def _briefings(page: Page) -> list[dict[str, Any]]:
+    out = []
+    for performer, keys in sorted((page.state.get("briefings") or {}).items()):
+        models = [str(k).replace("|", " ") for k in keys]
+        out.append({"id": performer, "name": page.name(performer), "models": models})
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def plan(request: HttpRequest, production: str) -> HttpResponse:
+    """A day's setups, their safety meetings and attendance, and who is briefed on what."""
+    page = load_page(request, production)
+    try:
+        day = _day(request.GET.get("date") or page.today)
+    except FormError:
+        day = page.today
+    status = 200
+    if request.method == "POST":
+        status = run_form(
+            page,
+            {
+                "plan_setup": plan_setup,
+                "safety_meeting": safety_meeting,
+                "brief": brief,
+                "setup_hold": setup_hold,
+            },
+        )
+    d = date.fromisoformat(day)
+    meetings = (page.state.get("meetings") or {}).get(day) or []
+    context = {
+        "nav": "plan",
+        "day": day,
+        "prev_day": (d - timedelta(days=1)).isoformat(),
+        "next_day": (d + timedelta(days=1)).isoformat(),
+        "setups": _setups(page, day),
+        "all_setups": sorted(as_dict(page.state.get("setups"))),
+        "stand_downs": [
+            {**m, "people": _names(page, m.get("attendees") or [])}
+            for m in meetings
+            if m.get("stand_down")
+        ],
+        "briefings": _briefings(page),
+        "weapons": sorted(as_dict(page.state.get("weapons"))),
+        "performers": page.with_role("performer"),
+        "armorers": page.with_role("armorer"),
+        "everyone": sorted(
+            ({"id": p, "name": page.name(p)} for p in page.people), key=lambda x: x["name"]
+        ),
+        "values": request.POST if page.result and not page.result.get("ok") else {},
+    }
+    response = render_page(page, "pages/plan.html", context)
+    response.status_code = status
+    return response

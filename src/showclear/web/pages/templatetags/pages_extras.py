@@ -1,0 +1,39 @@
+"""Template filters: moments shown on the production's clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import template
+
+register = template.Library()
+
+
+def _local(value: object, tz: object) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(ZoneInfo(str(tz)))
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment
+
+
+@register.filter
+def when(value: object, tz: object = "UTC") -> str:
+    """An ISO moment as 'YYYY-MM-DD HH:MM' on the production's clock (as given if unreadable)."""
+    moment = _local(value, tz)
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else str(value or "")
+
+
+@register.filter
+def when_s(value: object, tz: object = "UTC") -> str:
+    """An ISO moment as 'YYYY-MM-DD HH:MM:SS' on the production's clock."""
+    moment = _local(value, tz)
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else str(value or "")

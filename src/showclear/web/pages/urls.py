@@ -1,0 +1,38 @@
+"""URLs of the pages."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from showclear.web.pages import (
+    board,
+    home,
+    incidents,
+    inventory,
+    labels,
+    lots,
+    people,
+    plan,
+    trace,
+    weapons,
+    wrap,
+)
+
+app_name = "pages"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("open/", home.open_production, name="open"),
+    path("p/<str:production>/", board.board, name="board"),
+    path("p/<str:production>/banner/", board.banner, name="banner"),
+    path("p/<str:production>/weapons/<str:weapon>/", weapons.weapon, name="weapon"),
+    path("p/<str:production>/lots/<str:lot>/", lots.lot, name="lot"),
+    path("p/<str:production>/inventory/", inventory.inventory, name="inventory"),
+    path("p/<str:production>/people/", people.people, name="people"),
+    path("p/<str:production>/plan/", plan.plan, name="plan"),
+    path("p/<str:production>/wrap/", wrap.wrap, name="wrap"),
+    path("p/<str:production>/incidents/", incidents.incidents, name="incidents"),
+    path("p/<str:production>/trace/", trace.trace, name="trace"),
+    path("p/<str:production>/labels/", labels.labels, name="labels"),
+    path("p/<str:production>/labels.pdf", labels.labels_pdf, name="labels_pdf"),
+]

@@ -1,0 +1,36 @@
+"""The process-wide app service that every view shares, built once on first use."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from showclear.app import Showclear
+
+_lock = threading.Lock()
+_service: Showclear | None = None
+
+
+def get_service() -> Showclear:
+    """The app service over SHOWCLEAR_DATABASE_URL and SHOWCLEAR_DATA_DIR (thread-safe lazy init)."""
+    global _service
+    service = _service
+    if service is not None:
+        return service
+    with _lock:
+        if _service is None:
+            from showclear.app import bootstrap
+
+            _service = bootstrap(settings.SHOWCLEAR_DATABASE_URL, settings.SHOWCLEAR_DATA_DIR)
+        return _service
+
+
+def set_service(service: Showclear | None) -> Showclear | None:
+    """Replace the process-wide service (tests); returns the previous one, not closed."""
+    global _service
+    with _lock:
+        previous, _service = _service, service
+    return previous

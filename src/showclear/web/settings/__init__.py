@@ -1,0 +1,1 @@
+"""Django settings for showclear: base, dev, test and production."""

@@ -1,0 +1,24 @@
+"""Settings for the test suite: a throwaway data folder, an in-memory ledger, fast hashing."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from showclear.web.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-secret-1f0c9a6e2d"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SHOWCLEAR_DATA_DIR = os.environ.get("SHOWCLEAR_TEST_DATA_DIR") or os.path.join(
+    tempfile.gettempdir(), "showclear-test"
+)
+SHOWCLEAR_DATABASE_URL = "memory:"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "showclear.web.accounts.hashers.PinHasher",
+]
+AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,89 @@
+"""Helpers of the HTTP tests: people with tokens, API calls, trusted commands."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from showclear.web.accounts.access import set_pin
+from showclear.web.accounts.models import ApiToken, Membership
+
+PRODUCTION = "western1"
+NEXT_DAY = "2026-03-03"
+
+
+def at(minute: int) -> str:
+    """A moment on the day after the demo day, in the production's zone."""
+    return f"{NEXT_DAY}T{9 + minute // 60:02d}:{minute % 60:02d}:00-07:00"
+
+
+@dataclass
+class Person:
+    """A protocol person with a user, a membership, an API token and a PIN."""
+
+    id: str
+    user: Any
+    membership: Membership
+    token: str
+    pin: str
+
+
+class Api:
+    """Calls to the JSON API as one person (bearer token) or anonymously."""
+
+    def __init__(self, client: Client, token: str | None = None) -> None:
+        self.client = client
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        """POST JSON to /api/<path>."""
+        data = json.dumps(body if body is not None else {})
+        return self.client.post(
+            f"/api/{path}", data, content_type="application/json", **self.headers
+        )
+
+    def get(self, path: str) -> Any:
+        """GET /api/<path>."""
+        return self.client.get(f"/api/{path}", **self.headers)
+
+    def command(self, cmd: str, body: dict[str, Any], production: str = PRODUCTION) -> Any:
+        """POST one command."""
+        return self.post(f"productions/{production}/commands/{cmd}", body)
+
+
+def apply(svc: Any, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply trusted commands and insist each took effect."""
+    results = [svc.execute(c) for c in commands]
+    for command, result in zip(commands, results, strict=True):
+        assert result.get("ok"), (command, result)
+    return results
+
+
+def make_person(production: str, person: str, username: str | None = None) -> Person:
+    """A user bound to a protocol person, with a token and a PIN."""
+    user = get_user_model().objects.create_user(username or person, password="pw-" + person)
+    membership = Membership.objects.create(user=user, production=production, person=person)
+    _, secret = ApiToken.issue(membership, "test")
+    pin = "1234" if person != "arm1" else "4321"
+    set_pin(membership, pin)
+    return Person(person, user, membership, secret, pin)
+
+
+def api_as(person: Person | None) -> Api:
+    """A fresh client calling the API with the person's token (anonymous with None)."""
+    return Api(Client(), person.token if person else None)
+
+
+def verified_session(client: Client, user: Any) -> None:
+    """Sign the client in as the user with a passed second factor."""
+    device = StaticDevice.objects.create(user=user, name="test")
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -1,0 +1,232 @@
+"""The `showclear` command end to end: apply, state, trace, verify, export, proofs, crashes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from showclear.ledger.merkle import verify_consistency, verify_inclusion
+
+SHOWCLEAR = str(Path(sys.executable).parent / "showclear")
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SHOWCLEAR, *args], input=stdin, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """A SQLite ledger holding the normal day and the Rust day."""
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    for name in ("normal-day", "rust-day"):
+        assert run("apply", "--db", url, str(SCENARIOS / f"{name}.jsonl")).returncode == 0
+    return url
+
+
+def test_malformed_lines_name_line_and_field_and_the_rest_still_applies(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'l.sqlite3'}"
+    first = (SCENARIOS / "normal-day.jsonl").read_text().splitlines()[:2]
+    bad_field = json.loads(first[1])
+    bad_field["rolez"] = ["crew"]
+    lines = [first[0], "{not json", json.dumps(bad_field), "", "[1, 2]", first[1]]
+    done = run("apply", "--db", url, "-", stdin="\n".join(lines) + "\n")
+    assert done.returncode == 1  # some lines were malformed
+    results = [json.loads(x) for x in done.stdout.splitlines()]
+    assert len(results) == 5  # the blank line gives no result
+    assert results[0]["ok"] is True
+    assert results[1]["rule"] == "INPUT"
+    assert results[1]["message"].startswith("line 2: not valid JSON")
+    assert results[2] == {
+        "ok": False,
+        "rule": "INPUT",
+        "message": "line 3: unknown field 'rolez' in enroll",
+    }
+    assert results[3]["message"].startswith("line 5: ")
+    assert results[4]["ok"] is True
+    assert results[4]["seq"] == 1  # nothing was written for the malformed lines
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_production_and_second_open_are_input(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'l.sqlite3'}"
+    opening = (SCENARIOS / "normal-day.jsonl").read_text().splitlines()[0]
+    other = json.loads(opening)
+    other["production"] = "nope"
+    other["cmd"] = "complain"
+    other.pop("name"), other.pop("timezone")
+    other["text"] = "x"
+    done = run("apply", "--db", url, "-", stdin=f"{opening}\n{opening}\n{json.dumps(other)}\n")
+    results = [json.loads(x) for x in done.stdout.splitlines()]
+    assert results[0]["ok"] is True
+    assert results[1]["message"] == "line 2: production 'western1' exists already"
+    assert results[2]["message"] == "line 3: field 'production': no production 'nope'"
+
+
+@pytest.mark.rule("LEDGER-1")
+def test_state_json_matches_the_machine_interface(db: str) -> None:
+    done = run("state", "--db", db, "--production", "rust-replay", "--json")
+    assert done.returncode == 0, done.stderr
+    state = json.loads(done.stdout)
+    w1 = state["weapons"]["W1"]
+    assert (w1["held_by"], w1["stored_in"], w1["on_hold"]) == ("arm1", None, True)
+    assert w1["contents"] == {"D1": 6}
+    assert w1["condition"] == "unverified"
+    assert state["lots"]["D9"]["status"] == "evidence"
+    assert {"target": "production", "id": "rust-replay"}.items() <= state["holds"][-1].items()
+    rules = {i["rule"] for i in state["incidents"] if i["open"]}
+    assert rules == {"CUST-1", "SAFE-6", "AMMO-1"}
+    # every refused command is in the ledger too: 47 commands, 47 entries
+    assert state["production"]["size"] == 47
+
+
+def test_state_as_tables_for_people(db: str) -> None:
+    done = run("state", "--db", db, "--production", "rust-replay")
+    assert done.returncode == 0
+    assert "ON HOLD" in done.stdout
+    assert "OPEN INCIDENT" in done.stdout
+
+
+@pytest.mark.rule("TRACE")
+def test_trace_answers_who_held_it_what_was_in_it_and_what_came_before(db: str) -> None:
+    at = "2026-03-02T07:45:00-07:00"  # during the rehearsal, in the performer's hands
+    done = run("trace", "--db", db, "-p", "western1", "--weapon", "W1", "--at", at, "--json")
+    t = json.loads(done.stdout)
+    assert (t["held_by"], t["since"]) == ("perf1", "2026-03-02T07:30:00-07:00")
+    assert t["contents"] == {"D1": 6}
+    assert t["last_inspection"]["by"] == "arm1"
+    assert t["last_inspection"]["at"] == "2026-03-02T07:27:00-07:00"
+    assert t["last_declaration"]["status"] == "cold"
+    assert t["last_declaration"]["shown_to"] == ["ad1", "perf1"]
+    holders = [c.get("holder") or c.get("storage") for c in t["custody"]]
+    assert holders == ["SAFE-A", "arm1", "perf1"]
+    assert t["custody"][-1]["until"] is None
+    # later: back in the safe
+    t2 = json.loads(run("trace", "--db", db, "-p", "western1", "-w", "W1", "--json").stdout)
+    assert t2["stored_in"] == "SAFE-A"
+    assert t2["contents"] == {}
+
+
+@pytest.mark.rule("TRACE")
+def test_trace_of_a_lot_says_where_every_round_came_from_and_went(db: str) -> None:
+    t = json.loads(run("trace", "--db", db, "-p", "western1", "--lot", "B1", "--json").stdout)
+    assert t["origin"]["supplier"] == "Rental house"
+    kinds = [r["type"] for r in t["rounds"]]
+    assert kinds == ["lot_received", "weapon_loaded", "weapon_fired", "lot_counted"]
+    assert (t["received"], t["in_container"], t["fired"]) == (50, 48, 2)
+
+
+def test_trace_of_nothing_is_a_clear_error(db: str) -> None:
+    done = run("trace", "--db", db, "-p", "western1", "--weapon", "W99", "--json")
+    assert done.returncode == 2
+    assert "no weapon 'W99'" in done.stderr
+    assert (
+        run("trace", "--db", db, "-p", "western1", "--at", "yesterday", "-w", "W1").returncode == 2
+    )
+
+
+@pytest.mark.rule("LEDGER-2")
+def test_proofs_check_against_the_signed_checkpoint(db: str) -> None:
+    p = json.loads(run("proof", "--db", db, "-p", "western1", "--seq", "7").stdout)
+    root = bytes.fromhex(p["checkpoint"]["root"])
+    verify_inclusion(
+        bytes.fromhex(p["leaf_hash"]), 7, p["size"], [bytes.fromhex(h) for h in p["proof"]], root
+    )
+    c = json.loads(
+        run("consistency", "--db", db, "-p", "western1", "--from", "10", "--to", "56").stdout
+    )
+    assert c["new_root"] == p["checkpoint"]["root"]
+    verify_consistency(
+        10,
+        56,
+        bytes.fromhex(c["old_root"]),
+        bytes.fromhex(c["new_root"]),
+        [bytes.fromhex(h) for h in c["proof"]],
+    )
+
+
+@pytest.mark.rule("LEDGER-4")
+def test_export_verifies_offline_and_tampering_names_the_entry(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "western1.jsonl"
+    assert run("export", "--db", db, "-p", "western1", "-o", str(out)).returncode == 0
+    key = run("key", "--db", db).stdout.strip()
+    ok = run("verify", str(out), "--key", key)
+    assert ok.returncode == 0, ok.stdout
+    assert "56 entries" in ok.stdout
+    lines = out.read_bytes().split(b"\n")
+    n = next(i for i, line in enumerate(lines) if line.startswith(b'{"seq":22,'))
+    tampered = lines[n].replace(b'"by":"arm1"', b'"by":"ad1"', 1)
+    assert tampered != lines[n]
+    lines[n] = tampered
+    out.write_bytes(b"\n".join(lines))
+    bad = run("verify", str(out))
+    assert bad.returncode == 1
+    assert "first bad entry 22" in bad.stdout
+
+
+@pytest.mark.rule("LEDGER-1")
+def test_verify_names_the_first_bad_entry_of_a_rewritten_database(db: str) -> None:
+    assert run("verify", "--db", db).returncode == 0
+    path = db.removeprefix("sqlite:///")
+    con = sqlite3.connect(path)
+    with pytest.raises(sqlite3.DatabaseError):
+        con.execute("UPDATE entries SET by = 'ad1' WHERE seq = 9")
+    triggers = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+    for name in triggers:
+        con.execute(f'DROP TRIGGER "{name}"')
+    con.execute(
+        'UPDATE entries SET body = replace(body, \'"by":"arm1"\', \'"by":"ad1"\') '
+        "WHERE production = 'western1' AND seq = 22"
+    )
+    con.commit()
+    con.close()
+    done = run("verify", "--db", db)
+    assert done.returncode == 1
+    assert "BROKEN  western1: first bad entry 22" in done.stdout
+    assert "ok      rust-replay" in done.stdout
+
+
+@pytest.mark.rule("LEDGER-1")
+def test_a_killed_apply_loses_no_printed_result(tmp_path: Path) -> None:
+    """SIGKILL mid-file: verify passes and every result the child printed is in the ledger."""
+    url = f"sqlite:///{tmp_path / 'crash.sqlite3'}"
+    day = (SCENARIOS / "normal-day.jsonl").read_text().splitlines()
+    complaint = {"cmd": "complain", "production": "western1", "by": "crew1", "text": "noise"}
+    lines = day + [
+        json.dumps({**complaint, "at": f"2026-03-02T09:{m // 60:02d}:{m % 60:02d}-07:00"})
+        for m in range(3000)
+    ]
+    src = tmp_path / "long.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    child = subprocess.Popen(
+        [SHOWCLEAR, "apply", "--db", url, str(src)], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    printed = []
+    deadline = time.monotonic() + 120
+    while len(printed) < 300 and time.monotonic() < deadline:
+        printed.append(json.loads(child.stdout.readline()))
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert len(printed) == 300
+    assert run("verify", "--db", url).returncode == 0
+    state = json.loads(run("state", "--db", url, "-p", "western1", "--json").stdout)
+    assert state["production"]["size"] >= max(r["seq"] for r in printed) + 1
+    entries = {r["seq"]: r["hash"] for r in printed}
+    # the printed chain hashes are the stored ones
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    stored = dict(
+        con.execute("SELECT seq, hex(chain_hash) FROM entries WHERE production = 'western1'")
+    )
+    con.close()
+    for seq, chain in entries.items():
+        assert stored[seq].lower() == chain

@@ -1,0 +1,102 @@
+"""Who may see the pages: sign-in, membership of the production, second factor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from e2e_support import apply
+from pages_support import SHOW, member, morning, text, zone
+
+PAGES = [
+    "",
+    "weapons/W1/",
+    "lots/D1/",
+    "plan/",
+    "wrap/",
+    "incidents/",
+    "trace/?weapon=W1",
+    "labels/",
+    "labels.pdf",
+    "people/",
+    "inventory/",
+    "banner/",
+]
+
+
+@pytest.fixture
+def show(service: Any, db: Any) -> Any:
+    """A production set up for today."""
+    apply(service, morning(zone()))
+    return service
+
+
+def test_anonymous_is_sent_to_sign_in(show: Any) -> None:
+    for page in PAGES:
+        response = Client().get(f"/p/{SHOW}/{page}")
+        assert response.status_code == 302, page
+        assert response["Location"].startswith("/accounts/login/"), page
+
+
+def test_anonymous_htmx_request_is_told_to_sign_in(show: Any) -> None:
+    response = Client().get(f"/p/{SHOW}/banner/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 401
+    assert response["HX-Redirect"].startswith("/accounts/login/")
+
+
+def test_a_non_member_gets_403_on_every_page_and_post(show: Any) -> None:
+    outsider = member("stranger", production="other-show")
+    for page in PAGES:
+        assert outsider.get(f"/p/{SHOW}/{page}").status_code == 403, page
+    size = len(show.entries(SHOW))
+    response = outsider.post(f"/p/{SHOW}/weapons/W1/", {"action": "check_out"})
+    assert response.status_code == 403
+    response = outsider.post(f"/p/{SHOW}/incidents/", {"action": "complain", "text": "x"})
+    assert response.status_code == 403
+    assert len(show.entries(SHOW)) == size
+
+
+def test_an_unknown_production_is_403_not_500(show: Any) -> None:
+    crew = member("crew1")
+    assert crew.get("/p/no-such-show/").status_code == 403
+
+
+def test_a_member_sees_every_page(show: Any) -> None:
+    crew = member("crew1")
+    for page in PAGES:
+        assert crew.get(f"/p/{SHOW}/{page}").status_code == 200, page
+
+
+def test_an_armorer_without_second_factor_is_sent_to_verify(show: Any) -> None:
+    user = get_user_model().objects.create_user("arm1", password="pw")
+    from showclear.web.accounts.models import Membership
+
+    Membership.objects.create(user=user, production=SHOW, person="arm1")
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/p/{SHOW}/weapons/W1/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/otp/verify/")
+
+
+def test_an_unknown_item_is_404_with_a_message(show: Any) -> None:
+    crew = member("crew1")
+    response = crew.get(f"/p/{SHOW}/weapons/W9/")
+    assert response.status_code == 404
+    assert "No weapon “W9”" in text(response)
+    assert crew.get(f"/p/{SHOW}/lots/X9/").status_code == 404
+
+
+def test_home_lists_only_the_users_productions(show: Any) -> None:
+    crew = member("crew1")
+    member("stranger", production="other-show")
+    body = text(crew.get("/"))
+    assert "Show One" in body
+    assert "other-show" not in body
+
+
+def test_a_membership_of_a_production_without_a_ledger_is_404(show: Any) -> None:
+    ghost = member("crew1", production="ghost")
+    assert ghost.get("/p/ghost/").status_code == 404
