@@ -27,6 +27,7 @@ class Showclear:
     def __init__(self, ledger: BaseLedger) -> None:
         self.ledger = ledger
         self.states = StateProjection(ledger)
+        self._views: dict[str, tuple[int, JSON]] = {}
         self._opening = threading.Lock()
 
     # -- commands ------------------------------------------------------------------------------
@@ -115,11 +116,35 @@ class Showclear:
         return self.ledger.exists(production)
 
     def state(self, production: str) -> JSON:
-        """The production's state as JSON (see protocol.md, `showclear state --json`)."""
+        """The production's state as JSON (see protocol.md, `showclear state --json`).
+
+        Built once per ledger size and shared: callers must not modify it.
+        """
         if not self.ledger.exists(production):
             raise KeyError(production)
         with self.states.lock(production):
-            return state_json(self.states.read(production))
+            current = self.states.read(production)
+            cached = self._views.get(production)
+            if cached is not None and cached[0] == current.size:
+                return cached[1]
+            view = state_json(current)
+            self._views[production] = (current.size, view)
+            return view
+
+    def people(self, production: str) -> dict[str, JSON]:
+        """The enrolled people of a production: {id: {"name", "roles", "qualifications"}}."""
+        if not self.ledger.exists(production):
+            return {}
+        with self.states.lock(production):
+            people = self.states.read(production).people
+            return {
+                p.id: {
+                    "name": p.name,
+                    "roles": list(p.roles),
+                    "qualifications": dict(p.qualifications),
+                }
+                for p in people.values()
+            }
 
     def trace(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,34 +26,9 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-_people_cache: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
-_people_lock = threading.Lock()
-
-
 def people_of(production: str) -> dict[str, Any]:
-    """The enrolled people of a production from the ledger's state ({} when there is none).
-
-    Cached per service and production until the ledger grows, so that checking roles on every
-    request does not rebuild the whole state.
-    """
-    service = get_service()
-    key = (id(service), production)
-    size = service.ledger.size(production)
-    with _people_lock:
-        cached = _people_cache.get(key)
-    if cached is not None and cached[0] == size:
-        return cached[1]
-    try:
-        state = service.state(production)
-    except (KeyError, LookupError, ValueError):
-        return {}
-    people = state.get("people") if isinstance(state, dict) else None
-    found = people if isinstance(people, dict) else {}
-    with _people_lock:
-        if len(_people_cache) > 1000:
-            _people_cache.clear()
-        _people_cache[key] = (size, found)
-    return found
+    """The enrolled people of a production from the ledger's state ({} when there is none)."""
+    return get_service().people(production)
 
 
 def roles_of(production: str, person: str) -> set[str]:

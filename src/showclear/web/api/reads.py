@@ -94,7 +94,7 @@ def state(request: HttpRequest, production: str = ProductionId) -> Any:
     roles = _reader(request, production, "state")
     if isinstance(roles, Status):
         return roles
-    current = _state(production)
+    current = dict(_state(production))  # the service's view is shared: replace, never modify
     if not roles & FULL_READERS:
         brief = ("id", "rule", "open")
         listed = current.get("incidents") or []
