@@ -230,3 +230,71 @@ def test_a_killed_apply_loses_no_printed_result(tmp_path: Path) -> None:
     con.close()
     for seq, chain in entries.items():
         assert stored[seq].lower() == chain
+
+
+@pytest.mark.rule("LEDGER-3")
+def test_a_correction_shows_the_original_the_corrected_and_both(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'l.sqlite3'}"
+    assert run("apply", "--db", url, str(SCENARIOS / "normal-day.jsonl")).returncode == 0
+    fix = {
+        "cmd": "correct",
+        "production": "western1",
+        "by": "arm1",
+        "at": "2026-03-02T09:00:00-07:00",
+        "entry": 15,
+        "reason": "the method was written down wrong",
+        "fields": {"method": "rattle, drilled case, primer pocket checked"},
+    }
+    result = json.loads(run("apply", "--db", url, "-", stdin=json.dumps(fix) + "\n").stdout)
+    assert result["ok"] is True
+    assert result["event"] == "entry_corrected"
+
+    def entry(view: str) -> dict:
+        out = run(
+            "log", "--db", url, "-p", "western1", "--start", "15", "--stop", "16", "--view", view
+        )
+        return json.loads(out.stdout)
+
+    original, corrected, both = entry("original"), entry("corrected"), entry("both")
+    assert original["command"]["method"] == "rattle, drilled case, no primer"
+    assert "corrections" not in original
+    assert corrected["command"]["method"] == "rattle, drilled case, primer pocket checked"
+    assert both["command"]["method"] == "rattle, drilled case, no primer"
+    assert both["corrected"]["method"] == "rattle, drilled case, primer pocket checked"
+    assert both["corrections"][0]["reason"] == "the method was written down wrong"
+    # the entry itself is untouched: the ledger still verifies
+    assert run("verify", "--db", url).returncode == 0
+    bad = dict(fix, fields={"chamber": 3})
+    refused = json.loads(run("apply", "--db", url, "-", stdin=json.dumps(bad) + "\n").stdout)
+    assert refused["rule"] == "INPUT"
+    assert "'chamber'" in refused["message"]
+
+
+@pytest.mark.rule("WRAP")
+def test_a_refused_wrap_lists_what_is_outstanding(db: str) -> None:
+    state_before = run("state", "--db", db, "-p", "rust-replay", "--json").stdout
+    wrap = {
+        "cmd": "wrap",
+        "production": "rust-replay",
+        "by": "arm1",
+        "at": "2026-03-02T18:00:00-07:00",
+        "date": "2026-03-02",
+    }
+    result = json.loads(run("apply", "--db", db, "-", stdin=json.dumps(wrap) + "\n").stdout)
+    assert result["rule"] == "WRAP"
+    assert "W1 is held by arm1, not stored" in result["outstanding"]
+    assert "lot B1 was not counted on 2026-03-02" in result["outstanding"]
+    assert json.loads(state_before)["production"]["size"] + 1 == result["seq"] + 1
+
+
+@pytest.mark.rule("TRACE")
+def test_trace_shows_refused_attempts_at_the_item(db: str) -> None:
+    t = json.loads(run("trace", "--db", db, "-p", "rust-replay", "--weapon", "W1", "--json").stdout)
+    refused = [h for h in t["history"] if h["type"] == "command_refused"]
+    assert [(h["cmd"], h["rule"]) for h in refused][:4] == [
+        ("check_out", "SAFE-1"),
+        ("load", "AMMO-2"),
+        ("inspect", "SAFE-2"),
+        ("announce", "SAFE-3"),
+    ]
+    assert refused[0]["by"] == "arm1"

@@ -161,18 +161,40 @@ class Showclear:
             raise ValueError("trace needs a weapon or a lot")
         return trace(self.ledger.entries(production), kind, item, at)
 
-    def entries(self, production: str, start: int = 0, stop: int | None = None) -> list[JSON]:
-        """Ledger entries as JSON objects with their hashes."""
+    def entries(
+        self, production: str, start: int = 0, stop: int | None = None, view: str = "both"
+    ) -> list[JSON]:
+        """Ledger entries as JSON objects with their hashes (LEDGER-3 views).
+
+        `view`: "original" (as recorded), "corrected" (each command with the fields of its
+        corrections applied) or "both" (the original command, `corrections` and `corrected`).
+        """
+        if view not in ("original", "corrected", "both"):
+            raise ValueError(f"view must be original, corrected or both, not {view!r}")
+        with self.states.lock(production):
+            corrections = dict(self.states.read(production).corrections)
         out = []
         for stored in self.ledger.stored_entries(production, start, stop):
-            out.append(
-                {
-                    "seq": stored.seq,
-                    "leaf_hash": stored.leaf_hash.hex(),
-                    "chain_hash": stored.chain_hash.hex(),
-                    **_entry_json(stored.body),
-                }
-            )
+            entry = {
+                "seq": stored.seq,
+                "leaf_hash": stored.leaf_hash.hex(),
+                "chain_hash": stored.chain_hash.hex(),
+                **_entry_json(stored.body),
+            }
+            fixes = corrections.get(str(stored.seq), [])
+            if fixes and view != "original":
+                corrected = dict(entry["command"])
+                for fix in fixes:
+                    corrected.update(fix.fields)
+                if view == "corrected":
+                    entry["command"] = corrected
+                else:
+                    entry["corrected"] = corrected
+                entry["corrections"] = [
+                    {"seq": f.seq, "by": f.by, "reason": f.reason, "fields": dict(f.fields)}
+                    for f in fixes
+                ]
+            out.append(entry)
         return out
 
     def iter_entries(self, production: str) -> Iterator[Entry]:

@@ -144,6 +144,30 @@ def demo(db: str | None, production: str | None) -> None:
 
 
 @main.command()
+@click.option("--db", "db", metavar="URL")
+@click.option("--production", "-p", required=True)
+@click.option("--start", type=int, default=0, show_default=True)
+@click.option("--stop", type=int, default=None)
+@click.option(
+    "--view",
+    type=click.Choice(["original", "corrected", "both"]),
+    default="both",
+    show_default=True,
+    help="LEDGER-3: the entries as recorded, with corrections applied, or both",
+)
+def log(db: str | None, production: str, start: int, stop: int | None, view: str) -> None:
+    """Print ledger entries as JSON Lines, with their hashes and corrections."""
+    svc = _service(db)
+    try:
+        if not svc.exists(production):
+            raise click.UsageError(f"no production '{production}'")
+        for entry in svc.entries(production, start, stop, view=view):
+            click.echo(_dump(entry))
+    finally:
+        svc.close()
+
+
+@main.command()
 @click.option("--markdown", is_flag=True, help="print the catalogue as docs/rules.md")
 def rules(markdown: bool) -> None:
     """List every rule of the protocol with the commands it guards."""

@@ -57,6 +57,7 @@ class Decision:
     rule: str | None = None
     incident: str | None = None
     message: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
     def result(self) -> dict[str, Any]:
         """The result object of the machine interface (without seq and hash)."""
@@ -67,6 +68,7 @@ class Decision:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        out.update(self.details)
         return out
 
 
@@ -100,7 +102,13 @@ def decide(state: State, cmd: Command) -> Decision:
     except Refused as refusal:
         events = ctx.events if refusal.rule == "AMMO-1" and cmd.cmd == "receive_lot" else []
         events.append(
-            {"type": "command_refused", "v": 1, "rule": refusal.rule, "message": refusal.message}
+            {
+                "type": "command_refused",
+                "v": 1,
+                "rule": refusal.rule,
+                "message": refusal.message,
+                **refusal.details,
+            }
         )
         return Decision(
             ok=False,
@@ -108,6 +116,7 @@ def decide(state: State, cmd: Command) -> Decision:
             rule=refusal.rule,
             incident=ctx.incident,
             message=refusal.message,
+            details=refusal.details,
         )
     return Decision(
         ok=True, events=ctx.events, rule=ctx.rule, incident=ctx.incident, message=ctx.message

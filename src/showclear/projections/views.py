@@ -79,6 +79,7 @@ def lot_json(state: State, lt: Lot) -> JSON:
         "in_weapons": lt.in_weapons,
         "fired": lt.fired,
         "removed": lt.removed,
+        "fired_since_count": lt.fired_since_count,
         "stored_in": lt.stored_in,
         "held_by": lt.held_by,
         "since": lt.since,
@@ -265,6 +266,18 @@ def trace(entries: Iterable[Entry], kind: str, item: str, at: str | None = None)
         if limit is not None and parse_moment(entry.at) > limit:
             break
         apply_entry(state, Meta(entry.seq, entry.at, entry.by), entry.events)
+        if entry.result.get("ok") is False and entry.command.get(kind) == item:
+            history.append(
+                {
+                    "seq": entry.seq,
+                    "at": entry.at,
+                    "by": entry.by,
+                    "type": "command_refused",
+                    "cmd": entry.command.get("cmd"),
+                    "rule": entry.result.get("rule"),
+                    "message": entry.result.get("message"),
+                }
+            )
         for event in entry.events:
             if event["type"] not in _ITEM_EVENTS[kind] or not _concerns(event, kind, item):
                 continue

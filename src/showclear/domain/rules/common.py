@@ -30,10 +30,11 @@ TWO_PARTY = ("armorer", "safety_advisor")
 class Refused(Exception):
     """A hard rule refuses the command."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: str, **details: Any) -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
+        self.details = details  # machine-readable parts of the reason (WRAP: `outstanding`)
 
 
 class Invalid(Exception):

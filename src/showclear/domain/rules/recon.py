@@ -85,7 +85,7 @@ def wrap(ctx: Ctx) -> None:
     day = iso_date(cmd.date)
     missing = outstanding(ctx, day)
     if missing:
-        raise Refused("WRAP", f"{day} can't wrap: " + "; ".join(missing))
+        raise Refused("WRAP", f"{day} can't wrap: " + "; ".join(missing), outstanding=missing)
     ctx.emit("day_wrapped", date=day)
 
 

@@ -2,7 +2,7 @@
 
 # No `from __future__ import annotations`: ninja reads the parameter types at runtime.
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -37,15 +37,20 @@ def entries(
     production: str = ProductionId,
     start: int = Query(0, ge=0, le=2**53),
     stop: int | None = OptSeq,
+    view: Literal["original", "corrected", "both"] = Query("both"),
 ) -> Any:
-    """Ledger entries [start, stop) with their leaf and chain hashes, at most 1000 a page."""
+    """Ledger entries [start, stop) with their leaf and chain hashes, at most 1000 a page.
+
+    `view` (LEDGER-3): the commands as recorded, with their corrections applied, or both
+    (the original `command`, its `corrections` and the `corrected` command).
+    """
     roles = _reader(request, production, "ledger")
     if isinstance(roles, Status):
         return roles
     service = get_service()
     size = service.ledger.size(production)
     end = min(size, stop if stop is not None else size, start + PAGE)
-    rows = service.entries(production, start, end) if start < end else []
+    rows = service.entries(production, start, end, view=view) if start < end else []
     following = end if end < min(size, stop if stop is not None else size) else None
     return Status(
         200,

@@ -10,6 +10,7 @@ from showclear.web.pages import (
     incidents,
     inventory,
     labels,
+    ledger,
     lots,
     people,
     plan,
@@ -33,6 +34,7 @@ urlpatterns = [
     path("p/<str:production>/wrap/", wrap.wrap, name="wrap"),
     path("p/<str:production>/incidents/", incidents.incidents, name="incidents"),
     path("p/<str:production>/trace/", trace.trace, name="trace"),
+    path("p/<str:production>/ledger/", ledger.ledger, name="ledger"),
     path("p/<str:production>/labels/", labels.labels, name="labels"),
     path("p/<str:production>/labels.pdf", labels.labels_pdf, name="labels_pdf"),
 ]

@@ -1,0 +1,95 @@
+"""The ledger as recorded: every entry with its result and hashes, and corrections (LEDGER-3)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from showclear.web.accounts.decorators import member_required
+from showclear.web.pages.common import (
+    FormError,
+    Page,
+    get_int,
+    get_text,
+    load_page,
+    render_page,
+    run_form,
+)
+from showclear.web.services import get_service
+
+PAGE = 50
+READERS = {"armorer", "first_ad", "safety_advisor", "producer", "investigator"}
+
+
+def _value(original: Any, raw: str, label: str) -> Any:
+    """The corrected value, read in the type of the original one."""
+    if isinstance(original, bool):
+        if raw.lower() not in {"true", "false"}:
+            raise FormError(f"{label}: write true or false")
+        return raw.lower() == "true"
+    if isinstance(original, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise FormError(f"{label}: write a whole number") from None
+    if isinstance(original, list | dict):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            raise FormError(f'{label}: write JSON, e.g. ["ad1", "perf1"]') from None
+    return raw
+
+
+def correct(page: Page, post: Any) -> dict[str, Any]:
+    """A correct command from the form: one field of one entry, with a reason."""
+    seq = get_int(post, "entry", "Entry", minimum=0)
+    field = get_text(post, "field", "Field")
+    entries = get_service().entries(page.production, seq, seq + 1, view="original")
+    if not entries:
+        raise FormError(f"Entry: there is no entry #{seq}")
+    command = entries[0]["command"]
+    if field in {"cmd", "production"} or field not in command:
+        raise FormError(
+            f"Field: entry #{seq} ({command.get('cmd')}) has no field {field!r} to correct"
+        )
+    value = _value(command[field], get_text(post, "value", "Corrected value"), "Corrected value")
+    return {
+        "cmd": "correct",
+        "entry": seq,
+        "reason": get_text(post, "reason", "Reason"),
+        "fields": {field: value},
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def ledger(request: HttpRequest, production: str) -> HttpResponse:
+    """The latest entries (or from ?start=N), each with its corrections, and the correction form."""
+    page = load_page(request, production)
+    if not page.roles & READERS:
+        raise PermissionDenied(
+            "the ledger is read by armorers, ADs, the safety advisor, producers and investigators"
+        )
+    status = run_form(page, {"correct": correct}) if request.method == "POST" else 200
+    service = get_service()
+    size = service.ledger.size(production)
+    try:
+        start = max(0, int(request.GET.get("start", max(0, size - PAGE))))
+    except ValueError:
+        start = max(0, size - PAGE)
+    rows = service.entries(production, start, min(size, start + PAGE), view="both")
+    context = {
+        "nav": "ledger",
+        "entries": list(reversed(rows)),
+        "start": start,
+        "older": max(0, start - PAGE) if start > 0 else None,
+        "newer": start + PAGE if start + PAGE < size else None,
+        "size": size,
+    }
+    response = render_page(page, "pages/ledger.html", context)
+    response.status_code = status
+    return response
