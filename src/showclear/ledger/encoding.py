@@ -11,8 +11,17 @@ def _reject(obj: Any) -> Any:
     raise TypeError(f"cannot encode {type(obj).__name__} canonically")
 
 
+class _FloatSeen(Exception):
+    """A float in the encoded form: the fast check falls back to the precise one."""
+
+
+def _no_float(text: str) -> Any:
+    raise _FloatSeen(text)
+
+
 _encoder = msgspec.json.Encoder(order="sorted", enc_hook=_reject)
 _decoder = msgspec.json.Decoder()
+_strict = msgspec.json.Decoder(float_hook=_no_float)
 _SCALARS = (str, int, bool, type(None))
 
 
@@ -33,7 +42,18 @@ def _check(obj: Any) -> None:
 
 
 def canonical(obj: Any) -> bytes:
-    """Encode `obj` (dicts with str keys, lists, str, int, bool, None) as canonical JSON bytes."""
+    """Encode `obj` (dicts with str keys, lists, str, int, bool, None) as canonical JSON bytes.
+
+    Fast path: encode, then decode with floats refused and compare with the input; anything
+    that does not come back equal (a float, a set, bytes, a date, a non-str key, a tuple) goes
+    through the precise type walk, which accepts tuples and names what is refused.
+    """
+    try:
+        data = _encoder.encode(obj)
+        if _strict.decode(data) == obj:
+            return data
+    except (_FloatSeen, TypeError, UnicodeEncodeError, msgspec.DecodeError):
+        pass
     _check(obj)
     try:
         return _encoder.encode(obj)
