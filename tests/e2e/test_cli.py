@@ -298,3 +298,46 @@ def test_trace_shows_refused_attempts_at_the_item(db: str) -> None:
         ("announce", "SAFE-3"),
     ]
     assert refused[0]["by"] == "arm1"
+
+
+@pytest.mark.rule("LEDGER-3")
+def test_a_trace_shows_a_corrected_count_as_recorded_as_corrected_and_both(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'l.sqlite3'}"
+    assert run("apply", "--db", url, str(SCENARIOS / "normal-day.jsonl")).returncode == 0
+    lines = run("log", "--db", url, "-p", "western1").stdout.splitlines()
+    count = next(json.loads(x) for x in lines if json.loads(x)["command"]["cmd"] == "count")
+    fix = {
+        "cmd": "correct",
+        "production": "western1",
+        "by": "arm1",
+        "at": "2026-03-02T09:00:00-07:00",
+        "entry": count["seq"],
+        "reason": "the witness was the first AD",
+        "fields": {"witness": "ad1"},
+    }
+    assert json.loads(run("apply", "--db", url, "-", stdin=json.dumps(fix) + "\n").stdout)["ok"]
+    before = "2026-03-02T08:30:00-07:00"  # the moment traced is before the correction was made
+
+    def counted(view: str) -> dict:
+        out = run(
+            "trace",
+            "--db",
+            url,
+            "-p",
+            "western1",
+            "--lot",
+            "D1",
+            "--at",
+            before,
+            "--view",
+            view,
+            "--json",
+        )
+        return next(h for h in json.loads(out.stdout)["history"] if h["type"] == "lot_counted")
+
+    assert counted("original")["witness"] == "safe1"
+    assert "corrections" not in counted("original")
+    assert counted("corrected")["witness"] == "ad1"
+    both = counted("both")
+    assert (both["witness"], both["corrected"]["witness"]) == ("safe1", "ad1")
+    assert both["corrections"][0]["reason"] == "the witness was the first AD"

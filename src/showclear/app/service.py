@@ -152,14 +152,15 @@ class Showclear:
         weapon: str | None = None,
         lot: str | None = None,
         at: str | None = None,
+        view: str = "both",
     ) -> JSON:
-        """TRACE of one weapon or lot at a moment (now when `at` is None)."""
+        """TRACE of one weapon or lot at a moment (now when `at` is None), in a LEDGER-3 view."""
         if not self.ledger.exists(production):
             raise KeyError(production)
         kind, item = ("weapon", weapon) if weapon is not None else ("lot", lot)
         if item is None:
             raise ValueError("trace needs a weapon or a lot")
-        return trace(self.ledger.entries(production), kind, item, at)
+        return trace(self.ledger.entries(production), kind, item, at, view)
 
     def entries(
         self, production: str, start: int = 0, stop: int | None = None, view: str = "both"

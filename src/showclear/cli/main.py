@@ -87,6 +87,13 @@ def state(db: str | None, production: str, as_json: bool) -> None:
 @click.option("--weapon", "-w")
 @click.option("--lot", "-l")
 @click.option("--at", "at", metavar="TIME", help="ISO 8601 moment (default: now)")
+@click.option(
+    "--view",
+    type=click.Choice(["original", "corrected", "both"]),
+    default="both",
+    show_default=True,
+    help="LEDGER-3: history as recorded, as corrected, or both",
+)
 @click.option("--json", "as_json", is_flag=True)
 def trace(
     db: str | None,
@@ -94,6 +101,7 @@ def trace(
     weapon: str | None,
     lot: str | None,
     at: str | None,
+    view: str,
     as_json: bool,
 ) -> None:
     """Who held a weapon or lot at a moment, what was in it and what came before."""
@@ -110,7 +118,7 @@ def trace(
     try:
         if not svc.exists(production):
             raise click.UsageError(f"no production '{production}'")
-        data = svc.trace(production, weapon=weapon, lot=lot, at=at)
+        data = svc.trace(production, weapon=weapon, lot=lot, at=at, view=view)
     finally:
         svc.close()
     if not data.get("exists"):

@@ -255,16 +255,35 @@ def parse_moment(value: str) -> datetime:
     return moment
 
 
-def trace(entries: Iterable[Entry], kind: str, item: str, at: str | None = None) -> JSON:
-    """TRACE: where an item was at a moment, since when, what was in it, what came before."""
+def trace(
+    entries: Iterable[Entry], kind: str, item: str, at: str | None = None, view: str = "both"
+) -> JSON:
+    """TRACE: where an item was at a moment, since when, what was in it, what came before.
+
+    `view` (LEDGER-3): history records as recorded ("original"), with the fields of later
+    corrections applied ("corrected"), or as recorded with `corrections` and `corrected` beside
+    them ("both"). Corrections made after the moment count too: they correct the record of it.
+    """
+    if view not in ("original", "corrected", "both"):
+        raise ValueError(f"view must be original, corrected or both, not {view!r}")
     limit = parse_moment(at) if at else None
     state = State()
+    later: dict[str, list[JSON]] = {}
     custody: list[JSON] = []
     history: list[JSON] = []
     rounds: list[JSON] = []
     for entry in entries:
         if limit is not None and parse_moment(entry.at) > limit:
-            break
+            for event in entry.events:
+                if event["type"] == "entry_corrected":
+                    fix = {
+                        "seq": entry.seq,
+                        "by": entry.by,
+                        "reason": event["reason"],
+                        "fields": dict(event["fields"]),
+                    }
+                    later.setdefault(str(event["entry"]), []).append(fix)
+            continue
         apply_entry(state, Meta(entry.seq, entry.at, entry.by), entry.events)
         if entry.result.get("ok") is False and entry.command.get(kind) == item:
             history.append(
@@ -325,9 +344,23 @@ def trace(entries: Iterable[Entry], kind: str, item: str, at: str | None = None)
             "carried_over": thing.carried_over,
             "received": thing.received,
         }
-    out["corrections"] = {
+    fixes: dict[str, list[JSON]] = {
         seq: [{"seq": c.seq, "by": c.by, "reason": c.reason, "fields": dict(c.fields)} for c in cs]
         for seq, cs in state.corrections.items()
-        if any(h["seq"] == int(seq) for h in history)
     }
+    for seq, cs in later.items():
+        fixes.setdefault(seq, []).extend(cs)
+    if view != "original":
+        for record in history:
+            found = fixes.get(str(record["seq"]))
+            if not found:
+                continue
+            corrected = dict(record)
+            for fix in found:
+                corrected.update(fix["fields"])
+            if view == "corrected":
+                record.update(corrected)
+            else:
+                record["corrected"] = corrected
+            record["corrections"] = found
     return out

@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: ninja reads the parameter types at runtime.
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -160,6 +160,9 @@ def trace(
     weapon: str | None = Query(None, **ITEM_ID),
     lot: str | None = Query(None, **ITEM_ID),
     at: str | None = Query(None, max_length=64, description="ISO 8601 with offset; default now"),
+    view: Literal["original", "corrected", "both"] = Query(
+        "both", description="LEDGER-3: history as recorded, as corrected, or both"
+    ),
 ) -> Any:
     """TRACE of one weapon or lot (exactly one) at a moment: custody, contents, inspections."""
     roles = _reader(request, production, "trace")
@@ -181,7 +184,7 @@ def trace(
         return Status(
             404, problem("INPUT", f"no {'weapon' if weapon else 'lot'} '{item}' in {production}")
         )
-    result = get_service().trace(production, weapon=weapon, lot=lot, at=moment)
+    result = get_service().trace(production, weapon=weapon, lot=lot, at=moment, view=view)
     person = request.showclear_person  # type: ignore[attr-defined]
     if not roles & FULL_READERS and not _held_by(result, person):
         message = "performers and crew trace only items they have held"
