@@ -104,6 +104,18 @@ def day(n: int) -> list[dict[str, Any]]:
     w = WEAPONS[n % len(WEAPONS)]
     p1, p2 = PERFORMERS[n % len(PERFORMERS)], PERFORMERS[(n + 1) % len(PERFORMERS)]
     dl, bl, s1, s2 = f"D{n}", f"B{n}", f"{n}A", f"{n}B"
+
+    def inspect(found: dict[str, int]) -> dict[str, Any]:
+        """A full inspection of the day's weapon by the armorer."""
+        return {
+            "cmd": "inspect",
+            "by": "arm1",
+            "weapon": w,
+            "chambers_checked": 6,
+            "barrel_clear": True,
+            "found": found,
+        }
+
     steps: list[dict[str, Any]] = [
         {
             "cmd": "receive_lot",
@@ -181,68 +193,26 @@ def day(n: int) -> list[dict[str, Any]]:
             "attendees": ["arm1", "ad1", p1, p2, "safe1"],
         },
         {"cmd": "check_out", "by": "arm1", "weapon": w},
-        {
-            "cmd": "inspect",
-            "by": "arm1",
-            "weapon": w,
-            "chambers_checked": 6,
-            "barrel_clear": True,
-            "found": {},
-        },
+        inspect({}),
         {"cmd": "check_out", "by": "arm1", "lot": dl},
         {"cmd": "load", "by": "arm1", "weapon": w, "lot": dl, "count": 6},
-        {
-            "cmd": "inspect",
-            "by": "arm1",
-            "weapon": w,
-            "chambers_checked": 6,
-            "barrel_clear": True,
-            "found": {"dummy": 6},
-        },
+        inspect({"dummy": 6}),
         {"cmd": "declare", "by": "arm1", "weapon": w, "status": "cold", "shown_to": ["ad1", p1]},
         {"cmd": "announce", "by": "ad1", "weapon": w, "status": "cold"},
         {"cmd": "hand_over", "by": "arm1", "weapon": w, "to": p1, "acknowledged": True},
         {"cmd": "hand_over", "by": p1, "weapon": w, "to": "arm1", "acknowledged": True},
-        {
-            "cmd": "inspect",
-            "by": "arm1",
-            "weapon": w,
-            "chambers_checked": 6,
-            "barrel_clear": True,
-            "found": {"dummy": 6},
-        },
+        inspect({"dummy": 6}),
         {"cmd": "unload", "by": "arm1", "weapon": w, "lot": dl, "count": 6},
-        {
-            "cmd": "inspect",
-            "by": "arm1",
-            "weapon": w,
-            "chambers_checked": 6,
-            "barrel_clear": True,
-            "found": {},
-        },
+        inspect({}),
         {"cmd": "check_out", "by": "arm1", "lot": bl},
         {"cmd": "load", "by": "arm1", "weapon": w, "lot": bl, "count": 2},
-        {
-            "cmd": "inspect",
-            "by": "arm1",
-            "weapon": w,
-            "chambers_checked": 6,
-            "barrel_clear": True,
-            "found": {"blank": 2},
-        },
+        inspect({"blank": 2}),
         {"cmd": "declare", "by": "arm1", "weapon": w, "status": "hot", "shown_to": ["ad1", p1]},
         {"cmd": "announce", "by": "ad1", "weapon": w, "status": "hot"},
         {"cmd": "hand_over", "by": "arm1", "weapon": w, "to": p1, "acknowledged": True},
         {"cmd": "fire", "by": p1, "weapon": w, "setup": s2, "take": 1, "rounds": 2},
         {"cmd": "hand_over", "by": p1, "weapon": w, "to": "arm1", "acknowledged": True},
-        {
-            "cmd": "inspect",
-            "by": "arm1",
-            "weapon": w,
-            "chambers_checked": 6,
-            "barrel_clear": True,
-            "found": {},
-        },
+        inspect({}),
         {"cmd": "put_away", "by": "arm1", "weapon": w, "storage": "SAFE-A"},
         {"cmd": "put_away", "by": "arm1", "lot": dl, "storage": "SAFE-A"},
         {"cmd": "put_away", "by": "arm1", "lot": bl, "storage": "SAFE-A"},
