@@ -6,9 +6,10 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from showclear.domain import Command, InputError, Meta, apply_entry, decide, parse
+from showclear.domain import Command, InputError, Meta, State, apply_entry, decide, parse
 from showclear.ledger.api import Entry, LedgerTransaction
 from showclear.ledger.base import BaseLedger
+from showclear.ledger.encoding import decode
 from showclear.projections.state import StateProjection
 from showclear.projections.views import state_json, trace
 
@@ -48,7 +49,7 @@ class Showclear:
         return self._run(cmd, raw)
 
     def execute_many(self, raws: Iterable[Any]) -> list[JSON]:
-        """Several commands in one transaction per production run (for trusted imports)."""
+        """Several commands one after another, each committed before the next (trusted imports)."""
         return [self.execute(raw) for raw in raws]
 
     def preview(self, raw: Any) -> JSON:
@@ -58,8 +59,6 @@ class Showclear:
             if cmd.cmd == "open_production":
                 if self.ledger.exists(cmd.production):
                     return input_error(f"production '{cmd.production}' exists already")
-                from showclear.domain import State
-
                 return decide(State(), cmd).result()
             if not self.ledger.exists(cmd.production):
                 return input_error(f"field 'production': no production '{cmd.production}'")
@@ -208,8 +207,6 @@ class Showclear:
 
 
 def _entry_json(body: bytes) -> JSON:
-    from showclear.ledger.encoding import decode
-
     data = decode(body)
     return {k: data[k] for k in ("at", "by", "command", "result", "events") if k in data}
 

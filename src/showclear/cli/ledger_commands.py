@@ -10,14 +10,7 @@ from typing import Any
 
 import click
 
-from showclear.app import Showclear, bootstrap
-
-
-def _service(db: str | None) -> Showclear:
-    try:
-        return bootstrap(db)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+from showclear.cli.common import service
 
 
 def _checkpoint_json(cp: Any) -> dict[str, Any] | None:
@@ -54,7 +47,7 @@ def register(group: click.Group) -> None:
                 return
             click.echo(f"BROKEN: first bad entry {report.first_bad_seq}: {report.message}")
             sys.exit(1)
-        svc = _service(db)
+        svc = service(db)
         try:
             reports = svc.ledger.verify_all()
         finally:
@@ -82,7 +75,7 @@ def register(group: click.Group) -> None:
         """Write a production's whole ledger to one file an investigator verifies offline."""
         from showclear.ledger.export import write_export
 
-        svc = _service(db)
+        svc = service(db)
         try:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
@@ -103,7 +96,7 @@ def register(group: click.Group) -> None:
     @click.option("--db", "db", metavar="URL")
     def key(db: str | None) -> None:
         """Print the public key (base64 Ed25519) that verifies this server's checkpoints."""
-        svc = _service(db)
+        svc = service(db)
         try:
             click.echo(svc.ledger.public_key_b64)
         finally:
@@ -118,7 +111,7 @@ def register(group: click.Group) -> None:
     )
     def proof(db: str | None, production: str, seq: int, size: int | None) -> None:
         """Print an RFC 9162 inclusion proof of one entry, checkable against a signed checkpoint."""
-        svc = _service(db)
+        svc = service(db)
         try:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
@@ -148,7 +141,7 @@ def register(group: click.Group) -> None:
     @click.option("--to", "new", type=int, required=True, help="the newer tree size")
     def consistency(db: str | None, production: str, old: int, new: int) -> None:
         """Print an RFC 9162 consistency proof that the ledger only grew from one size to another."""
-        svc = _service(db)
+        svc = service(db)
         try:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
-from showclear.app import Showclear, bootstrap
 from showclear.app.service import input_error
 from showclear.cli import render
-
-
-def _service(db: str | None) -> Showclear:
-    try:
-        return bootstrap(db)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=False)
+from showclear.cli.common import dump, existing, service
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,7 +29,7 @@ def main() -> None:
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 def apply(db: str | None, file: TextIO) -> None:
     """Apply a JSON Lines file of commands (or - for standard input); print one result per line."""
-    svc = _service(db)
+    svc = service(db)
     bad = 0
     try:
         for number, line in enumerate(file, 1):
@@ -55,7 +44,7 @@ def apply(db: str | None, file: TextIO) -> None:
                 if result.get("rule") == "INPUT":
                     result["message"] = f"line {number}: {result['message']}"
             bad += result.get("rule") == "INPUT"
-            click.echo(_dump(result))
+            click.echo(dump(result))
             sys.stdout.flush()
     finally:
         svc.close()
@@ -68,15 +57,14 @@ def apply(db: str | None, file: TextIO) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of tables")
 def state(db: str | None, production: str, as_json: bool) -> None:
     """Show where every weapon and lot is, in what condition, and what is on hold."""
-    svc = _service(db)
+    svc = service(db)
     try:
-        if not svc.exists(production):
-            raise click.UsageError(f"no production '{production}'")
+        existing(svc, production)
         data = svc.state(production)
     finally:
         svc.close()
     if as_json:
-        click.echo(_dump(data))
+        click.echo(dump(data))
     else:
         render.state(data)
 
@@ -114,10 +102,9 @@ def trace(
             datetime.fromisoformat(at)
         except ValueError:
             raise click.UsageError(f"--at: '{at}' is not an ISO 8601 moment") from None
-    svc = _service(db)
+    svc = service(db)
     try:
-        if not svc.exists(production):
-            raise click.UsageError(f"no production '{production}'")
+        existing(svc, production)
         data = svc.trace(production, weapon=weapon, lot=lot, at=at, view=view)
     finally:
         svc.close()
@@ -127,7 +114,7 @@ def trace(
             + (f" at {at}" if at else "")
         )
     if as_json:
-        click.echo(_dump(data))
+        click.echo(dump(data))
     else:
         render.trace(data)
 
@@ -139,7 +126,7 @@ def demo(db: str | None, production: str | None) -> None:
     """Apply the demo shooting day (once) and show its state."""
     from showclear.app.demo import DEMO_PRODUCTION, demo_commands
 
-    svc = _service(db)
+    svc = service(db)
     try:
         if not svc.exists(DEMO_PRODUCTION):
             results = svc.execute_many(demo_commands())
@@ -165,12 +152,11 @@ def demo(db: str | None, production: str | None) -> None:
 )
 def log(db: str | None, production: str, start: int, stop: int | None, view: str) -> None:
     """Print ledger entries as JSON Lines, with their hashes and corrections."""
-    svc = _service(db)
+    svc = service(db)
     try:
-        if not svc.exists(production):
-            raise click.UsageError(f"no production '{production}'")
+        existing(svc, production)
         for entry in svc.entries(production, start, stop, view=view):
-            click.echo(_dump(entry))
+            click.echo(dump(entry))
     finally:
         svc.close()
 
