@@ -212,6 +212,7 @@ RULES: tuple[Rule, ...] = (
         "The record",
         "A correction is a new entry pointing at the entry it corrects, with a reason; views show the original, the corrected and both.",
         ("correct",),
+        hard=False,
     ),
     Rule(
         "LEDGER-4",

@@ -189,7 +189,7 @@ class Declare(Command, frozen=True, kw_only=True):
 
     weapon: Id
     status: Status
-    shown_to: Annotated[list[Id], msgspec.Meta(min_length=1)]
+    shown_to: list[Id]  # empty: refused by SAFE-3 (recorded), not malformed
 
 
 class Announce(Command, frozen=True, kw_only=True):
@@ -368,6 +368,18 @@ _DATE_FIELDS = {
     "wrap": "date",
 }
 
+# Written texts that must say something (a finding, a response, a reason).
+_WRITTEN = {
+    "close_incident": "finding",
+    "acknowledge": "response",
+    "complain": "text",
+    "report_incident": "text",
+    "correct": "reason",
+    "dispose": "reason",
+    "hold": "reason",
+    "release": "reason",
+}
+
 _UNKNOWN = re.compile(r"Object contains unknown field `([^`]*)`(?: - at `\$\.?(.*)`)?")
 _MISSING = re.compile(r"Object missing required field `([^`]*)`(?: - at `\$\.?(.*)`)?")
 _AT = re.compile(r"^(.*) - at `\$\.?(.*)`$")
@@ -447,6 +459,9 @@ def parse(raw: Any) -> Command:
             raise InputError("dispose of a lot needs 'count'", "count")
         if command.weapon is not None and command.count is not None:
             raise InputError("dispose of a weapon takes no 'count'", "count")
+    text_field = _WRITTEN.get(cmd)
+    if text_field is not None and not str(getattr(command, text_field)).strip():
+        raise InputError(f"field '{text_field}' in {cmd}: it is blank; write it out", text_field)
     if isinstance(command, SafetyMeeting) and command.setup is None and not command.stand_down:
         raise InputError("safety_meeting needs 'setup' unless it is a stand_down", "setup")
     if isinstance(command, Correct) and {"cmd", "production"} & set(command.fields):

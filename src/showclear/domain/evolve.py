@@ -124,6 +124,7 @@ def _safety_meeting_held(s: State, e: Event, m: Meta) -> None:
             attendees=list(e["attendees"]),
             stand_down=e["stand_down"],
             complete=e["complete"],
+            recorded_on=str(e.get("day", e["date"])),
         )
     )
     if e["stand_down"]:

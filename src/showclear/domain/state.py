@@ -116,6 +116,7 @@ class Meeting(msgspec.Struct):
     attendees: list[str]
     stand_down: bool
     complete: bool
+    recorded_on: str = ""  # production-local day of the record; SAFE-1 counts it only on `date`
 
 
 class HoldRecord(msgspec.Struct):

@@ -153,10 +153,12 @@ def test_the_author_corrects_their_own_entry(day):
 
 
 @pytest.mark.rule("LEDGER-3")
+@pytest.mark.rule("ROLE-0")
 def test_an_armorer_corrects_anyones_entry_and_nobody_else_does(day):
+    """Who may correct is the command table's (ROLE-0): LEDGER-3 is not a rule ROLE-0 defers to."""
     seq = _entry_of(day, "setup_planned")
-    day.refused("LEDGER-3", "correct", "crew1", entry=seq, reason="x", fields={"mitigation": "y"})
-    day.refused("LEDGER-3", "correct", "prod1", entry=seq, reason="x", fields={"mitigation": "y"})
+    day.refused("ROLE-0", "correct", "crew1", entry=seq, reason="x", fields={"mitigation": "y"})
+    day.refused("ROLE-0", "correct", "prod1", entry=seq, reason="x", fields={"mitigation": "y"})
     day.ok("correct", "arm1", entry=seq, reason="shield named", fields={"mitigation": "shield"})
     assert [c.by for c in day.state.corrections[str(seq)]] == ["arm1"]
 

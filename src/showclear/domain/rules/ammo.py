@@ -258,8 +258,16 @@ def dispose(ctx: Ctx) -> None:
         ("armorer", "investigator") if is_frozen else ("armorer",),
         "dispose of items",
     )
+    investigator = is_frozen and ctx.has("investigator")
     if not ctx.has("investigator"):
         as_armorer(ctx)
+    if not investigator:
+        # HOLD-1: a held item can't leave storage, and disposal takes it out of the production;
+        # evidence still goes to the investigator (ADR 0002), as with check_out.
+        if kind == "weapon":
+            refuse_if_weapon_held(ctx, item, "be disposed of")
+        else:
+            refuse_if_lot_held(ctx, item, "be disposed of")
     refuse_if_frozen(ctx, kind, item, "disposing of it")
     if kind == "weapon":
         w = ctx.state.weapons[item]
@@ -277,15 +285,15 @@ def dispose(ctx: Ctx) -> None:
         return
     lt = ctx.state.lots[item]
     count = cmd.count or 0
-    if lt.held_by not in (None, cmd.by):
-        raise Refused(
-            "CUST-1",
-            f"lot {item} is held by {lt.held_by}: it must be stored or in {cmd.by}'s hands",
-        )
     if count > lt.in_container:
         raise Refused(
             "AMMO-5",
             f"lot {item} has {lt.in_container} rounds in its container; can't remove {count}",
+        )
+    if lt.held_by not in (None, cmd.by):
+        raise Refused(
+            "CUST-1",
+            f"lot {item} is held by {lt.held_by}: it must be stored or in {cmd.by}'s hands",
         )
     ctx.emit("lot_rounds_removed", lot=item, count=count, reason=cmd.reason)
 

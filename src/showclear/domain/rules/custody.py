@@ -20,7 +20,7 @@ from showclear.domain.rules.common import (
     trained,
     weapon,
 )
-from showclear.domain.state import Lot, Person, Weapon
+from showclear.domain.state import Lot, Meeting, Person, Weapon
 
 
 def _item(ctx: Ctx) -> tuple[str, str, Weapon | Lot]:
@@ -66,23 +66,27 @@ def check_out(ctx: Ctx) -> None:
 def _safety_meeting_held(ctx: Ctx, wid: str) -> None:
     """SAFE-1: a complete safety meeting today for a setup listing the weapon."""
     setups = ctx.state.setups
-    for m in ctx.state.meetings.get(ctx.day, []):
+    today = [m for m in ctx.state.meetings.get(ctx.day, []) if _held_that_day(m)]
+    for m in today:
         if m.setup is not None and m.complete and wid in setups[m.setup].weapons:
             return
-    partial = [
-        m.setup
-        for m in ctx.state.meetings.get(ctx.day, [])
-        if m.setup is not None and wid in setups[m.setup].weapons
-    ]
+    partial = [m.setup for m in today if m.setup is not None and wid in setups[m.setup].weapons]
     if partial:
         raise Refused(
             "SAFE-1",
             f"the safety meeting for setup {partial[0]} on {ctx.day} lacked an armorer, a first AD or a performer of that setup: {wid} stays in storage until a full meeting is held",
         )
+    early = any(not _held_that_day(m) for m in ctx.state.meetings.get(ctx.day, []))
+    ahead = " (a meeting recorded on an earlier day does not count)" if early else ""
     raise Refused(
         "SAFE-1",
-        f"no safety meeting on {ctx.day} for a setup listing {wid}: hold one (armorer, first AD and every performer of the setup) before it leaves storage",
+        f"no safety meeting recorded on {ctx.day} for a setup listing {wid}{ahead}: hold one (armorer, first AD and every performer of the setup) before it leaves storage",
     )
+
+
+def _held_that_day(m: Meeting) -> bool:
+    """SAFE-1, ROLE-3: a meeting counts on its date only when it was recorded that day."""
+    return m.recorded_on in ("", m.date)
 
 
 def _briefed(ctx: Ctx, performer: str, w: Weapon) -> bool:
@@ -92,7 +96,7 @@ def _briefed(ctx: Ctx, performer: str, w: Weapon) -> bool:
 def _attended(ctx: Ctx, performer: str, wid: str) -> bool:
     setups = ctx.state.setups
     for m in ctx.state.meetings.get(ctx.day, []):
-        if m.setup is None or performer not in m.attendees:
+        if m.setup is None or performer not in m.attendees or not _held_that_day(m):
             continue
         s = setups[m.setup]
         if wid in s.weapons and performer in s.performers:

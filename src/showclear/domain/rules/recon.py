@@ -112,13 +112,15 @@ def acknowledge(ctx: Ctx) -> None:
 
 
 def correct(ctx: Ctx) -> None:
-    """LEDGER-3: a correction points at the entry it corrects; the original stays."""
+    """LEDGER-3: a correction points at the entry it corrects; its author or an armorer (ROLE-0)."""
     cmd = ctx.cmd
     assert isinstance(cmd, Correct)
     if cmd.entry >= ctx.state.size:
         raise Invalid(f"field 'entry': no entry {cmd.entry} in this production's ledger", "entry")
     author = ctx.state.authors[cmd.entry] if cmd.entry < len(ctx.state.authors) else None
     if author != cmd.by:
-        require(ctx, "LEDGER-3", ("armorer",), f"correct entry {cmd.entry} by {author}")
+        require(
+            ctx, "ROLE-0", ("armorer",), f"correct entry {cmd.entry} by {author} (its author may)"
+        )
         as_armorer(ctx)
     ctx.emit("entry_corrected", entry=cmd.entry, reason=cmd.reason, fields=dict(cmd.fields))

@@ -99,17 +99,21 @@ def safety_meeting(ctx: Ctx) -> None:
     if cmd.setup is not None:
         missing = [p for p in ctx.state.setups[cmd.setup].performers if p not in cmd.attendees]
         complete = complete and not missing
+    date = iso_date(cmd.date)
     ctx.emit(
         "safety_meeting_held",
-        date=iso_date(cmd.date),
+        date=date,
         setup=cmd.setup,
         attendees=list(dict.fromkeys(cmd.attendees)),
         stand_down=cmd.stand_down,
         complete=complete,
+        day=ctx.day,
     )
     if not complete:
         lacking = [r for r in ("armorer", "first_ad") if r not in roles] + missing
         ctx.message = f"SAFE-1: recorded, but without {', '.join(lacking)}: it does not clear weapons to leave storage"
+    elif date != ctx.day:
+        ctx.message = f"SAFE-1: recorded on {ctx.day} for {date}: a meeting clears weapons to leave storage only when recorded that day"
 
 
 def _expected(ctx: Ctx, contents: dict[str, int]) -> dict[str, int]:

@@ -22,11 +22,6 @@ NEED_OTP = problem(
 )
 
 
-# Rules a command's "who" refusal is named by besides ROLE-0: the correction of another's entry
-# is refused under LEDGER-3 (only its author or an armorer corrects an entry).
-WHO_RULES = {"correct": frozenset({"LEDGER-3"})}
-
-
 class Denied(Exception):
     """A refusal raised before the view runs (authorization precedes input validation)."""
 
@@ -51,7 +46,7 @@ def status_for(cmd: str, roles: set[str], result: JSON) -> int:
     rule = result.get("rule")
     if rule == "INPUT":
         return 422
-    if rule in {"ROLE-0", "PIN", "OTP", "ACCESS"} or rule in WHO_RULES.get(cmd, ()):
+    if rule in {"ROLE-0", "PIN", "OTP", "ACCESS"}:
         return 403
     if not can_ever_give(cmd, roles):
         return 403
