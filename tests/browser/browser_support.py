@@ -141,16 +141,14 @@ class Phone:
         form = self.page.locator(f"#do-{action}")
         if not form.count():
             raise AssertionError(f"{self.who}: {action!r} is not offered; offered {self.offered()}")
-        details = form.locator("xpath=ancestor::details[1]")
-        if details.count() and details.get_attribute("open") is None:
-            details.locator("summary").click()
-        self.fill(form, values)
-        self.submit(form.locator("button[type=submit]"))
-        return self.result()
+        return self.send(form, values)
 
     def post_form(self, selector: str, **values: Any) -> str:
         """Fill and submit a form on a production page; the text of the result box."""
-        form = self.page.locator(selector)
+        return self.send(self.page.locator(selector), values)
+
+    def send(self, form: Any, values: dict[str, Any]) -> str:
+        """Open the form's section if closed, fill and submit it; the text of the result box."""
         details = form.locator("xpath=ancestor::details[1]")
         if details.count() and details.get_attribute("open") is None:
             details.locator("summary").click()

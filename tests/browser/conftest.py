@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from showclear.app import bootstrap
-from showclear.web.services import set_service
+from web_fixtures import installed_service
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,13 +55,8 @@ def ledger(tmp_path: Path) -> Iterator[Any]:
     """A fresh app service over a SQLite ledger in a temporary data folder."""
     data = tmp_path / "data"
     data.mkdir()
-    svc = bootstrap(f"sqlite:///{data / 'ledger.sqlite3'}", str(data))
-    previous = set_service(svc)
-    try:
+    with installed_service(f"sqlite:///{data / 'ledger.sqlite3'}", str(data)) as svc:
         yield svc
-    finally:
-        set_service(previous)
-        svc.close()
 
 
 @pytest.fixture

@@ -7,21 +7,16 @@ from typing import Any
 
 import pytest
 from e2e_support import PRODUCTION, Person, apply, at, make_person
+from pages_support import morning, zone
 
-from showclear.app import bootstrap
-from showclear.web.services import set_service
+from web_fixtures import installed_service
 
 
 @pytest.fixture
 def service(tmp_path: Any) -> Iterator[Any]:
     """A fresh app service over an in-memory ledger, installed as the process-wide one."""
-    svc = bootstrap("memory:", str(tmp_path))
-    previous = set_service(svc)
-    try:
+    with installed_service("memory:", str(tmp_path)) as svc:
         yield svc
-    finally:
-        set_service(previous)
-        svc.close()
 
 
 @pytest.fixture
@@ -42,3 +37,10 @@ def people(db: Any, demo: Any) -> dict[str, Person]:
     """Every enrolled person of the demo production as a user with a token."""
     enrolled = demo.state(PRODUCTION)["people"]
     return {p: make_person(PRODUCTION, p) for p in enrolled}
+
+
+@pytest.fixture
+def show(service: Any, db: Any) -> Any:
+    """The page tests' production, set up for today up to the first check-out."""
+    apply(service, morning(zone()))
+    return service

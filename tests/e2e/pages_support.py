@@ -18,6 +18,20 @@ from showclear.web.accounts.models import Membership
 SHOW = "show1"
 PINS = {"arm1": "4321", "perf1": "1111", "perf2": "2222"}
 ZONES = ("America/Denver", "America/New_York", "Europe/London", "Asia/Tokyo")
+# The HTML pages of a production every member may open (the ledger's is for some roles only).
+MEMBER_PAGES = [
+    "",
+    "weapons/W1/",
+    "lots/D1/",
+    "plan/",
+    "wrap/",
+    "incidents/",
+    "trace/?weapon=W1",
+    "labels/",
+    "people/",
+    "inventory/",
+    "banner/",
+]
 
 
 def zone() -> str:

@@ -4,33 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from e2e_support import apply
-from pages_support import SHOW, member, morning, text, zone
+from pages_support import MEMBER_PAGES, SHOW, member, text
 
-PAGES = [
-    "",
-    "weapons/W1/",
-    "lots/D1/",
-    "plan/",
-    "wrap/",
-    "incidents/",
-    "trace/?weapon=W1",
-    "labels/",
-    "labels.pdf",
-    "people/",
-    "inventory/",
-    "banner/",
-]
-
-
-@pytest.fixture
-def show(service: Any, db: Any) -> Any:
-    """A production set up for today."""
-    apply(service, morning(zone()))
-    return service
+PAGES = [*MEMBER_PAGES, "labels.pdf"]
 
 
 def test_anonymous_is_sent_to_sign_in(show: Any) -> None:

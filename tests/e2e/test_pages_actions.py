@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from e2e_support import apply
-from pages_support import PINS, SHOW, member, morning, offered, run, text, zone
+from pages_support import PINS, SHOW, member, offered, run, text
 
 W1 = f"/p/{SHOW}/weapons/W1/"
-
-
-@pytest.fixture
-def show(service: Any, db: Any) -> Any:
-    """A production set up for today."""
-    apply(service, morning(zone()))
-    return service
 
 
 def ready_cold(service: Any) -> None:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
-import pytest
-from e2e_support import apply
-from pages_support import SHOW, member, morning, zone
+from pages_support import MEMBER_PAGES, SHOW, member
 
-PAGES = ["", "weapons/W1/", "lots/D1/", "plan/", "wrap/", "incidents/", "people/", "inventory/"]
+import showclear.web
 
-
-@pytest.fixture
-def show(service: Any, db: Any) -> Any:
-    """A production set up for today."""
-    apply(service, morning(zone()))
-    return service
+PAGES = [*MEMBER_PAGES, "ledger/"]
+TEMPLATES = Path(showclear.web.__file__).resolve().parent
+POST_FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
 
 
 def test_every_post_form_carries_the_csrf_token(show: Any) -> None:
@@ -24,9 +20,20 @@ def test_every_post_form_carries_the_csrf_token(show: Any) -> None:
         client = member(person, csrf=True)
         for page in PAGES:
             html = client.get(f"/p/{SHOW}/{page}").content.decode()
-            forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", html, re.S)
+            forms = POST_FORM.findall(html)
             for form in forms:
                 assert 'name="csrfmiddlewaretoken"' in form, (person, page, form[:200])
+
+
+def test_every_post_form_in_the_templates_has_the_csrf_tag() -> None:
+    templates = sorted(TEMPLATES.rglob("templates/**/*.html"))
+    assert len(templates) > 20
+    forms = 0
+    for template in templates:
+        for form in POST_FORM.findall(template.read_text()):
+            forms += 1
+            assert "{% csrf_token %}" in form, (template.name, form[:200])
+    assert forms > 20
 
 
 def test_a_post_without_the_token_is_refused_and_writes_nothing(show: Any) -> None:

@@ -7,20 +7,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from e2e_support import apply
-from pages_support import SHOW, member, morning, run, text, zone
+from pages_support import MEMBER_PAGES, SHOW, member, run, text, zone
 
 from showclear.web.accounts.models import Membership
-
-
-@pytest.fixture
-def show(service: Any, db: Any) -> Any:
-    """A production set up for today."""
-    apply(service, morning(zone()))
-    return service
 
 
 def test_board_shows_place_condition_declaration_and_counts(show: Any) -> None:
@@ -40,19 +31,7 @@ def test_holds_and_open_incidents_are_in_the_banner_of_every_page(show: Any) -> 
         by="crew1",
     )
     crew = member("crew1")
-    for page in (
-        "",
-        "weapons/W1/",
-        "lots/D1/",
-        "plan/",
-        "wrap/",
-        "incidents/",
-        "trace/",
-        "people/",
-        "inventory/",
-        "labels/",
-        "banner/",
-    ):
+    for page in MEMBER_PAGES:
         body = text(crew.get(f"/p/{SHOW}/{page}"))
         assert re.search(r"ON HOLD WHOLE PRODUCTION ?: lightning", body), page
         assert "OPEN INCIDENT" in body, page

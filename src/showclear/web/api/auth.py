@@ -13,7 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from showclear.web.accounts.access import member_for, otp_ok, roles_of
-from showclear.web.accounts.models import ApiToken
+from showclear.web.accounts.models import ApiToken, Membership
 from showclear.web.api.outcomes import NEED_OTP, NOT_MEMBER, Denied
 
 TOUCH_EVERY = timedelta(minutes=5)
@@ -29,13 +29,19 @@ def gate(request: HttpRequest) -> None:
     production = match.kwargs.get("production") if match is not None else None
     if not isinstance(production, str):
         return
+    _, roles = member_roles(request, production)
+    request.showclear_roles = roles  # type: ignore[attr-defined]
+
+
+def member_roles(request: HttpRequest, production: str) -> tuple[Membership, set[str]]:
+    """The caller's membership and roles; Denied (403) for a non-member or a missing second factor."""
     membership = member_for(request, production)
     if membership is None:
         raise Denied(403, NOT_MEMBER)
-    roles = roles_of(production, membership.person)
+    roles = getattr(request, "showclear_roles", None) or roles_of(production, membership.person)
     if not otp_ok(request, membership, roles):
         raise Denied(403, NEED_OTP)
-    request.showclear_roles = roles  # type: ignore[attr-defined]
+    return membership, roles
 
 
 class BearerToken(HttpBearer):

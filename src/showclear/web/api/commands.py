@@ -13,15 +13,14 @@ from showclear.domain.commands import COMMAND_TYPES
 from showclear.web.accounts.access import (
     execute_as,
     is_verified,
-    member_for,
     needs_otp,
     now_iso,
-    otp_ok,
     roles_of,
     token_of,
 )
 from showclear.web.accounts.models import Membership
-from showclear.web.api.outcomes import NEED_OTP, NOT_MEMBER, problem, status_for
+from showclear.web.api.auth import member_roles
+from showclear.web.api.outcomes import NEED_OTP, Denied, problem, status_for
 from showclear.web.api.schemas import Result, command_schema
 from showclear.web.services import get_service
 
@@ -73,12 +72,10 @@ WHO_TEXT = {
 
 def run_command(request: HttpRequest, production: str, cmd: str, body: dict[str, Any]) -> Any:
     """Authorize, run one command as the caller and map its result to an HTTP status."""
-    membership = member_for(request, production)
-    if membership is None:
-        return Status(403, NOT_MEMBER)
-    roles = getattr(request, "showclear_roles", None) or roles_of(production, membership.person)
-    if not otp_ok(request, membership, roles):
-        return Status(403, NEED_OTP)
+    try:
+        _, roles = member_roles(request, production)
+    except Denied as refused:
+        return Status(refused.status, refused.body)
     result = execute_as(request, production, {"cmd": cmd, **body})
     return Status(status_for(cmd, roles, result), result)
 

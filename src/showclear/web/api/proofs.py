@@ -10,7 +10,6 @@ from ninja import Query, Router, Status
 from showclear.ledger.merkle import Tree
 from showclear.web.api.outcomes import problem
 from showclear.web.api.reads import (
-    ERRORS,
     PAGE,
     Checkpoint,
     ConsistencyProof,
@@ -18,6 +17,7 @@ from showclear.web.api.reads import (
     InclusionProof,
     ProductionId,
     _reader,
+    read_route,
 )
 from showclear.web.services import get_service
 
@@ -27,11 +27,7 @@ Seq = Query(..., ge=0, le=2**53)
 OptSeq = Query(None, ge=0, le=2**53)
 
 
-@router.get(
-    "/productions/{production}/ledger/entries",
-    response={200: EntryPage, **ERRORS},
-    exclude_unset=True,
-)
+@read_route(router, "ledger/entries", EntryPage)
 def entries(
     request: HttpRequest,
     production: str = ProductionId,
@@ -58,11 +54,7 @@ def entries(
     )
 
 
-@router.get(
-    "/productions/{production}/ledger/checkpoint",
-    response={200: Checkpoint, **ERRORS},
-    exclude_unset=True,
-)
+@read_route(router, "ledger/checkpoint", Checkpoint)
 def checkpoint(request: HttpRequest, production: str = ProductionId) -> Any:
     """The latest signed tree head and the public key that verifies it."""
     roles = _reader(request, production, "ledger")
@@ -85,11 +77,7 @@ def checkpoint(request: HttpRequest, production: str = ProductionId) -> Any:
     )
 
 
-@router.get(
-    "/productions/{production}/ledger/proof",
-    response={200: InclusionProof, **ERRORS},
-    exclude_unset=True,
-)
+@read_route(router, "ledger/proof", InclusionProof)
 def inclusion(
     request: HttpRequest,
     production: str = ProductionId,
@@ -120,11 +108,7 @@ def inclusion(
     )
 
 
-@router.get(
-    "/productions/{production}/ledger/consistency",
-    response={200: ConsistencyProof, **ERRORS},
-    exclude_unset=True,
-)
+@read_route(router, "ledger/consistency", ConsistencyProof)
 def consistency(
     request: HttpRequest,
     production: str = ProductionId,

@@ -8,8 +8,8 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from showclear.web.accounts.access import member_for, otp_ok, roles_of
-from showclear.web.api.outcomes import FULL_READERS, NEED_OTP, NOT_MEMBER, may_read, problem
+from showclear.web.api.auth import member_roles
+from showclear.web.api.outcomes import FULL_READERS, Denied, may_read, problem
 from showclear.web.api.schemas import Result
 from showclear.web.services import get_service
 
@@ -19,6 +19,13 @@ ProductionId = Path(..., min_length=1, max_length=64, description="The productio
 ERRORS = {401: Result, 403: Result, 404: Result, 422: Result}
 PAGE = 1000
 ITEM_ID = {"min_length": 1, "max_length": 64}
+
+
+def read_route(router: Router, path: str, schema: Any) -> Any:
+    """Register a GET of one production's `path` answering `schema`, or a refusal."""
+    return router.get(
+        f"/productions/{{production}}/{path}", response={200: schema, **ERRORS}, exclude_unset=True
+    )
 
 
 class Checkpoint(Schema):
@@ -64,12 +71,10 @@ class EntryPage(Schema):
 
 def _reader(request: HttpRequest, production: str, what: str) -> Status[Any] | set[str]:
     """The caller's roles when they may use this read, else the (status, problem) to answer."""
-    membership = member_for(request, production)
-    if membership is None:
-        return Status(403, NOT_MEMBER)
-    roles = getattr(request, "showclear_roles", None) or roles_of(production, membership.person)
-    if not otp_ok(request, membership, roles):
-        return Status(403, NEED_OTP)
+    try:
+        membership, roles = member_roles(request, production)
+    except Denied as refused:
+        return Status(refused.status, refused.body)
     if not may_read(what, roles):
         return Status(
             403, problem("ACCESS", f"your roles in {production} don't include the {what} read")
@@ -86,9 +91,7 @@ def _state(production: str) -> dict[str, Any]:
         return {}
 
 
-@router.get(
-    "/productions/{production}/state", response={200: dict[str, Any], **ERRORS}, exclude_unset=True
-)
+@read_route(router, "state", dict[str, Any])
 def state(request: HttpRequest, production: str = ProductionId) -> Any:
     """The production's current state (`showclear state --json`)."""
     roles = _reader(request, production, "state")
@@ -110,25 +113,19 @@ def _part(request: HttpRequest, production: str, what: str) -> Any:
     return Status(200, list(_state(production).get(what) or []))
 
 
-@router.get(
-    "/productions/{production}/incidents", response={200: list[Any], **ERRORS}, exclude_unset=True
-)
+@read_route(router, "incidents", list[Any])
 def incidents(request: HttpRequest, production: str = ProductionId) -> Any:
     """Incidents, open and closed, with their items and sign-offs."""
     return _part(request, production, "incidents")
 
 
-@router.get(
-    "/productions/{production}/holds", response={200: list[Any], **ERRORS}, exclude_unset=True
-)
+@read_route(router, "holds", list[Any])
 def holds(request: HttpRequest, production: str = ProductionId) -> Any:
     """Holds in force."""
     return _part(request, production, "holds")
 
 
-@router.get(
-    "/productions/{production}/complaints", response={200: list[Any], **ERRORS}, exclude_unset=True
-)
+@read_route(router, "complaints", list[Any])
 def complaints(request: HttpRequest, production: str = ProductionId) -> Any:
     """Safety complaints and their acknowledgements."""
     return _part(request, production, "complaints")
@@ -151,9 +148,7 @@ def _moment(at: str | None) -> str | None:
     return at
 
 
-@router.get(
-    "/productions/{production}/trace", response={200: dict[str, Any], **ERRORS}, exclude_unset=True
-)
+@read_route(router, "trace", dict[str, Any])
 def trace(
     request: HttpRequest,
     production: str = ProductionId,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from showclear.web.pages.common import FormError, Page, as_dict, get_int, get_text
+from showclear.web.pages.common import FormError, Page, as_dict, get_choice, get_int, get_text
 
 Item = dict[str, Any]  # a weapon or lot record with "id" and "item_kind" ("weapon"/"lot")
 Probe = tuple[dict[str, Any], dict[str, Any]]  # (option shown in the form, command to preview)
@@ -53,8 +53,10 @@ class Action:
     def offer(self, page: Page, item: Item) -> Offer | None:
         """The offer when at least one probe previews as accepted, else None."""
         options = [opt for opt, cmd in self.probes(page, item) if page.allowed(cmd)]
-        if not options:
-            return None
+        return self.offering(page, item, options) if options else None
+
+    def offering(self, page: Page, item: Item, options: list[dict[str, Any]]) -> Offer:
+        """The offer of this action with the form's options."""
         return Offer(
             self.name,
             self.label,
@@ -66,12 +68,21 @@ class Action:
         )
 
 
-def chosen(post: Mapping[str, Any], key: str, label: str, allowed: list[str]) -> str:
-    """A value picked from a list in a form, or a FormError."""
-    value = get_text(post, key, label)
-    if allowed and value not in allowed:
-        raise FormError(f"{label}: {value!r} is not one of the choices")
-    return value
+class TextAction(Action):
+    """An action whose form asks one text field (a reason, a place) besides the target."""
+
+    text_field = "reason"
+    text_label = "Reason"
+    template = "pages/actions/reason.html"
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        return [({}, {**self.base(item), self.text_field: "check"})]
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            **self.base(item),
+            self.text_field: get_text(post, self.text_field, self.text_label),
+        }
 
 
 class CheckOut(Action):
@@ -96,7 +107,7 @@ class PutAway(Action):
         ]
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        storage = chosen(post, "storage", "Storage", list(as_dict(page.state.get("storages"))))
+        storage = get_choice(post, "storage", "Storage", list(as_dict(page.state.get("storages"))))
         return {**self.base(item), "storage": storage}
 
 
@@ -118,7 +129,7 @@ class HandOver(Action):
         return out
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        receiver = chosen(post, "to", "Receiver", list(page.people))
+        receiver = get_choice(post, "to", "Receiver", list(page.people))
         pin = get_text(post, "receiver_pin", "Receiver's PIN")
         return {**self.base(item), "to": receiver, "acknowledged": True, "receiver_pin": pin}
 
@@ -158,23 +169,16 @@ class TakeBack(Action):
         }
 
 
-class Hold(Action):
+class Hold(TextAction):
     """Put the item on hold with a reason."""
 
     name = "hold"
     label = "Put on hold"
-    template = "pages/actions/reason.html"
     group = "admin"
     tone = "stop"
 
     def base(self, item: Item) -> dict[str, Any]:
         return {"cmd": self.name, "target": item["item_kind"], "id": item["id"]}
-
-    def probes(self, page: Page, item: Item) -> list[Probe]:
-        return [({}, {**self.base(item), "reason": "check"})]
-
-    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        return {**self.base(item), "reason": get_text(post, "reason", "Reason")}
 
 
 class Release(Hold):
@@ -185,7 +189,7 @@ class Release(Hold):
     tone = "go"
 
 
-class ReportUnattended(Action):
+class ReportUnattended(TextAction):
     """Report that the item was found unattended, and where."""
 
     name = "report_unattended"
@@ -193,12 +197,8 @@ class ReportUnattended(Action):
     template = "pages/actions/where.html"
     group = "report"
     tone = "stop"
-
-    def probes(self, page: Page, item: Item) -> list[Probe]:
-        return [({}, {**self.base(item), "where": "check"})]
-
-    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        return {**self.base(item), "where": get_text(post, "where", "Where")}
+    text_field = "where"
+    text_label = "Where"
 
 
 class ReportLiveRound(Action):
@@ -221,20 +221,13 @@ class ReportLiveRound(Action):
         }
 
 
-class Dispose(Action):
+class Dispose(TextAction):
     """Remove the item for good (returned to the supplier or destroyed) with a reason."""
 
     name = "dispose"
     label = "Dispose"
-    template = "pages/actions/reason.html"
     group = "admin"
     tone = "stop"
-
-    def probes(self, page: Page, item: Item) -> list[Probe]:
-        return [({}, {**self.base(item), "reason": "check"})]
-
-    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        return {**self.base(item), "reason": get_text(post, "reason", "Reason")}
 
 
 def offers(page: Page, item: Item, actions: list[Action]) -> list[Offer]:

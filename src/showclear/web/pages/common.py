@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -115,8 +115,8 @@ class Page:
         return bool(self.roles & set(roles))
 
     def refresh(self) -> None:
-        """Reload the state after a command."""
-        self.state = get_service().state(self.production)
+        """Reload the state after a command (a copy: the service's view is shared)."""
+        self.state = dict(get_service().state(self.production))
         self.info = production_info(self.state, self.production)
 
     def preview(self, cmd: dict[str, Any], by: str | None = None) -> dict[str, Any]:
@@ -218,7 +218,9 @@ def outstanding_of(result: Mapping[str, Any]) -> list[str]:
     return [part.strip() for part in message.split(": ", 1)[1].split("; ") if part.strip()]
 
 
-def render_page(page: Page, template: str, context: Mapping[str, Any]) -> HttpResponse:
+def render_page(
+    page: Page, template: str, context: Mapping[str, Any], status: int = 200
+) -> HttpResponse:
     """Render a production page with the banner, the nav and the last result."""
     full = {
         "page": page,
@@ -233,7 +235,7 @@ def render_page(page: Page, template: str, context: Mapping[str, Any]) -> HttpRe
         **page.extra,
         **context,
     }
-    return render(page.request, template, full)
+    return render(page.request, template, full, status=status)
 
 
 def person_choices(page: Page, ids: Iterable[str]) -> list[dict[str, str]]:
@@ -263,6 +265,44 @@ def get_text(post: Mapping[str, Any], key: str, label: str, *, required: bool = 
     return value
 
 
+def get_choice(post: Mapping[str, Any], key: str, label: str, allowed: Iterable[str]) -> str:
+    """A value picked from a list in a form (any value when the list is empty), or a FormError."""
+    value = get_text(post, key, label)
+    choices = list(allowed)
+    if choices and value not in choices:
+        raise FormError(f"{label}: {value!r} is not one of the choices")
+    return value
+
+
+def get_hold_kind(post: Mapping[str, Any]) -> str:
+    """'hold' or 'release' from a form's `kind`."""
+    kind = get_text(post, "kind", "Hold or release")
+    if kind not in {"hold", "release"}:
+        raise FormError("Hold or release: choose one")
+    return kind
+
+
+def parse_day(value: str, label: str = "Date") -> str:
+    """An ISO date (YYYY-MM-DD), or a FormError naming the field."""
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise FormError(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def get_date(post: Mapping[str, Any], key: str, label: str) -> str:
+    """An ISO date from a form, or a FormError naming the field."""
+    return parse_day(get_text(post, key, label), label)
+
+
+def asked_day(page: Page) -> str:
+    """The day a page was asked for (?date=YYYY-MM-DD), else today."""
+    try:
+        return parse_day(page.request.GET.get("date") or page.today)
+    except FormError:
+        return page.today
+
+
 def get_bool(post: Mapping[str, Any], key: str, label: str) -> bool:
     """A yes/no choice from a form ('yes'/'no', 'true'/'false', 'on'); missing is an error."""
     raw = str(post.get(key, "")).strip().lower()
@@ -290,6 +330,16 @@ def run_form(page: Page, builders: Mapping[str, Builder]) -> int:
         return 400
     result = page.execute(cmd)
     return 400 if result.get("rule") == "INPUT" else 200
+
+
+def post_form(page: Page, builders: Mapping[str, Builder]) -> int:
+    """On a POST, run the posted form (see run_form); the HTTP status to answer."""
+    return run_form(page, builders) if page.request.method == "POST" else 200
+
+
+def retry_values(page: Page) -> Mapping[str, Any]:
+    """The posted values to fill the forms again with when the command was not accepted."""
+    return page.request.POST if page.result and not page.result.get("ok") else {}
 
 
 def get_list(

@@ -13,13 +13,15 @@ from showclear.web.pages.common import (
     Page,
     as_dict,
     as_list,
+    get_hold_kind,
     get_int,
     get_list,
     get_text,
     holds_view,
     load_page,
+    post_form,
     render_page,
-    run_form,
+    retry_values,
 )
 from showclear.web.pages.rules import rule_text
 
@@ -67,9 +69,7 @@ def close_incident(page: Page, post: Any) -> dict[str, Any]:
 
 def production_hold(page: Page, post: Any) -> dict[str, Any]:
     """A hold or release: of the production, or of one held target from the list."""
-    kind = get_text(post, "kind", "Hold or release")
-    if kind not in {"hold", "release"}:
-        raise FormError("Hold or release: choose one")
+    kind = get_hold_kind(post)
     target = get_text(post, "target", "Target", required=False) or "production"
     if target not in {"production", "weapon", "lot", "setup"}:
         raise FormError(f"Target: {target!r} is not one of the choices")
@@ -129,7 +129,7 @@ def _incidents(page: Page) -> list[dict[str, Any]]:
 def incidents(request: HttpRequest, production: str) -> HttpResponse:
     """Open and closed incidents, active holds, and safety complaints with their answers."""
     page = load_page(request, production)
-    status = run_form(page, BUILDERS) if request.method == "POST" else 200
+    status = post_form(page, BUILDERS)
     complaints = [
         {**c, "name": page.name(c.get("by")), "responder": page.name(c.get("responded_by"))}
         for c in reversed(as_list(page.state.get("complaints")))
@@ -140,8 +140,6 @@ def incidents(request: HttpRequest, production: str) -> HttpResponse:
         "hold_rows": holds_view(page),
         "complaints_all": sorted(complaints, key=lambda c: (not c.get("open", True),)),
         "items": _items(page),
-        "values": request.POST if page.result and not page.result.get("ok") else {},
+        "values": retry_values(page),
     }
-    response = render_page(page, "pages/incidents.html", context)
-    response.status_code = status
-    return response
+    return render_page(page, "pages/incidents.html", context, status)

@@ -13,11 +13,13 @@ from showclear.web.pages.common import (
     Page,
     as_dict,
     get_check,
+    get_choice,
     get_int,
     get_text,
     load_page,
+    post_form,
     render_page,
-    run_form,
+    retry_values,
 )
 
 WEAPON_KINDS = {
@@ -49,9 +51,7 @@ def add_storage(page: Page, post: Any) -> dict[str, Any]:
 
 def register_weapon(page: Page, post: Any) -> dict[str, Any]:
     """A register_weapon command from the form."""
-    kind = get_text(post, "kind", "Kind")
-    if kind not in WEAPON_KINDS:
-        raise FormError(f"Kind: {kind!r} is not one of the choices")
+    kind = get_choice(post, "kind", "Kind", WEAPON_KINDS)
     return {
         "cmd": "register_weapon",
         "weapon": get_text(post, "weapon", "Weapon id"),
@@ -68,9 +68,7 @@ def register_weapon(page: Page, post: Any) -> dict[str, Any]:
 
 def receive_lot(page: Page, post: Any) -> dict[str, Any]:
     """A receive_lot command from the form."""
-    kind = get_text(post, "kind", "Kind")
-    if kind not in LOT_KINDS:
-        raise FormError(f"Kind: {kind!r} is not one of the choices")
+    kind = get_choice(post, "kind", "Kind", LOT_KINDS)
     cmd: dict[str, Any] = {
         "cmd": "receive_lot",
         "lot": get_text(post, "lot", "Lot id"),
@@ -99,24 +97,20 @@ def receive_lot(page: Page, post: Any) -> dict[str, Any]:
 def inventory(request: HttpRequest, production: str) -> HttpResponse:
     """Storages, and the forms that add a storage, register a weapon or receive a lot."""
     page = load_page(request, production)
-    status = 200
-    if request.method == "POST":
-        status = run_form(
-            page,
-            {
-                "add_storage": add_storage,
-                "register_weapon": register_weapon,
-                "receive_lot": receive_lot,
-            },
-        )
+    status = post_form(
+        page,
+        {
+            "add_storage": add_storage,
+            "register_weapon": register_weapon,
+            "receive_lot": receive_lot,
+        },
+    )
     storages = [{"id": k, **v} for k, v in sorted(as_dict(page.state.get("storages")).items())]
     context = {
         "storages": storages,
         "weapon_kinds": WEAPON_KINDS,
         "lot_kinds": LOT_KINDS,
         "loads": LOADS,
-        "values": request.POST if page.result and not page.result.get("ok") else {},
+        "values": retry_values(page),
     }
-    response = render_page(page, "pages/inventory.html", context)
-    response.status_code = status
-    return response
+    return render_page(page, "pages/inventory.html", context, status)

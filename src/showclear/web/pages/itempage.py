@@ -56,9 +56,7 @@ def item_page(
     page = load_page(request, production)
     item = _item(page, kind, item_id)
     if item is None:
-        response = render_page(page, "pages/missing.html", {"kind": kind, "item_id": item_id})
-        response.status_code = 404
-        return response
+        return render_page(page, "pages/missing.html", {"kind": kind, "item_id": item_id}, 404)
     status = 200
     if request.method == "POST":
         post_action(page, item, lookup(str(request.POST.get("action", ""))))
@@ -72,6 +70,4 @@ def item_page(
         kind: item,
         "groups": grouped(found),
     }
-    response = render_page(page, template, context)
-    response.status_code = status
-    return response
+    return render_page(page, template, context, status)

@@ -16,8 +16,8 @@ from showclear.web.pages.common import (
     get_int,
     get_text,
     load_page,
+    post_form,
     render_page,
-    run_form,
 )
 from showclear.web.services import get_service
 
@@ -74,7 +74,7 @@ def ledger(request: HttpRequest, production: str) -> HttpResponse:
         raise PermissionDenied(
             "the ledger is read by armorers, ADs, the safety advisor, producers and investigators"
         )
-    status = run_form(page, {"correct": correct}) if request.method == "POST" else 200
+    status = post_form(page, {"correct": correct})
     service = get_service()
     size = service.ledger.size(production)
     try:
@@ -90,6 +90,4 @@ def ledger(request: HttpRequest, production: str) -> HttpResponse:
         "newer": start + PAGE if start + PAGE < size else None,
         "size": size,
     }
-    response = render_page(page, "pages/ledger.html", context)
-    response.status_code = status
-    return response
+    return render_page(page, "pages/ledger.html", context, status)

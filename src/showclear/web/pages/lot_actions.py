@@ -7,7 +7,7 @@ from typing import Any
 
 from showclear.web.pages import actions as a
 from showclear.web.pages.actions import Action, Item, Probe
-from showclear.web.pages.common import Page, get_int, get_text
+from showclear.web.pages.common import Page, get_choice, get_int, get_text
 
 
 class VerifyLot(Action):
@@ -56,18 +56,10 @@ class Count(Action):
         witnesses = self.probes(page, item)
         if not witnesses or not page.allowed(witnesses[0][1]):
             return None
-        return a.Offer(
-            self.name,
-            self.label,
-            self.template,
-            self.group,
-            self.tone,
-            [opt for opt, _ in witnesses],
-            self.data(page, item),
-        )
+        return self.offering(page, item, [opt for opt, _ in witnesses])
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        witness = a.chosen(post, "witness", "Witness", list(page.people))
+        witness = get_choice(post, "witness", "Witness", list(page.people))
         return {
             **self.base(item),
             "on_hand": get_int(post, "on_hand", "Rounds on hand"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,22 +13,16 @@ from showclear.web.pages.common import (
     ROLE_NAMES,
     FormError,
     Page,
+    get_choice,
+    get_date,
     get_list,
     get_text,
     load_page,
+    post_form,
     render_page,
-    run_form,
 )
 
 QUALIFICATIONS = {"armorer_license": "Armorer licence", "firearms_training": "Firearms training"}
-
-
-def _date(post: Any, key: str, label: str) -> str:
-    value = get_text(post, key, label)
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise FormError(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def enroll(page: Page, post: Any) -> dict[str, Any]:
@@ -47,14 +40,12 @@ def qualify(page: Page, post: Any) -> dict[str, Any]:
     person = get_text(post, "person", "Person")
     if person not in page.people:
         raise FormError(f"Person: {person!r} is not enrolled")
-    qualification = get_text(post, "qualification", "Qualification")
-    if qualification not in QUALIFICATIONS:
-        raise FormError(f"Qualification: {qualification!r} is not one of the choices")
+    qualification = get_choice(post, "qualification", "Qualification", QUALIFICATIONS)
     return {
         "cmd": "qualify",
         "person": person,
         "qualification": qualification,
-        "valid_until": _date(post, "valid_until", "Valid until"),
+        "valid_until": get_date(post, "valid_until", "Valid until"),
     }
 
 
@@ -90,10 +81,6 @@ def _rows(page: Page) -> list[dict[str, Any]]:
 def people(request: HttpRequest, production: str) -> HttpResponse:
     """Everyone enrolled, with roles, qualifications and whether they can sign in."""
     page = load_page(request, production)
-    status = 200
-    if request.method == "POST":
-        status = run_form(page, {"enroll": enroll, "qualify": qualify})
+    status = post_form(page, {"enroll": enroll, "qualify": qualify})
     context = {"rows": _rows(page), "qualifications": QUALIFICATIONS}
-    response = render_page(page, "pages/people.html", context)
-    response.status_code = status
-    return response
+    return render_page(page, "pages/people.html", context, status)

@@ -13,23 +13,20 @@ from showclear.web.pages.common import (
     FormError,
     Page,
     as_dict,
+    asked_day,
     get_bool,
     get_check,
+    get_date,
+    get_hold_kind,
     get_int,
     get_list,
     get_text,
     load_page,
+    post_form,
     render_page,
-    run_form,
+    retry_values,
 )
 from showclear.web.pages.items import setups_on
-
-
-def _day(value: str, label: str = "Date") -> str:
-    try:
-        return date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        raise FormError(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def plan_setup(page: Page, post: Any) -> dict[str, Any]:
@@ -43,7 +40,7 @@ def plan_setup(page: Page, post: Any) -> dict[str, Any]:
     return {
         "cmd": "plan_setup",
         "setup": get_text(post, "setup", "Setup id"),
-        "date": _day(get_text(post, "date", "Date")),
+        "date": get_date(post, "date", "Date"),
         "use": use,
         "weapons": get_list(post, "weapons", "Weapons", as_dict(page.state.get("weapons"))),
         "performers": get_list(post, "performers", "Performers", page.people),
@@ -64,7 +61,7 @@ def safety_meeting(page: Page, post: Any) -> dict[str, Any]:
         raise FormError(f"Setup: {setup!r} is not a planned setup")
     cmd: dict[str, Any] = {
         "cmd": "safety_meeting",
-        "date": _day(get_text(post, "date", "Date")),
+        "date": get_date(post, "date", "Date"),
         "attendees": get_list(post, "attendees", "Attendees", page.people),
     }
     if setup:
@@ -87,9 +84,7 @@ def brief(page: Page, post: Any) -> dict[str, Any]:
 
 def setup_hold(page: Page, post: Any) -> dict[str, Any]:
     """A hold or release of a setup."""
-    kind = get_text(post, "kind", "Hold or release")
-    if kind not in {"hold", "release"}:
-        raise FormError("Hold or release: choose one")
+    kind = get_hold_kind(post)
     setup = get_text(post, "setup", "Setup")
     if setup not in as_dict(page.state.get("setups")):
         raise FormError(f"Setup: {setup!r} is not a planned setup")
@@ -137,21 +132,16 @@ def _briefings(page: Page) -> list[dict[str, Any]]:
 def plan(request: HttpRequest, production: str) -> HttpResponse:
     """A day's setups, their safety meetings and attendance, and who is briefed on what."""
     page = load_page(request, production)
-    try:
-        day = _day(request.GET.get("date") or page.today)
-    except FormError:
-        day = page.today
-    status = 200
-    if request.method == "POST":
-        status = run_form(
-            page,
-            {
-                "plan_setup": plan_setup,
-                "safety_meeting": safety_meeting,
-                "brief": brief,
-                "setup_hold": setup_hold,
-            },
-        )
+    day = asked_day(page)
+    status = post_form(
+        page,
+        {
+            "plan_setup": plan_setup,
+            "safety_meeting": safety_meeting,
+            "brief": brief,
+            "setup_hold": setup_hold,
+        },
+    )
     d = date.fromisoformat(day)
     meetings = (page.state.get("meetings") or {}).get(day) or []
     context = {
@@ -173,8 +163,6 @@ def plan(request: HttpRequest, production: str) -> HttpResponse:
         "everyone": sorted(
             ({"id": p, "name": page.name(p)} for p in page.people), key=lambda x: x["name"]
         ),
-        "values": request.POST if page.result and not page.result.get("ok") else {},
+        "values": retry_values(page),
     }
-    response = render_page(page, "pages/plan.html", context)
-    response.status_code = status
-    return response
+    return render_page(page, "pages/plan.html", context, status)

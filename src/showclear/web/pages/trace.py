@@ -224,6 +224,4 @@ def trace(request: HttpRequest, production: str) -> HttpResponse:
             context["insp_by"] = page.name(context["insp"].get("by"))
     elif status == 200 and page.result:
         status = 400
-    response = render_page(page, "pages/trace.html", context)
-    response.status_code = status
-    return response
+    return render_page(page, "pages/trace.html", context, status)

@@ -7,7 +7,7 @@ from typing import Any
 
 from showclear.web.pages import actions as a
 from showclear.web.pages.actions import Action, Item, Probe
-from showclear.web.pages.common import FormError, Page, as_dict, get_int
+from showclear.web.pages.common import FormError, Page, as_dict, get_choice, get_int
 from showclear.web.pages.items import setups_on
 
 FOUND_KINDS = ("dummy", "blank", "live", "suspect")
@@ -46,6 +46,12 @@ class Inspect(Action):
         }
 
 
+def _rounds_of_lot(page: Page, post: Mapping[str, Any]) -> dict[str, Any]:
+    """The lot and the number of rounds a load or unload form names."""
+    lot = get_choice(post, "lot", "Lot", list(as_dict(page.state.get("lots"))))
+    return {"lot": lot, "count": get_int(post, "count", "Rounds", minimum=1)}
+
+
 class Load(Action):
     """Load rounds from a lot the armorer holds."""
 
@@ -64,8 +70,7 @@ class Load(Action):
         return out
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        lot = a.chosen(post, "lot", "Lot", list(as_dict(page.state.get("lots"))))
-        return {**self.base(item), "lot": lot, "count": get_int(post, "count", "Rounds", minimum=1)}
+        return {**self.base(item), **_rounds_of_lot(page, post)}
 
 
 class Unload(Action):
@@ -83,8 +88,7 @@ class Unload(Action):
         ]
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        lot = a.chosen(post, "lot", "Lot", list(as_dict(page.state.get("lots"))))
-        return {**self.base(item), "lot": lot, "count": get_int(post, "count", "Rounds", minimum=1)}
+        return {**self.base(item), **_rounds_of_lot(page, post)}
 
 
 class Declare(Action):
@@ -155,7 +159,7 @@ class Announce(Action):
         return found
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        status = a.chosen(post, "status", "Status", ["cold", "hot"])
+        status = get_choice(post, "status", "Status", ["cold", "hot"])
         return {**self.base(item), "status": status}
 
 
@@ -184,7 +188,7 @@ class Fire(Action):
         ]
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        setup = a.chosen(post, "setup", "Setup", list(as_dict(page.state.get("setups"))))
+        setup = get_choice(post, "setup", "Setup", list(as_dict(page.state.get("setups"))))
         return {
             **self.base(item),
             "setup": setup,
@@ -211,7 +215,7 @@ class ReportMisfire(Action):
         ]
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        setup = a.chosen(post, "setup", "Setup", list(as_dict(page.state.get("setups"))))
+        setup = get_choice(post, "setup", "Setup", list(as_dict(page.state.get("setups"))))
         return {**self.base(item), "setup": setup}
 
 
@@ -233,7 +237,7 @@ class Brief(Action):
         ]
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
-        performer = a.chosen(post, "person", "Performer", list(page.people))
+        performer = get_choice(post, "person", "Performer", list(page.people))
         return {"cmd": "brief", "weapon": item["id"], "performer": performer}
 
 

@@ -12,15 +12,16 @@ from showclear.web.pages.common import (
     FormError,
     Page,
     as_dict,
+    asked_day,
+    get_date,
     get_int,
     get_text,
     load_page,
     outstanding_of,
+    post_form,
     render_page,
-    run_form,
 )
 from showclear.web.pages.items import all_lots
-from showclear.web.pages.plan import _day
 
 
 def count(page: Page, post: Any) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def count(page: Page, post: Any) -> dict[str, Any]:
 
 def wrap_day(page: Page, post: Any) -> dict[str, Any]:
     """A wrap command from the form."""
-    return {"cmd": "wrap", "date": _day(get_text(post, "date", "Date"))}
+    return {"cmd": "wrap", "date": get_date(post, "date", "Date")}
 
 
 def _outstanding(page: Page, day: str) -> tuple[bool, list[str], dict[str, Any]]:
@@ -63,11 +64,8 @@ def _outstanding(page: Page, day: str) -> tuple[bool, list[str], dict[str, Any]]
 def wrap(request: HttpRequest, production: str) -> HttpResponse:
     """Count every lot with a witness, then wrap the day; lists what is still outstanding."""
     page = load_page(request, production)
-    status = run_form(page, {"count": count, "wrap": wrap_day}) if request.method == "POST" else 200
-    try:
-        day = _day(request.GET.get("date") or page.today)
-    except FormError:
-        day = page.today
+    status = post_form(page, {"count": count, "wrap": wrap_day})
+    day = asked_day(page)
     wrapped = day in ((page.state.get("production") or {}).get("wrapped") or [])
     can_wrap, missing, preview = _outstanding(page, day)
     lots = [lot for lot in all_lots(page) if lot.get("status") != "evidence"]
@@ -85,6 +83,4 @@ def wrap(request: HttpRequest, production: str) -> HttpResponse:
             key=lambda x: x["name"],
         ),
     }
-    response = render_page(page, "pages/wrap.html", context)
-    response.status_code = status
-    return response
+    return render_page(page, "pages/wrap.html", context, status)
