@@ -91,3 +91,31 @@ def test_a_revoked_token_is_refused(people: dict[str, Person]) -> None:
     response = api_as(arm).get(f"productions/{PRODUCTION}/state")
     assert response.status_code == 401
     assert response.json()["rule"] == "AUTH"
+
+
+def test_a_deactivated_users_token_is_refused(people: dict[str, Person]) -> None:
+    arm = people["arm1"]
+    arm.user.is_active = False
+    arm.user.save(update_fields=["is_active"])
+    response = api_as(arm).get(f"productions/{PRODUCTION}/state")
+    assert response.status_code == 401
+
+
+def test_the_token_lookup_loads_what_the_orm_would(people: dict[str, Person]) -> None:
+    from showclear.web.accounts.models import ApiToken
+
+    arm = people["arm1"]
+    assert api_as(arm).get(f"productions/{PRODUCTION}/state").status_code == 200
+    found = ApiToken.find(arm.token)
+    assert found is not None
+    expected = ApiToken.objects.select_related("membership__user").get(pk=found.pk)
+    for field in ApiToken._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert found.last_used_at is not None
+    assert found.last_used_at.tzinfo is not None
+    assert found.membership == expected.membership
+    assert found.membership.user == arm.user
+    assert found.membership.user.is_active is True
+    assert (found.person, found.production) == ("arm1", PRODUCTION)
+    assert ApiToken.find(arm.token + "x") is None
+    assert ApiToken.find("no-prefix") is None

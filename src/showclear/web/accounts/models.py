@@ -104,12 +104,10 @@ class ApiToken(models.Model):
         """The active token with this secret, its membership and user loaded, or None."""
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             return None
-        return (
-            cls.objects.active()
-            .select_related("membership", "membership__user")
-            .filter(token_hash=digest(secret), membership__user__is_active=True)
-            .first()
-        )
+        from showclear.web.accounts.lookup import active_token
+
+        found: ApiToken | None = active_token(cls, digest(secret))
+        return found
 
     def revoke(self) -> None:
         """Revoke the token now (idempotent)."""
