@@ -24,7 +24,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "AMMO-1",
         "Ammunition",
-        "Live ammunition is never part of a production's inventory. Receiving a live lot is refused and still recorded: the lot is kept as evidence, an incident is opened and the production goes on hold. A live or suspect round found by an inspection, a lot verification or a report does the same.",
+        "Live ammunition is never part of a production's inventory. Receiving a live lot is refused and still recorded: the lot is kept as evidence, an incident is opened and the production goes on hold. A live or suspect round found by an inspection, a lot verification or a report does the same, and every weapon holding rounds of a lot found so is frozen and put on hold.",
         ("receive_lot", "verify_lot", "inspect", "report_live_round", "load"),
     ),
     Rule(
@@ -110,7 +110,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "SAFE-2",
         "Safety",
-        "An inspection is by an armorer and covers every chamber. Findings that differ from the record, or an obstructed barrel, open an incident and put the weapon on hold; a matching full inspection verifies it and releases a CUST-1 hold.",
+        "An inspection is by an armorer and covers every chamber; a partial one is refused, but what it found wrong is still recorded. Findings that differ from the record, or an obstructed barrel, open an incident and put the weapon on hold; a matching full inspection verifies it and releases a CUST-1 hold.",
         ("inspect",),
     ),
     Rule(
@@ -134,7 +134,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "SAFE-6",
         "Safety",
-        "Firing is recorded per take. A discharge from a weapon not declared hot, not held by a performer of a setup with blanks that day, or of more rounds than its blanks, is an accidental discharge.",
+        "Firing is recorded per take. A discharge from a weapon on hold, not declared hot, not held by a performer of a setup with blanks that day, or of more rounds than its blanks, is an accidental discharge.",
         ("fire",),
         hard=False,
     ),

@@ -100,7 +100,9 @@ def decide(state: State, cmd: Command) -> Decision:
     except Invalid as exc:
         raise InputError(str(exc), exc.field) from None
     except Refused as refusal:
-        events = ctx.events if refusal.rule == "AMMO-1" and cmd.cmd == "receive_lot" else []
+        # The one refusal that still records: live ammunition presented is kept as evidence (AMMO-1).
+        live = cmd.cmd == "receive_lot" and getattr(cmd, "kind", None) == "live"
+        events = ctx.events if live else []
         events.append(
             {
                 "type": "command_refused",

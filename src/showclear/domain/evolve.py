@@ -329,6 +329,11 @@ def _incident_opened(s: State, e: Event, m: Meta) -> None:
     if e["rule"] == "AMMO-1":
         for lid in e["lots"]:
             s.lots[lid].status = "evidence"
+        # A weapon tied to a live or suspect round is no longer known cold or hot (ADR 0002).
+        for wid in e["weapons"]:
+            w = s.weapons[wid]
+            _unverify(w, m)
+            w.declaration = None
 
 
 def _incident_signed(s: State, e: Event, m: Meta) -> None:

@@ -39,8 +39,15 @@ def receive_lot(ctx: Ctx) -> None:
         raise Invalid(
             "missing field 'load' in receive_lot: a blank lot needs quarter, half or full", "load"
         )
-    require(ctx, "ROLE-0", ("armorer",), "receive ammunition")
-    as_armorer(ctx)
+    try:
+        require(ctx, "ROLE-0", ("armorer",), "receive ammunition")
+        as_armorer(ctx)
+    except Refused as refusal:
+        if cmd.kind == "live":
+            # Who may act is named first, but live rounds presented are never left unrecorded.
+            _record_lot(ctx, cmd, "evidence")
+            refusal.message += f"; live ammunition was presented as lot {cmd.lot}: {_kept(ctx)}"
+        raise
     unknown = cmd.supplier.strip().lower() in UNKNOWN_SUPPLIERS
     if cmd.kind == "live":
         status = "evidence"
@@ -50,6 +57,23 @@ def receive_lot(ctx: Ctx) -> None:
         status = "verified"
     else:
         status = "unverified"
+    _record_lot(ctx, cmd, status)
+    if cmd.kind == "live":
+        raise Refused(
+            "AMMO-1",
+            f"lot {cmd.lot} is live ammunition: never part of the inventory; {_kept(ctx)}",
+        )
+    if status == "quarantined":
+        why = (
+            "is carried over from another production"
+            if cmd.carried_over
+            else "has no named supplier"
+        )
+        ctx.message = f"AMMO-3: lot {cmd.lot} {why}: quarantined until verified round by round"
+
+
+def _record_lot(ctx: Ctx, cmd: ReceiveLot, status: str) -> None:
+    """Record the lot; a live one is kept as evidence with an AMMO-1 incident (production hold)."""
     ctx.emit(
         "lot_received",
         lot=cmd.lot,
@@ -73,17 +97,10 @@ def receive_lot(ctx: Ctx) -> None:
             hold_production=True,
             two_party=True,
         )
-        raise Refused(
-            "AMMO-1",
-            f"lot {cmd.lot} is live ammunition: never part of the inventory; it is kept as evidence, incident {ctx.incident} is open and the production is on hold",
-        )
-    if status == "quarantined":
-        why = (
-            "is carried over from another production"
-            if cmd.carried_over
-            else "has no named supplier"
-        )
-        ctx.message = f"AMMO-3: lot {cmd.lot} {why}: quarantined until verified round by round"
+
+
+def _kept(ctx: Ctx) -> str:
+    return f"it is kept as evidence, incident {ctx.incident} is open and the production is on hold"
 
 
 def verify_lot(ctx: Ctx) -> None:
@@ -94,10 +111,8 @@ def verify_lot(ctx: Ctx) -> None:
     require(ctx, "ROLE-0", ("armorer",), "verify ammunition")
     as_armorer(ctx)
     if target.kind == "live":
-        raise Refused(
-            "AMMO-1",
-            f"lot {cmd.lot} is live ammunition kept as evidence; it can never be verified for use",
-        )
+        _verify_live(ctx, cmd)
+        return
     if cmd.checked != target.in_container:
         if cmd.suspect:
             _partial_suspect(ctx, cmd, target.in_container)
@@ -119,6 +134,34 @@ def verify_lot(ctx: Ctx) -> None:
             hold_production=True,
             two_party=True,
         )
+
+
+def _verify_live(ctx: Ctx, cmd: VerifyLot) -> None:
+    """AMMO-1: examining a live lot is a fact about evidence; it never makes the lot usable."""
+    ctx.emit(
+        "live_round_reported",
+        where=f"verifying live lot {cmd.lot} ({cmd.method}; {cmd.checked} round(s) checked)",
+        count=cmd.checked,
+        weapon=None,
+        lot=cmd.lot,
+    )
+    state = ctx.state
+    ids = [
+        i for i in freezing_incidents(state, "lot", cmd.lot) if state.incidents[i].rule == "AMMO-1"
+    ]
+    if ids:
+        # Nothing new is found: the open AMMO-1 incident already holds the lot and the production.
+        ctx.message = f"AMMO-1: lot {cmd.lot} is live ammunition, evidence of open incident {', '.join(ids)}: the verification is recorded; the lot is never verified for use"
+        return
+    open_incident(
+        ctx,
+        "AMMO-1",
+        f"lot {cmd.lot} is live ammunition, still in the production after its incident closed: found verifying it ({cmd.checked} round(s) checked)",
+        lots=[cmd.lot],
+        hold_lots=[cmd.lot],
+        hold_production=True,
+        two_party=True,
+    )
 
 
 def _partial_suspect(ctx: Ctx, cmd: VerifyLot, in_container: int) -> None:

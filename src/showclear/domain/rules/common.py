@@ -281,17 +281,38 @@ def open_incident(
             for lid in w.contents:
                 if lid not in frozen_lots:
                     frozen_lots.append(lid)
+    frozen_weapons = list(dict.fromkeys(weapons))
+    held = list(hold_weapons)
+    if rule == "AMMO-1":
+        # The lots become evidence; rounds already loaded from them are as suspect as the rest,
+        # so every weapon holding them is frozen and held too (ADR 0002).
+        loaded = [
+            w.id
+            for w in ctx.state.weapons.values()
+            if w.id not in frozen_weapons and any(lid in w.contents for lid in frozen_lots)
+        ]
+        if loaded:
+            sources = [
+                lid
+                for lid in frozen_lots
+                if any(lid in ctx.state.weapons[w].contents for w in loaded)
+            ]
+            frozen_weapons += loaded
+            held += loaded
+            text += (
+                f"; {', '.join(loaded)} loaded from lot {', '.join(sources)}: frozen and on hold"
+            )
     ctx.emit(
         "incident_opened",
         incident=incident,
         rule=rule,
         text=text,
-        weapons=list(dict.fromkeys(weapons)),
+        weapons=frozen_weapons,
         lots=frozen_lots,
         needs_stand_down=stand_down,
     )
     needs = list(TWO_PARTY) if two_party else []
-    targets = [("weapon", w) for w in hold_weapons] + [("lot", lid) for lid in hold_lots]
+    targets = [("weapon", w) for w in held] + [("lot", lid) for lid in hold_lots]
     if hold_production:
         targets.append(("production", ctx.state.production))
     for target, tid in targets:

@@ -9,6 +9,7 @@ from showclear.domain.rules.common import (
     as_armorer,
     frozen,
     item_of,
+    licensed,
     lot,
     open_incident,
     person,
@@ -181,6 +182,9 @@ def hand_over(ctx: Ctx) -> None:
         )
     if "armorer" in giver_roles and not ("investigator" in giver_roles and is_frozen):
         as_armorer(ctx)
+    if "armorer" in to_roles and not ("investigator" in to_roles and is_frozen):
+        # The receiver takes custody as an armorer (its acknowledgement is part of the command).
+        _receiver_licensed(ctx, receiver, label)
     if to_performer:
         assert isinstance(thing, Weapon)
         _role3(ctx, receiver, thing)
@@ -204,6 +208,17 @@ def hand_over(ctx: Ctx) -> None:
         keeps_declaration=to_performer,
         day=ctx.day,
     )
+
+
+def _receiver_licensed(ctx: Ctx, receiver: Person, label: str) -> None:
+    """ROLE-2: custody passes to an armorer only with a licence valid that day."""
+    if not licensed(ctx.state, receiver, ctx.day):
+        until = receiver.qualifications.get("armorer_license")
+        why = f"expired on {until}" if until else "none is recorded"
+        raise Refused(
+            "ROLE-2",
+            f"{receiver.id} would take {label} as armorer without an armorer_license valid on {ctx.day} ({why}): hand it to a licensed armorer",
+        )
 
 
 def put_away(ctx: Ctx) -> None:

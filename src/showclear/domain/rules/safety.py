@@ -16,6 +16,7 @@ from showclear.domain.rules.common import (
     Invalid,
     Refused,
     as_armorer,
+    hold_text,
     iso_date,
     licensed,
     open_incident,
@@ -24,7 +25,9 @@ from showclear.domain.rules.common import (
     require,
     setup,
     weapon,
+    weapon_holds,
 )
+from showclear.domain.state import Weapon
 
 
 def plan_setup(ctx: Ctx) -> None:
@@ -132,37 +135,9 @@ def inspect(ctx: Ctx) -> None:
     require(ctx, "SAFE-2", ("armorer",), "inspect weapons")
     as_armorer(ctx)
     if cmd.chambers_checked != w.capacity:
-        bad = cmd.found.live + cmd.found.suspect
-        if bad:
-            # AMMO-1 before SAFE-2: a live round found by a partial inspection is still a fact.
-            ctx.emit(
-                "live_round_reported",
-                where=f"inspecting {cmd.weapon}",
-                count=bad,
-                weapon=cmd.weapon,
-                lot=None,
-            )
-            open_incident(
-                ctx,
-                "AMMO-1",
-                f"{bad} live or suspect round(s) found by a partial inspection of {cmd.weapon}"
-                f" ({cmd.chambers_checked} of {w.capacity} chambers); it is not verified",
-                weapons=[cmd.weapon],
-                hold_weapons=[cmd.weapon],
-                hold_production=True,
-                two_party=True,
-            )
-            return
-        raise Refused(
-            "SAFE-2",
-            f"{cmd.weapon}: the inspection checked {cmd.chambers_checked} of {w.capacity} chambers; inspect all {w.capacity}",
-        )
-    found = {
-        "dummy": cmd.found.dummy,
-        "blank": cmd.found.blank,
-        "live": cmd.found.live,
-        "suspect": cmd.found.suspect,
-    }
+        _partial_inspection(ctx, cmd, w)
+        return
+    found = _found(cmd)
     expected = _expected(ctx, w.contents)
     matches = found == expected and cmd.barrel_clear
     ctx.emit(
@@ -185,12 +160,7 @@ def inspect(ctx: Ctx) -> None:
             two_party=True,
         )
     elif not matches:
-        what = "the barrel is obstructed" if not cmd.barrel_clear else ""
-        if found != expected:
-            diff = ", ".join(
-                f"{k} {expected[k]}→{found[k]}" for k in expected if expected[k] != found[k]
-            )
-            what = f"findings differ from the record ({diff})" + (f"; {what}" if what else "")
+        what = _what_is_wrong(expected, found, cmd.barrel_clear)
         open_incident(
             ctx, "SAFE-2", f"{cmd.weapon}: {what}", weapons=[cmd.weapon], hold_weapons=[cmd.weapon]
         )
@@ -200,6 +170,78 @@ def inspect(ctx: Ctx) -> None:
                 inc = ctx.state.incidents[h.incident]
                 if inc.rule == "CUST-1":
                     ctx.emit("hold_released", hold=h.id, target="weapon", id=cmd.weapon)
+
+
+def _found(cmd: Inspect) -> dict[str, int]:
+    f = cmd.found
+    return {"dummy": f.dummy, "blank": f.blank, "live": f.live, "suspect": f.suspect}
+
+
+def _what_is_wrong(expected: dict[str, int], found: dict[str, int], barrel_clear: bool) -> str:
+    """An inspection's findings that differ from the record, and an obstruction."""
+    what = [] if barrel_clear else ["the barrel is obstructed"]
+    if found != expected:
+        diff = ", ".join(
+            f"{k} {expected[k]}→{found[k]}" for k in expected if expected[k] != found[k]
+        )
+        what.insert(0, f"findings differ from the record ({diff})")
+    return "; ".join(what)
+
+
+def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
+    """SAFE-2: a partial inspection is refused, but what it found wrong is a fact to record.
+
+    A live or suspect round is AMMO-1; an obstruction, or more rounds of a kind than the record
+    holds, is SAFE-2 (ADR 0002). Neither makes the weapon verified.
+    """
+    checked = f"{cmd.chambers_checked} of {w.capacity} chambers"
+    found = _found(cmd)
+    obstructed = "" if cmd.barrel_clear else "; the barrel is obstructed"
+    bad = found["live"] + found["suspect"]
+    if bad:
+        # AMMO-1 before SAFE-2: a live round found by a partial inspection is still a fact.
+        ctx.emit(
+            "live_round_reported",
+            where=f"inspecting {cmd.weapon}",
+            count=bad,
+            weapon=cmd.weapon,
+            lot=None,
+        )
+        open_incident(
+            ctx,
+            "AMMO-1",
+            f"{bad} live or suspect round(s) found by a partial inspection of {cmd.weapon}"
+            f" ({checked}){obstructed}; it is not verified",
+            weapons=[cmd.weapon],
+            hold_weapons=[cmd.weapon],
+            hold_production=True,
+            two_party=True,
+        )
+        return
+    expected = _expected(ctx, w.contents)
+    # Chambers left unchecked may hold more, never fewer: only an excess already contradicts.
+    seen = {k: (found[k] if found[k] > expected[k] else expected[k]) for k in expected}
+    if cmd.barrel_clear and seen == expected:
+        raise Refused(
+            "SAFE-2",
+            f"{cmd.weapon}: the inspection checked {checked}; inspect all {w.capacity}",
+        )
+    ctx.emit(
+        "weapon_inspected",
+        weapon=cmd.weapon,
+        chambers_checked=cmd.chambers_checked,
+        barrel_clear=cmd.barrel_clear,
+        found={k: v for k, v in found.items() if v},
+        matches=False,
+    )
+    what = _what_is_wrong(expected, seen, cmd.barrel_clear)
+    open_incident(
+        ctx,
+        "SAFE-2",
+        f"{cmd.weapon}: {what}, found by a partial inspection ({checked}); it is not verified",
+        weapons=[cmd.weapon],
+        hold_weapons=[cmd.weapon],
+    )
 
 
 def declare(ctx: Ctx) -> None:
@@ -285,6 +327,10 @@ def fire(ctx: Ctx) -> None:
         reasons.append(f"{cmd.by} fired {cmd.weapon} held by {holder}")
     if cmd.rounds > blanks:
         reasons.append(f"{cmd.rounds} round(s) fired but {blanks} blank(s) were in it")
+    holds = weapon_holds(ctx.state, cmd.weapon, ctx.day)
+    if holds:
+        # A hold withdraws every permission to fire (ADR 0002).
+        reasons.append(f"{cmd.weapon} is on hold: {hold_text(ctx.state, holds)}")
     consumed: dict[str, int] = {}
     left = cmd.rounds
     for lid, n in blank_lots:
