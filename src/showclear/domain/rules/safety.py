@@ -219,8 +219,9 @@ def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
         )
         return
     expected = _expected(ctx, w.contents)
-    # Chambers left unchecked may hold more, never fewer: only an excess already contradicts.
-    seen = {k: (found[k] if found[k] > expected[k] else expected[k]) for k in expected}
+    # Recorded rounds not found may sit in the unchecked chambers; more of a kind than the
+    # record holds contradicts it whatever those chambers hold.
+    seen = {k: max(found[k], expected[k]) for k in expected}
     if cmd.barrel_clear and seen == expected:
         raise Refused(
             "SAFE-2",
