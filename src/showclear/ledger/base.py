@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from showclear.ledger.api import JSON, Checkpoint, Entry, StoredEntry
-from showclear.ledger.entrycodec import decode_entry, seal
-from showclear.ledger.hashing import ZERO, Frontier
+from showclear.ledger.entrycodec import decode_entry, encode_fields
+from showclear.ledger.hashing import ZERO, Frontier, chain_hash, leaf_hash
 from showclear.ledger.merkle import Tree
 from showclear.ledger.signing import Signer, sign_checkpoint
 from showclear.ledger.store import Driver, Row, WriterSession
@@ -56,7 +56,7 @@ def _check_append(at: object, by: object, command: object, result: object, event
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Mark:
     rows: int
-    chain: bytes | None
+    chain: bytes
     projections: dict[str, tuple[int, bytes]]
 
 
@@ -67,7 +67,7 @@ class Transaction:
         self.production = production
         self._session = session
         self.base_size, self.base_chain = session.head()
-        self._chain = self.base_chain
+        self._chain = ZERO if self.base_chain is None else self.base_chain
         self.rows: list[Row] = []
         self.projections: dict[str, tuple[int, bytes]] = {}
 
@@ -80,22 +80,25 @@ class Transaction:
         self, at: str, by: str, command: JSON, result: JSON, events: list[JSON]
     ) -> StoredEntry:
         """Append one entry; its seq is the size before the call."""
-        _check_append(at, by, command, result, events)
-        entry = Entry(self.production, self.size, at, by, command, result, events)
-        stored = seal(entry, ZERO if self._chain is None else self._chain)
-        self.rows.append(
-            Row(
-                self.production,
-                stored.seq,
-                at,
-                by,
-                stored.body,
-                stored.leaf_hash,
-                stored.chain_hash,
-            )
-        )
-        self._chain = stored.chain_hash
-        return stored
+        if not (
+            type(at) is str
+            and type(by) is str
+            and at
+            and by
+            and type(command) is dict
+            and type(result) is dict
+            and type(events) is list
+            and all(type(event) is dict for event in events)
+        ):
+            _check_append(at, by, command, result, events)
+        production = self.production
+        seq = self.base_size + len(self.rows)
+        body = encode_fields(production, seq, at, by, command, result, events)
+        leaf = leaf_hash(body)
+        chain = chain_hash(self._chain, leaf)
+        self.rows.append(Row(production, seq, at, by, body, leaf, chain))
+        self._chain = chain
+        return StoredEntry(production, seq, body, leaf, chain)
 
     def entries(self, start: int = 0) -> Iterator[Entry]:
         """Entries from seq `start`, in order, as seen inside this transaction."""

@@ -23,6 +23,20 @@ _encoder = msgspec.json.Encoder(order="sorted", enc_hook=_reject)
 _decoder = msgspec.json.Decoder()
 _strict = msgspec.json.Decoder(float_hook=_no_float)
 _SCALARS = (str, int, bool, type(None))
+_PLAIN_SCALARS = frozenset(_SCALARS)
+
+
+def _plain(obj: Any) -> bool:
+    """Whether `obj` is made of exactly dict (str keys), list, str, int, bool and None alone."""
+    kind = type(obj)
+    if kind is dict:
+        for key, value in obj.items():
+            if type(key) is not str or (type(value) not in _PLAIN_SCALARS and not _plain(value)):
+                return False
+        return True
+    if kind is list:
+        return all(type(value) in _PLAIN_SCALARS or _plain(value) for value in obj)
+    return kind in _PLAIN_SCALARS
 
 
 def _check(obj: Any) -> None:
@@ -44,10 +58,20 @@ def _check(obj: Any) -> None:
 def canonical(obj: Any) -> bytes:
     """Encode `obj` (dicts with str keys, lists, str, int, bool, None) as canonical JSON bytes.
 
-    Fast path: encode, then decode with floats refused and compare with the input; anything
-    that does not come back equal (a float, a set, bytes, a date, a non-str key, a tuple) goes
-    through the precise type walk, which accepts tuples and names what is refused.
+    Values made of exactly those built-in types (no subclasses) are encoded at once. Otherwise:
+    encode, then decode with floats refused and compare with the input; anything that does not
+    come back equal (a float, a set, bytes, a date, a non-str key, a tuple) goes through the
+    precise type walk, which accepts tuples and names what is refused.
     """
+    try:
+        plain = _plain(obj)
+    except RecursionError:
+        plain = False
+    if plain:
+        try:
+            return _encoder.encode(obj)
+        except UnicodeEncodeError as exc:
+            raise TypeError(f"strings must be valid Unicode: {exc}") from exc
     try:
         data = _encoder.encode(obj)
         if _strict.decode(data) == obj:

@@ -28,17 +28,26 @@ _body_decoder = msgspec.json.Decoder(_Body)
 
 def encode_entry(entry: Entry) -> bytes:
     """The canonical bytes of {at, by, command, events, production, result, seq}."""
-    if isinstance(entry.seq, bool) or not isinstance(entry.seq, int) or entry.seq < 0:
-        raise ValueError(f"entry seq must be a non-negative int, not {entry.seq!r}")
+    return encode_fields(
+        entry.production, entry.seq, entry.at, entry.by, entry.command, entry.result, entry.events
+    )
+
+
+def encode_fields(
+    production: str, seq: int, at: str, by: str, command: Any, result: Any, events: Any
+) -> bytes:
+    """The canonical bytes of the entry body with these members (what `encode_entry` encodes)."""
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        raise ValueError(f"entry seq must be a non-negative int, not {seq!r}")
     return canonical(
         {
-            "at": entry.at,
-            "by": entry.by,
-            "command": entry.command,
-            "events": entry.events,
-            "production": entry.production,
-            "result": entry.result,
-            "seq": entry.seq,
+            "at": at,
+            "by": by,
+            "command": command,
+            "events": events,
+            "production": production,
+            "result": result,
+            "seq": seq,
         }
     )
 

@@ -7,15 +7,25 @@ import hashlib
 ZERO = bytes(32)
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
+# SHA-256 states that have absorbed the one-byte prefix: copying one is cheaper than starting
+# a new hash, and they are never updated themselves
+_LEAF_PREFIX = hashlib.sha256(b"\x00")
+_NODE_PREFIX = hashlib.sha256(b"\x01")
+
 
 def leaf_hash(data: bytes) -> bytes:
     """SHA-256(0x00 || data)."""
-    return hashlib.sha256(b"\x00" + data).digest()
+    h = _LEAF_PREFIX.copy()
+    h.update(data)
+    return h.digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
     """SHA-256(0x01 || left || right)."""
-    return hashlib.sha256(b"\x01" + left + right).digest()
+    h = _NODE_PREFIX.copy()
+    h.update(left)
+    h.update(right)
+    return h.digest()
 
 
 def chain_hash(previous: bytes, leaf: bytes) -> bytes:

@@ -40,6 +40,17 @@ MIGRATIONS: list[list[str]] = [
 
 _ROW = 'SELECT production, seq, at, "by", body, leaf_hash, chain_hash FROM entries'
 _CHECKPOINT = "SELECT production, size, root, at, signature FROM checkpoints"
+_INSERT_ENTRY = (
+    'INSERT INTO entries (production, seq, at, "by", body, leaf_hash, chain_hash) '
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_CHECKPOINT = (
+    "INSERT INTO checkpoints (production, size, root, at, signature) VALUES (?, ?, ?, ?, ?)"
+)
+_UPSERT_PROJECTION = (
+    "INSERT INTO projections (production, name, position, blob) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, blob = excluded.blob"
+)
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -80,17 +91,27 @@ def migrate(conn: sqlite3.Connection) -> int:
 class _Session:
     """The open BEGIN IMMEDIATE transaction of the writer connection on one production."""
 
-    def __init__(self, conn: sqlite3.Connection, production: str) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, production: str, heads: dict[str, tuple[int, bytes]]
+    ) -> None:
         self._conn = conn
         self._production = production
+        self._heads = heads
         self.committed = False
 
     def head(self) -> tuple[int, bytes | None]:
+        cached = self._heads.get(self._production)
+        if cached is not None:
+            return cached
         found = self._conn.execute(
             "SELECT seq, chain_hash FROM entries WHERE production = ? ORDER BY seq DESC LIMIT 1",
             (self._production,),
         ).fetchone()
-        return (0, None) if found is None else (found[0] + 1, found[1])
+        if found is None:
+            return 0, None
+        head = (found[0] + 1, found[1])
+        self._heads[self._production] = head
+        return head
 
     def rows(self, start: int, stop: int) -> Iterator[Row]:
         cursor = self._conn.execute(
@@ -121,15 +142,16 @@ class _Session:
         projections: Mapping[str, tuple[int, bytes]],
     ) -> None:
         conn = self._conn
-        conn.executemany(
-            'INSERT INTO entries (production, seq, at, "by", body, leaf_hash, chain_hash) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        heads = self._heads
+        production = self._production
+        heads.pop(production, None)  # known again only once the commit has succeeded
+        if len(rows) == 1:
+            conn.execute(_INSERT_ENTRY, rows[0])
+        elif rows:
+            conn.executemany(_INSERT_ENTRY, rows)
         if checkpoint is not None:
             conn.execute(
-                "INSERT INTO checkpoints (production, size, root, at, signature) "
-                "VALUES (?, ?, ?, ?, ?)",
+                _INSERT_CHECKPOINT,
                 (
                     checkpoint.production,
                     checkpoint.size,
@@ -140,17 +162,24 @@ class _Session:
             )
         if projections:
             conn.executemany(
-                "INSERT INTO projections (production, name, position, blob) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, "
-                "blob = excluded.blob",
-                [(self._production, name, pos, blob) for name, (pos, blob) in projections.items()],
+                _UPSERT_PROJECTION,
+                [(production, name, pos, blob) for name, (pos, blob) in projections.items()],
             )
         conn.execute("COMMIT")
         self.committed = True
+        if rows:
+            last = rows[-1]
+            heads[production] = (last.seq + 1, last.chain_hash)
 
 
 class SqliteDriver:
-    """One writer connection behind a lock (SQLite has one writer anyway) and pooled readers."""
+    """One writer connection behind a lock (SQLite has one writer anyway) and pooled readers.
+
+    The writer remembers each production's head (size, last chain hash) after its own commits.
+    `PRAGMA data_version`, read once the write lock is held, changes whenever another connection
+    (another process, another ledger object) has committed since: the remembered heads are then
+    forgotten and read again.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -158,6 +187,8 @@ class SqliteDriver:
         self._writer.execute("PRAGMA journal_mode = WAL")
         migrate(self._writer)
         self._write_lock = threading.Lock()
+        self._heads: dict[str, tuple[int, bytes]] = {}
+        self._data_version = -1
         self._pool_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._closed = False
@@ -167,9 +198,12 @@ class SqliteDriver:
         with self._write_lock:
             conn = self._writer
             conn.execute("BEGIN IMMEDIATE")
-            session = _Session(conn, production)
             try:
-                yield session
+                version = conn.execute("PRAGMA data_version").fetchone()[0]
+                if version != self._data_version:
+                    self._heads.clear()
+                    self._data_version = version
+                yield _Session(conn, production, self._heads)
             finally:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
