@@ -9,7 +9,7 @@ from showclear.domain import Meta, State, apply_entry, dump_state, load_state
 from showclear.ledger.api import Entry, Ledger, LedgerTransaction
 
 # Bump when evolve() changes meaning: older snapshots are then ignored and rebuilt from entries.
-SNAPSHOT = "state.v1"
+SNAPSHOT = "state.v2"  # bumped whenever evolve changes meaning (v2: evidence lots freeze weapons)
 SNAPSHOT_EVERY = 1000
 
 
