@@ -6,6 +6,7 @@ import binascii
 import hashlib
 import select
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -60,6 +61,11 @@ _INSERT_ROWS = (
 )
 _INSERT_CHECKPOINT = b"INSERT INTO checkpoints (production, size, root, at, signature) VALUES "
 _UPSERT_PROJECTION = b"INSERT INTO projections (production, name, position, blob) VALUES "
+_HEAD_STATEMENT = b"showclear_head"
+_PREPARE_HEAD = (
+    b"PREPARE " + _HEAD_STATEMENT + b"(text) AS SELECT seq, chain_hash FROM entries "
+    b"WHERE production = $1 ORDER BY seq DESC LIMIT 1"
+)
 _ON_CONFLICT = (
     b" ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, "
     b"blob = excluded.blob"
@@ -258,23 +264,33 @@ class PostgresDriver:
         # explicit BEGIN/COMMIT rather than the driver's implicit BEGIN: it saves a round trip
         self._pool = _Pool(url)
         self._queries: dict[str, tuple[bytes, bytes]] = {}
+        self._prepared: weakref.WeakSet[Connection] = weakref.WeakSet()
+        self._prepared_lock = threading.Lock()
         with self._pool.connection() as conn:
             migrate(conn)
 
     def _begin_query(self, production: str, conn: Connection) -> tuple[bytes, bytes]:
         """BEGIN, take the production's lock, then read its head: one query string.
 
-        Returned with the production as an SQL literal, which the commit query uses.
+        The head is read by a statement prepared once per connection (planning it each time
+        costs the server more than running it). Returned with the production as an SQL literal,
+        which the commit query uses.
         """
         found = self._queries.get(production)
         if found is None:
             literal = pq.Escaping(conn.pgconn).escape_literal(production.encode())
-            query = (
-                b"BEGIN; SELECT pg_advisory_xact_lock(%d); "
-                b"SELECT seq, chain_hash FROM entries WHERE production = %b "
-                b"ORDER BY seq DESC LIMIT 1" % (lock_key(production), literal)
+            query = b"BEGIN; SELECT pg_advisory_xact_lock(%d); EXECUTE %b(%b)" % (
+                lock_key(production),
+                _HEAD_STATEMENT,
+                literal,
             )
             found = self._queries[production] = (query, literal)
+        with self._prepared_lock:
+            prepared = conn in self._prepared
+        if not prepared:
+            _run(conn, _PREPARE_HEAD)
+            with self._prepared_lock:
+                self._prepared.add(conn)
         return found
 
     @contextmanager
