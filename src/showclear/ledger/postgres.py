@@ -299,7 +299,14 @@ class PostgresDriver:
             try:
                 # READ COMMITTED: the head SELECT takes its snapshot after the lock is granted
                 query, literal = self._begin_query(production, conn)
-                results = _run(conn, query)
+                try:
+                    results = _run(conn, query)
+                except errors.InvalidSqlStatementName:  # the session lost it (a pooler, DISCARD)
+                    conn.execute("ROLLBACK")
+                    with self._prepared_lock:
+                        self._prepared.discard(conn)
+                    query, literal = self._begin_query(production, conn)
+                    results = _run(conn, query)
                 if len(results) != 3 or results[2].status != ExecStatus.TUPLES_OK:
                     raise RuntimeError("PostgreSQL returned no head for the writer transaction")
                 found = results[2]

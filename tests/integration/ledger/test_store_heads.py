@@ -186,3 +186,20 @@ def test_any_text_is_stored_and_read_back_exactly(ledger: BaseLedger, production
     assert (row.production, row.at, row.by, row.body) == (production, odd, odd, first.body)
     assert ledger.productions() == [production]
     assert ledger.verify(production).ok
+
+
+@pytest.mark.postgres
+def test_postgres_writer_prepares_its_head_query_again_when_the_session_lost_it(
+    pg_url: str, tmp_path: Path
+) -> None:
+    ledger = Backend("postgres", pg_url, str(tmp_path)).open()
+    try:
+        one_more(ledger, 0)
+        driver: Any = ledger._driver  # type: ignore[attr-defined]
+        for conn in driver._pool._idle:
+            conn.execute("DEALLOCATE ALL")
+        one_more(ledger, 1)
+        one_more(ledger, 2)
+        assert ledger.verify("prod-a").ok
+    finally:
+        ledger.close()
