@@ -2,11 +2,14 @@
 
 # No `from __future__ import annotations`: ninja reads the parameter types at runtime.
 
+import json
+import threading
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 
 from showclear.web.api.auth import member_roles
 from showclear.web.api.outcomes import FULL_READERS, Denied, may_read, problem
@@ -91,18 +94,43 @@ def _state(production: str) -> dict[str, Any]:
         return {}
 
 
+def _limited(view: dict[str, Any]) -> dict[str, Any]:
+    """The state as performers and crew see it: incidents as id, rule and open only."""
+    current = dict(view)  # the service's view is shared: replace, never modify
+    brief = ("id", "rule", "open")
+    listed = current.get("incidents") or []
+    current["incidents"] = [{k: i.get(k) for k in brief} for i in listed if isinstance(i, dict)]
+    return current
+
+
+# (production, full or limited) -> (the service's view it was rendered from, its JSON bytes).
+# The service builds a new view object when the ledger grows, so an identical object means the
+# same state; only what a caller may read is cached, after their membership and roles passed.
+_rendered: dict[tuple[str, bool], tuple[dict[str, Any], bytes]] = {}
+_rendered_lock = threading.Lock()
+
+
+def _state_json(production: str, full: bool) -> bytes:
+    """The state's JSON for full or limited readers, rendered once per state."""
+    view = _state(production)
+    with _rendered_lock:
+        cached = _rendered.get((production, full))
+    if cached is not None and cached[0] is view:
+        return cached[1]
+    body = json.dumps(view if full else _limited(view), cls=NinjaJSONEncoder).encode()
+    with _rendered_lock:
+        _rendered[(production, full)] = (view, body)
+    return body
+
+
 @read_route(router, "state", dict[str, Any])
 def state(request: HttpRequest, production: str = ProductionId) -> Any:
     """The production's current state (`showclear state --json`)."""
     roles = _reader(request, production, "state")
     if isinstance(roles, Status):
         return roles
-    current = dict(_state(production))  # the service's view is shared: replace, never modify
-    if not roles & FULL_READERS:
-        brief = ("id", "rule", "open")
-        listed = current.get("incidents") or []
-        current["incidents"] = [{k: i.get(k) for k in brief} for i in listed if isinstance(i, dict)]
-    return Status(200, current)
+    body = _state_json(production, bool(roles & FULL_READERS))
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 def _part(request: HttpRequest, production: str, what: str) -> Any:
