@@ -82,6 +82,10 @@ class Showclear:
         production = cmd.production
         with self.states.lock(production):
             state = self.states.in_transaction(tx, production)
+            if cmd.cmd == "open_production" and state.size:
+                # another process opened it since `exists` was checked: the head read in the
+                # writer transaction decides
+                raise InputError(f"production '{production}' exists already")
             if cmd.cmd == "correct":
                 self._check_correction(tx, raw)
             decision = decide(state, cmd)
