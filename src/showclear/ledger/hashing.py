@@ -52,19 +52,27 @@ class Frontier:
         """Add one leaf hash."""
         node = leaf
         size = self._size
+        stack = self._stack
         while size & 1:
-            node = node_hash(self._stack.pop(), node)
+            h = _NODE_PREFIX.copy()
+            h.update(stack.pop())
+            h.update(node)
+            node = h.digest()
             size >>= 1
-        self._stack.append(node)
+        stack.append(node)
         self._size += 1
 
     def root(self) -> bytes:
         """The RFC 9162 root of the leaves appended so far."""
-        if not self._stack:
+        stack = self._stack
+        if not stack:
             return EMPTY_ROOT
-        node = self._stack[-1]
-        for left in reversed(self._stack[:-1]):
-            node = node_hash(left, node)
+        node = stack[-1]
+        for index in range(len(stack) - 2, -1, -1):
+            h = _NODE_PREFIX.copy()
+            h.update(stack[index])
+            h.update(node)
+            node = h.digest()
         return node
 
     def copy(self) -> Frontier:
