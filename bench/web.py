@@ -3,9 +3,14 @@
 Each client takes productions one after another and plays the normal shooting day through the
 API, every command with the token of the person who gives it (hand-overs with the receiver's
 PIN), refreshing the state after each command as a phone does. A trivial Django view (/healthz)
-is timed by the same clients in the same run, as the baseline of the ratios.
+is timed by the same clients in the same run, on the same server, as the baseline of the ratios.
 
-Run: python bench/web.py [--clients 10] [--rounds 3] [--strict]
+The app is served as docs/operations.md says to serve it: gunicorn, `--workers` processes of
+`--threads` threads (`--server threaded` compares Django's threaded development server). The
+server's CPU time per request is printed too: unlike the latencies, it does not depend on what
+else the machine is running.
+
+Run: python bench/web.py [--clients 10] [--rounds 3] [--workers 2] [--threads 3] [--strict]
 (--strict exits 1 when a command's p99 is over the 50 ms goal.)
 """
 
@@ -114,9 +119,23 @@ def serve(port: int) -> None:
     httpd.serve_forever()
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def server_command(args: argparse.Namespace, port: int) -> list[str]:
+    """The command line serving the app on the loopback port."""
+    if args.server == "threaded":
+        return [sys.executable, str(Path(__file__).resolve()), "--serve", str(port)]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "showclear.web.wsgi:application",
+        *("--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)),
+        *("--threads", str(args.threads), "--worker-class", "gthread"),
+        "--no-control-socket",
+    ]
+
+
+def start_server(env: dict[str, str], command: list[str], port: int) -> subprocess.Popen[bytes]:
     """The app served on the loopback interface, waited for until it answers."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--serve", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -128,6 +147,23 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
     server.kill()
     raise SystemExit("the server did not start: " + server.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and its child processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        pending += [int(c) for c in children]
+    return total
 
 
 class Client(threading.Thread):
@@ -187,6 +223,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3, help="shooting days per client")
     parser.add_argument("--strict", action="store_true", help="exit 1 when over the goal")
+    parser.add_argument("--server", choices=["gunicorn", "threaded"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=3, help="threads per gunicorn worker")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -198,18 +237,20 @@ def main() -> int:
         productions = [f"bench{i:03d}" for i in range(args.clients * args.rounds)]
         day, tokens = prepare(productions)
         port = free_port()
-        server = start_server(env, port)
+        server = start_server(env, server_command(args, port), port)
         try:
             clients = [
                 Client(port, day, [(p, tokens[p]) for p in productions[i :: args.clients]])
                 for i in range(args.clients)
             ]
+            cpu_before = cpu_seconds(server.pid)
             started = time.perf_counter()
             for c in clients:
                 c.start()
             for c in clients:
                 c.join()
             elapsed = time.perf_counter() - started
+            args.server_cpu = cpu_seconds(server.pid) - cpu_before
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -226,9 +267,15 @@ def report(clients: list[Client], elapsed: float, args: argparse.Namespace) -> i
     base = times.pop("GET /healthz (baseline)")
     b50, b99 = percentile(base, 0.5), percentile(base, 0.99)
     requests = sum(len(v) for v in times.values()) + len(base)
+    served = (
+        "Django's threaded server"
+        if args.server == "threaded"
+        else f"gunicorn {args.workers} workers x {args.threads} threads"
+    )
     print(
         f"{args.clients} clients, {args.rounds} shooting days each, {requests} requests "
-        f"in {elapsed:.1f} s ({requests / elapsed:.0f}/s) over loopback, threaded WSGI server, SQLite"
+        f"in {elapsed:.1f} s ({requests / elapsed:.0f}/s) over loopback, {served}, SQLite; "
+        f"server CPU {1000 * args.server_cpu / requests:.2f} ms a request"
     )
     print(f"baseline GET /healthz: p50 {b50:.2f} ms, p99 {b99:.2f} ms (n={len(base)})")
     print(f"{'request':<22}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'p50 x base':>11}{'p99 x base':>11}")
