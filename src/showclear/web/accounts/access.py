@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpRequest
 
+from showclear.web.accounts.lookup import pin_of
 from showclear.web.accounts.models import Membership
 from showclear.web.services import get_service
 
@@ -105,14 +106,17 @@ def set_pin(membership: Membership, pin: str) -> None:
 
 def check_pin(production: str, person: str, pin: str) -> bool:
     """Whether `pin` is the person's hand-over PIN; five wrong ones lock it until it is reset."""
-    membership = Membership.objects.filter(production=production, person=person).first()
-    if membership is None or not membership.pin_hash or membership.pin_locked:
+    found = pin_of(Membership, production, person)
+    if found is None:
         return False
-    if isinstance(pin, str) and pin and check_password(pin, membership.pin_hash):
-        if membership.pin_failures:
-            Membership.objects.filter(pk=membership.pk).update(pin_failures=0)
+    pk, pin_hash, failures = found
+    if not pin_hash or failures >= settings.SHOWCLEAR_PIN_FAILURE_LIMIT:
+        return False
+    if isinstance(pin, str) and pin and check_password(pin, pin_hash):
+        if failures:
+            Membership.objects.filter(pk=pk).update(pin_failures=0)
         return True
-    Membership.objects.filter(pk=membership.pk).update(pin_failures=F("pin_failures") + 1)
+    Membership.objects.filter(pk=pk).update(pin_failures=F("pin_failures") + 1)
     log.warning("wrong hand-over PIN for %s in %s", person, production)
     return False
 

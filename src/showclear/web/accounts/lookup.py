@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, models, router
+from django.utils import timezone
 
 Converter = Callable[[Any, Any, Any], Any]
 Part = tuple[type[models.Model], list[str], list[tuple[Any, list[Converter]]]]
@@ -88,3 +89,28 @@ def active_token(model: type[models.Model], token_hash: str) -> Any:
         with _lock:
             prepared = _prepared.setdefault(alias, PreparedLookup(alias))
     return prepared(token_hash)
+
+
+def touch(model: type[models.Model], pk: int) -> None:
+    """Record that the token `pk` was used now (one UPDATE, no query building)."""
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    qn = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql = f"UPDATE {qn(model._meta.db_table)} SET {qn('last_used_at')} = %s WHERE {qn('id')} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, pk])
+
+
+def pin_of(model: type[models.Model], production: str, person: str) -> tuple[int, str, int] | None:
+    """(membership id, PIN hash, wrong PINs so far) of a person in a production, or None."""
+    connection = connections[router.db_for_read(model)]
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {qn('id')}, {qn('pin_hash')}, {qn('pin_failures')} "  # noqa: S608
+        f"FROM {qn(model._meta.db_table)} WHERE {qn('production')} = %s AND {qn('person')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [production, person])
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]), int(row[2]))

@@ -13,6 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from showclear.web.accounts.access import member_for, otp_ok, roles_of
+from showclear.web.accounts.lookup import touch
 from showclear.web.accounts.models import ApiToken, Membership
 from showclear.web.api.outcomes import NEED_OTP, NOT_MEMBER, Denied
 
@@ -55,7 +56,7 @@ class BearerToken(HttpBearer):
             return None
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > TOUCH_EVERY:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+            touch(ApiToken, found.pk)
         request.showclear_token = found  # type: ignore[attr-defined]
         gate(request)
         return found
