@@ -6,6 +6,8 @@ import base64
 import re
 from binascii import unhexlify
 from collections.abc import Iterable
+from itertools import repeat
+from operator import itemgetter
 from typing import IO, Any
 
 import msgspec
@@ -25,6 +27,13 @@ _REF = b'","checkpoint":'
 _BODY = b',"body":'
 _HEX_DIGITS = b"0123456789abcdef"
 _CHECKPOINT_PREFIX = b'{"checkpoint":'
+_READ_HINT = 1 << 20  # bytes of lines read at once
+_RUN = 2048  # entry lines checked at once
+_LINE_BY_LINE_BELOW = 16  # shorter runs of entry lines (a checkpoint every few entries)
+_PREFIX = b'{"seq":%d,"leaf_hash":"'
+_MIDDLE = b'","chain_hash":"'
+_REF_FORMAT = b'","checkpoint":%d,"body":'
+_END = b"}}\n"
 
 
 class _Line:
@@ -225,11 +234,77 @@ class _Reader:
             self.v.feed(self.batch)
             self.batch = []
 
-    def entry(self, line: bytes) -> None:
-        """An entry line at the current position."""
-        seq = self.position
+    def lines(self, lines: list[bytes], lineno: int) -> None:
+        """Lines read from the file, the first of them numbered `lineno`."""
+        is_checkpoint = list(map(bytes.startswith, lines, repeat(_CHECKPOINT_PREFIX)))
+        i = 0
+        end = len(lines)
+        while i < end:
+            try:
+                j = is_checkpoint.index(True, i)
+            except ValueError:
+                j = end
+            while i < j:  # a run of entry lines, in batches of one seq length at most _RUN long
+                position = self.position
+                limit = 10 ** len(str(position))  # the first seq with one more digit
+                k = min(j, i + _RUN, i + limit - position)
+                self.entries(lines[i:k], lineno + i)
+                i = k
+            if j < end:
+                self.lineno = lineno + j
+                self.checkpoint(lines[j])
+                i = j + 1
+
+    def entries(self, lines: list[bytes], lineno: int) -> None:
+        """Entry lines at the current position, the first numbered `lineno`."""
         if self.group:
             self.close_group()
+        if len(lines) >= _LINE_BY_LINE_BELOW and self.exact_entries(lines):
+            return
+        for self.lineno, line in enumerate(lines, start=lineno):
+            self.entry(line)
+
+    def exact_entries(self, lines: list[bytes]) -> bool:
+        """Check and verify entry lines at once, when every one has the exact layout, follows on in
+        seq and names one checkpoint after them all; False, with nothing read, when not so."""
+        first = _parse_entry(lines[0])
+        start = self.position
+        end = start + len(lines)
+        if first is None or first[0] != start:
+            return False
+        named = first[3]
+        if named < end or any(size != named for size in self.refs):
+            return False
+        # every seq here has as many digits as the first: the fields are at fixed offsets
+        leaf_at = len(_PREFIX % start)
+        middle_at = leaf_at + 64
+        chain_at = middle_at + len(_MIDDLE)
+        ref_at = chain_at + 64
+        ref = _REF_FORMAT % named
+        body_at = ref_at + len(ref)
+        # the fixed text between the fields, joined: ","chain_hash":" and ","checkpoint":K,"body":{
+        # and the line's end }}\n (the body starts with { and ends with }, as before)
+        between = itemgetter(
+            slice(middle_at, chain_at), slice(ref_at, body_at + 1), slice(-3, None)
+        )
+        hashes = itemgetter(slice(leaf_at, middle_at), slice(chain_at, ref_at))
+        m = len(lines)
+        if list(map(b"".join, map(between, lines))).count(_MIDDLE + ref + b"{" + _END) != m or list(
+            map(itemgetter(slice(0, leaf_at)), lines)
+        ) != [_PREFIX % seq for seq in range(start, end)]:
+            return False
+        texts = list(map(b"".join, map(hashes, lines)))  # leaf hash and chain hash, in hex
+        bodies = list(map(itemgetter(slice(body_at, -2)), lines))
+        self.flush()
+        if not self.v.feed_text(bodies, texts):
+            return False
+        self.refs.setdefault(named, start)
+        self.position = end
+        return True
+
+    def entry(self, line: bytes) -> None:
+        """An entry line at the current position (after `entries` closed the checkpoints)."""
+        seq = self.position
         if seq in self.refs:
             self.flush()
             first = self.refs[seq]
@@ -322,11 +397,10 @@ def verify_export(fp: IO[bytes], public_key_b64: str | None = None) -> VerifyRep
         except ValueError as exc:
             raise VerifyFailure(None, f"header: {exc}") from exc
         reader = _Reader(verifier)
-        for reader.lineno, line in enumerate(fp, start=2):
-            if line.startswith(_CHECKPOINT_PREFIX):
-                reader.checkpoint(line)
-            else:
-                reader.entry(line)
+        lineno = 2
+        while lines := fp.readlines(_READ_HINT):
+            reader.lines(lines, lineno)
+            lineno += len(lines)
         reader.flush()
         reader.close_group()
         _finish(reader, head)

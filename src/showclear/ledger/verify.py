@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import operator
+from binascii import hexlify
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice, repeat
+from operator import attrgetter
 from typing import Protocol
 
 import msgspec
@@ -58,8 +62,12 @@ class VerifyFailure(Exception):
         self.message = message
 
 
-class _Shape(msgspec.Struct, forbid_unknown_fields=True):
-    """An entry body's members; nested values are checked for JSON syntax only."""
+class _Shape(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """An entry body's members; nested values are checked for JSON syntax only.
+
+    Not tracked by the garbage collector (no field can hold a container), so that a batch of
+    decoded bodies costs no collections.
+    """
 
     at: str
     by: str
@@ -71,9 +79,28 @@ class _Shape(msgspec.Struct, forbid_unknown_fields=True):
 
 
 _shape_decoder = msgspec.json.Decoder(_Shape)
-_CHUNK_BITS = 8
-_CHUNK = 1 << _CHUNK_BITS  # leaves hashed level by level at once: fewer interpreter steps a hash
-_MASK = _CHUNK - 1
+
+# Entries are checked a batch at a time: first every leaf and chain hash with the checks that
+# need no decoding, then every body with one msgspec call each, then the batch's leaves go into
+# the tree level by level. A batch with any problem is checked again entry by entry (`_slow`),
+# which names the first problem exactly; nothing of a batch counts until all of it is verified.
+_BATCH = 2048  # entries checked at once
+_SLOW_BELOW = 16  # smaller batches (a checkpoint every few entries) go entry by entry
+_sha = hashlib.sha256
+_digest = type(hashlib.sha256()).digest
+_concat = operator.add  # a builtin function: called without building an argument tuple
+_NODE_PREFIX = b"\x01"
+_get_seq = attrgetter("seq")
+_get_production = attrgetter("production")
+
+
+def _perfect_root(leaves: list[bytes]) -> bytes:
+    """The root of a perfect subtree (a power-of-two number of leaf hashes), level by level."""
+    level = leaves
+    while len(level) > 1:
+        pairs = map(_concat, level[0::2], level[1::2])
+        level = list(map(_digest, map(_sha, map(_concat, repeat(_NODE_PREFIX), pairs))))
+    return level[0]
 
 
 class LedgerVerifier:
@@ -130,52 +157,132 @@ class LedgerVerifier:
         return node
 
     def _settle(self) -> None:
-        """Fold pending leaves into the stack: an aligned chunk level by level, else one by one."""
+        """Fold pending leaves into the stack as aligned perfect subtrees, largest first."""
         pending = self._pending
         if not pending:
             return
-        sha = hashlib.sha256
         stack = self._stack
         tree = self._tree
-        if len(pending) == _CHUNK and not tree & _MASK:
-            level = pending
-            while len(level) > 1:
-                level = [
-                    sha(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)
-                ]
-            node = level[0]
-            s = tree >> _CHUNK_BITS
+        i = 0
+        total = len(pending)
+        while i < total:
+            width = 1 << ((total - i).bit_length() - 1)
+            if tree:
+                width = min(width, tree & -tree)  # stay aligned: tree is a multiple of width
+            node = _perfect_root(pending[i : i + width])
+            s = tree // width
             while s & 1:
-                node = sha(b"\x01" + stack.pop() + node).digest()
+                node = _sha(b"\x01" + stack.pop() + node).digest()
                 s >>= 1
             stack.append(node)
-            tree += _CHUNK
-        else:
-            for node in pending:
-                s = tree
-                while s & 1:
-                    node = sha(b"\x01" + stack.pop() + node).digest()
-                    s >>= 1
-                stack.append(node)
-                tree += 1
+            tree += width
+            i += width
         self._tree = tree
         pending.clear()
 
     def feed(self, entries: Iterable[StoredLike], until: int | None = None) -> None:
         """Verify entries from `entries` in order, stopping once `until` entries are verified."""
+        it = iter(entries)
+        while True:
+            want = _BATCH if until is None else min(_BATCH, until - self._size)
+            if want <= 0:
+                return
+            batch: list[StoredLike] = []
+            unreadable: EntryError | None = None
+            try:
+                batch.extend(islice(it, want))
+            except EntryError as exc:  # the entries read before it are checked first
+                unreadable = exc
+            if batch and (len(batch) < _SLOW_BELOW or not self._fast(batch)):
+                self._slow(batch)
+            if unreadable is not None:
+                raise VerifyFailure(unreadable.seq, str(unreadable)) from unreadable
+            if len(batch) < want:
+                return
+
+    def feed_text(self, bodies: list[bytes], hashes: list[bytes]) -> bool:
+        """Verify entries of this production that follow on in seq, given their bodies and, for
+        each, its leaf hash then its chain hash in lower case hex (128 ASCII bytes).
+
+        True when every one is verified; False, with nothing changed, when any check fails: the
+        caller then reads them again one by one to name the problem.
+        """
+        if len(bodies) != len(hashes):
+            return False
+        prev = self._prev
+        sha = _sha
+        computed: list[bytes] = []
+        keep = computed.append
+        for body, text in zip(bodies, hashes, strict=True):
+            if type(body) is not bytes:
+                return False
+            leaf = sha(b"\x00" + body).digest()
+            chain = sha(prev + leaf).digest()
+            if hexlify(leaf + chain) != text:
+                return False
+            keep(leaf)
+            prev = chain
+        return self._accept(bodies, computed, prev)
+
+    def _fast(self, batch: list[StoredLike]) -> bool:
+        """Verify a batch of entries; False, with nothing changed, if any check fails."""
         n = self._size
-        if until is not None and n >= until:
-            return
-        stop = -1 if until is None else until
+        production = self.production
+        prev = self._prev
+        sha = _sha
+        leaves: list[bytes] = []
+        keep = leaves.append
+        bodies: list[bytes] = []
+        read = bodies.append
+        for e in batch:
+            body = e.body
+            if type(body) is not bytes:
+                return False
+            leaf = sha(b"\x00" + body).digest()
+            chain = sha(prev + leaf).digest()
+            if (
+                leaf != e.leaf_hash
+                or chain != e.chain_hash
+                or e.seq != n
+                or e.production != production
+            ):
+                return False
+            keep(leaf)
+            read(body)
+            prev = chain
+            n += 1
+        return self._accept(bodies, leaves, prev)
+
+    def _accept(self, bodies: list[bytes], leaves: list[bytes], prev: bytes) -> bool:
+        """Decode the bodies of a batch whose hashes hold; if each is the entry in its place,
+        take the batch: its leaves go into the tree and `prev` is the last chain hash."""
+        n = self._size
+        production = self.production
+        try:
+            heads = list(map(_shape_decoder.decode, bodies))
+        except msgspec.DecodeError:
+            return False
+        if list(map(_get_seq, heads)) != list(range(n, n + len(heads))):
+            return False
+        if list(map(_get_production, heads)).count(production) != len(heads):
+            return False
+        self._pending += leaves
+        self._settle()
+        self._prev = prev
+        self._size = n + len(heads)
+        return True
+
+    def _slow(self, batch: list[StoredLike]) -> None:
+        """Verify entries one by one, raising VerifyFailure at the first problem."""
+        n = self._size
         production = self.production
         prev = self._prev
         sha = hashlib.sha256
         decode = _shape_decoder.decode
         pending = self._pending
         pend = pending.append
-        limit = _CHUNK - (self._tree & _MASK)
         try:
-            for e in entries:
+            for e in batch:
                 body = e.body
                 if type(body) is not bytes:
                     raise VerifyFailure(
@@ -202,18 +309,12 @@ class LedgerVerifier:
                         f"entry {n}: its body says production {head.production!r} seq {head.seq}",
                     )
                 pend(leaf)
-                if len(pending) == limit:
-                    self._settle()
-                    limit = _CHUNK
                 prev = chain
                 n += 1
-                if n == stop:
-                    break
-        except EntryError as exc:
-            raise VerifyFailure(exc.seq, str(exc)) from exc
         finally:
             self._size = n
             self._prev = prev
+        self._settle()
 
     def check_signature(self, cp: Checkpoint) -> None:
         """Verify a checkpoint's production and signature (not yet its root)."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 
 import pytest
 from storekit import Backend, Raw, append_one
 
 from showclear.ledger import merkle
+from showclear.ledger import verify as verify_module
 from showclear.ledger.api import Checkpoint, Entry
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.entrycodec import decode_entry, encode_entry
@@ -61,6 +63,17 @@ class Tampered:
         assert not report.ok, f"{what}: not detected"
         assert report.first_bad_seq == first_bad, f"{what}: {report}"
         assert report.message
+
+
+@pytest.fixture(autouse=True, params=["as configured", "every batch at once"])
+def reading(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Verify as configured (one entry a commit: entry by entry), and with every batch of
+    entries, however small, checked at once first: both must report the same."""
+    if request.param == "as configured":
+        yield
+    else:
+        with mock.patch.object(verify_module, "_SLOW_BELOW", 1):
+            yield
 
 
 @pytest.fixture

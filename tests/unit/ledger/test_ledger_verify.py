@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from unittest import mock
 
 import pytest
 from cryptokit import PRODUCTION, Built, build, entry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from showclear.ledger import verify as verify_module
 from showclear.ledger.api import StoredEntry
 from showclear.ledger.entrycodec import encode_entry
 from showclear.ledger.hashing import ZERO, chain_hash, leaf_hash
@@ -20,14 +22,33 @@ from showclear.ledger.verify import EntryError, VerifyReport, verify_ledger
 Make = Callable[..., Built]
 
 
+# Ways of reading the same entries: one by one, or batches checked at once (then one by one
+# when a batch has a problem)
+READINGS: dict[str, dict[str, int]] = {
+    "one by one": {"_SLOW_BELOW": 10**9},
+    "batches of 1": {"_SLOW_BELOW": 1, "_BATCH": 1},
+    "batches of 3": {"_SLOW_BELOW": 1, "_BATCH": 3},
+    "batches of 64": {"_SLOW_BELOW": 1, "_BATCH": 64},
+}
+
+
 def check(built: Built, **kwargs: object) -> VerifyReport:
-    return verify_ledger(
-        PRODUCTION,
-        built.entries,
-        built.checkpoints,
-        built.signer.public_key_b64,
-        **kwargs,  # type: ignore[arg-type]
-    )
+    """verify_ledger's report, the same whichever way the entries are read."""
+
+    def run() -> VerifyReport:
+        return verify_ledger(
+            PRODUCTION,
+            built.entries,
+            built.checkpoints,
+            built.signer.public_key_b64,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    report = run()
+    for name, reading in READINGS.items():
+        with mock.patch.multiple(verify_module, **reading):
+            assert run() == report, name
+    return report
 
 
 def resealed(entries: list[StoredEntry], seq: int, body: bytes) -> list[StoredEntry]:
@@ -225,3 +246,68 @@ def test_chunk_boundaries(signer: Signer, n: int) -> None:
     sizes = [1, 255, 256, 257, 300, 512, 513, 1024, n]
     built = build(n, [s for s in sizes if s <= n], signer)
     assert check(built).ok
+
+
+MUTATIONS = [
+    "body",
+    "leaf",
+    "chain",
+    "seq",
+    "production",
+    "not bytes",
+    "not json",
+    "not an entry",
+    "body seq",
+    "deleted",
+    "duplicated",
+    "swapped",
+    "resealed",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 300),
+    data=st.data(),
+    mutation=st.sampled_from(MUTATIONS),
+)
+def test_every_reading_names_the_same_first_bad_entry(
+    signer: Signer, n: int, data: st.DataObject, mutation: str
+) -> None:
+    """A change anywhere in a longer ledger: batches checked at once report exactly what checking
+    entry by entry reports (same first bad entry, same message, same counts)."""
+    sizes = [*data.draw(st.lists(st.integers(1, n), max_size=4)), n]
+    built = build(n, sizes, signer)
+    at = data.draw(st.integers(0, n - 1))
+    e = built.entries[at]
+    entries = built.entries
+    if mutation == "body":
+        entries[at] = dataclasses.replace(e, body=e.body.replace(b"armorer1", b"armorer2"))
+    elif mutation == "leaf":
+        entries[at] = dataclasses.replace(e, leaf_hash=bytes(32))
+    elif mutation == "chain":
+        entries[at] = dataclasses.replace(e, chain_hash=bytes(32))
+    elif mutation == "seq":
+        entries[at] = dataclasses.replace(e, seq=e.seq + 1)
+    elif mutation == "production":
+        entries[at] = dataclasses.replace(e, production="other")
+    elif mutation == "not bytes":
+        entries[at] = dataclasses.replace(e, body=bytearray(e.body))  # type: ignore[arg-type]
+    elif mutation == "not json":
+        built.entries = resealed(entries, at, e.body[:-1])
+    elif mutation == "not an entry":
+        built.entries = resealed(entries, at, e.body[:-1] + b',"x":1}')
+    elif mutation == "body seq":
+        built.entries = resealed(entries, at, encode_entry(entry(at + 1)))
+    elif mutation == "deleted":
+        del entries[at]
+    elif mutation == "duplicated":
+        entries.insert(at, e)
+    elif mutation == "swapped":
+        other = data.draw(st.integers(0, n - 1))
+        entries[at], entries[other] = entries[other], entries[at]
+    elif mutation == "resealed":
+        built.entries = resealed(entries, at, encode_entry(dataclasses.replace(entry(at), by="x")))
+    report = check(built)
+    if mutation != "swapped" or built.entries[at] is not e:
+        assert not report.ok, mutation
