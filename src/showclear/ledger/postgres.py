@@ -7,7 +7,7 @@ import hashlib
 import select
 import threading
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import psycopg
@@ -101,6 +101,13 @@ def _run(conn: Connection, query: bytes) -> list[pq.abc.PGresult]:
     return results
 
 
+def _text(escape: Callable[[bytes], bytes], value: str) -> bytes:
+    """A text value as an SQL literal (connections are UTF-8); NUL refused as psycopg does."""
+    if "\x00" in value:
+        raise psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+    return escape(value.encode())
+
+
 def _hex(value: bytes) -> bytes:
     """A bytea value as SQL, independent of standard_conforming_strings."""
     return b"decode('" + binascii.hexlify(value) + b"', 'hex')"
@@ -151,7 +158,7 @@ class _Pool:
             conn.close()
             conn = None
         if conn is None:
-            conn = psycopg.connect(self._url, autocommit=True)
+            conn = psycopg.connect(self._url, autocommit=True, client_encoding="UTF8")
         try:
             yield conn
         finally:
@@ -223,8 +230,8 @@ class _Session:
                 % (
                     production,
                     row.seq,
-                    escape(row.at.encode()),
-                    escape(row.by.encode()),
+                    _text(escape, row.at),
+                    _text(escape, row.by),
                     _hex(row.body),
                     _hex(row.leaf_hash),
                     _hex(row.chain_hash),
@@ -237,17 +244,17 @@ class _Session:
                 _INSERT_CHECKPOINT
                 + b"(%b, %d, %b, %b, %b)"
                 % (
-                    escape(checkpoint.production.encode()),
+                    _text(escape, checkpoint.production),
                     checkpoint.size,
                     _hex(checkpoint.root),
-                    escape(checkpoint.at.encode()),
+                    _text(escape, checkpoint.at),
                     _hex(checkpoint.signature),
                 )
             )
         for name, (position, blob) in projections.items():
             parts.append(
                 _UPSERT_PROJECTION
-                + b"(%b, %b, %d, %b)" % (production, escape(name.encode()), position, _hex(blob))
+                + b"(%b, %b, %d, %b)" % (production, _text(escape, name), position, _hex(blob))
                 + _ON_CONFLICT
             )
         parts.append(b"COMMIT")
@@ -278,7 +285,7 @@ class PostgresDriver:
         """
         found = self._queries.get(production)
         if found is None:
-            literal = pq.Escaping(conn.pgconn).escape_literal(production.encode())
+            literal = _text(pq.Escaping(conn.pgconn).escape_literal, production)
             query = b"BEGIN; SELECT pg_advisory_xact_lock(%d); EXECUTE %b(%b)" % (
                 lock_key(production),
                 _HEAD_STATEMENT,

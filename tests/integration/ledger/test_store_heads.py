@@ -203,3 +203,24 @@ def test_postgres_writer_prepares_its_head_query_again_when_the_session_lost_it(
         assert ledger.verify("prod-a").ok
     finally:
         ledger.close()
+
+
+@pytest.mark.parametrize("field", ["at", "by", "projection"])
+def test_text_with_nul_is_stored_exactly_or_refused_whole(ledger: BaseLedger, field: str) -> None:
+    at, by, name = (
+        "a\x00b" if field == "at" else "a",
+        "b\x00c" if field == "by" else "b",
+        "n\x00m" if field == "projection" else "n",
+    )
+    try:
+        with ledger.transaction("prod-a") as tx:
+            tx.append(at, by, {}, {}, [])
+            tx.save_projection(name, 1, b"x")
+    except Exception:
+        assert ledger.size("prod-a") == 0
+        assert ledger.checkpoints("prod-a") == []
+    else:
+        assert [(r.at, r.by) for r in ledger.rows("prod-a")] == [(at, by)]
+        assert ledger.verify("prod-a").ok
+    one_more(ledger, ledger.size("prod-a"))
+    assert ledger.verify("prod-a").ok
