@@ -4,6 +4,8 @@ Each client takes productions one after another and plays the normal shooting da
 API, every command with the token of the person who gives it (hand-overs with the receiver's
 PIN), refreshing the state after each command as a phone does. A trivial Django view (/healthz)
 is timed by the same clients in the same run, on the same server, as the baseline of the ratios.
+Before the clock starts, each client reads the state of its productions once (untimed), so that
+every worker has opened its databases: a server runs for days, not for one shooting day.
 
 The app is served as docs/operations.md says to serve it: gunicorn, `--workers` processes of
 `--threads` threads (`--server threaded` compares Django's threaded development server). The
@@ -170,10 +172,14 @@ class Client(threading.Thread):
     """One phone: plays whole shooting days, timing every request."""
 
     def __init__(
-        self, port: int, day: list[dict[str, Any]], jobs: list[tuple[str, dict[str, str]]]
+        self,
+        port: int,
+        day: list[dict[str, Any]],
+        jobs: list[tuple[str, dict[str, str]]],
+        ready: threading.Barrier,
     ):
         super().__init__(daemon=True)
-        self.port, self.day, self.jobs = port, day, jobs
+        self.port, self.day, self.jobs, self.ready = port, day, jobs, ready
         self.times: dict[str, list[float]] = defaultdict(list)
         self.failures: list[str] = []
 
@@ -189,6 +195,9 @@ class Client(threading.Thread):
 
     def run(self) -> None:
         conn = HTTPConnection("127.0.0.1", self.port, timeout=30)
+        for production, tokens in self.jobs:  # warm-up, untimed: a server runs for days
+            self.request(conn, "GET", f"/api/productions/{production}/state", None, tokens["prod1"])
+        self.ready.wait()
         for production, tokens in self.jobs:
             for command in self.day:
                 body = {k: v for k, v in command.items() if k not in ("cmd", "production", "by")}
@@ -239,14 +248,16 @@ def main() -> int:
         port = free_port()
         server = start_server(env, server_command(args, port), port)
         try:
+            ready = threading.Barrier(args.clients + 1)
             clients = [
-                Client(port, day, [(p, tokens[p]) for p in productions[i :: args.clients]])
+                Client(port, day, [(p, tokens[p]) for p in productions[i :: args.clients]], ready)
                 for i in range(args.clients)
             ]
-            cpu_before = cpu_seconds(server.pid)
-            started = time.perf_counter()
             for c in clients:
                 c.start()
+            ready.wait()
+            cpu_before = cpu_seconds(server.pid)
+            started = time.perf_counter()
             for c in clients:
                 c.join()
             elapsed = time.perf_counter() - started
