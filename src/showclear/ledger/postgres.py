@@ -228,7 +228,9 @@ class _Session:
             values = [
                 b"(%b, %d, %b, %b, %b, %b, %b)"
                 % (
-                    production,
+                    production
+                    if row.production == self._production
+                    else _text(escape, row.production),
                     row.seq,
                     _text(escape, row.at),
                     _text(escape, row.by),
