@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import operator
 from binascii import hexlify
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice, repeat
@@ -87,9 +87,11 @@ _shape_decoder = msgspec.json.Decoder(_Shape)
 _BATCH = 2048  # entries checked at once
 _SLOW_BELOW = 16  # smaller batches (a checkpoint every few entries) go entry by entry
 _sha = hashlib.sha256
-_digest = type(hashlib.sha256()).digest
-_concat = operator.add  # a builtin function: called without building an argument tuple
-_NODE_PREFIX = b"\x01"
+_Hash = type(hashlib.sha256())
+# SHA-256 states that have absorbed a leaf's or a node's one-byte prefix: a copy of one, updated,
+# costs less than a new hash of the prefixed bytes (the states themselves are never updated)
+_LEAF_STATE = hashlib.sha256(b"\x00")
+_NODE_STATE = hashlib.sha256(b"\x01")
 _get_seq = attrgetter("seq")
 _get_production = attrgetter("production")
 
@@ -98,8 +100,10 @@ def _perfect_root(leaves: list[bytes]) -> bytes:
     """The root of a perfect subtree (a power-of-two number of leaf hashes), level by level."""
     level = leaves
     while len(level) > 1:
-        pairs = map(_concat, level[0::2], level[1::2])
-        level = list(map(_digest, map(_sha, map(_concat, repeat(_NODE_PREFIX), pairs))))
+        nodes = list(map(_Hash.copy, repeat(_NODE_STATE, len(level) >> 1)))
+        deque(map(_Hash.update, nodes, level[0::2]), maxlen=0)
+        deque(map(_Hash.update, nodes, level[1::2]), maxlen=0)
+        level = list(map(_Hash.digest, nodes))
     return level[0]
 
 
@@ -211,12 +215,15 @@ class LedgerVerifier:
             return False
         prev = self._prev
         sha = _sha
+        fresh = _LEAF_STATE.copy
         computed: list[bytes] = []
         keep = computed.append
         for body, text in zip(bodies, hashes, strict=True):
             if type(body) is not bytes:
                 return False
-            leaf = sha(b"\x00" + body).digest()
+            state = fresh()
+            state.update(body)
+            leaf = state.digest()
             chain = sha(prev + leaf).digest()
             if hexlify(leaf + chain) != text:
                 return False
@@ -230,6 +237,7 @@ class LedgerVerifier:
         production = self.production
         prev = self._prev
         sha = _sha
+        fresh = _LEAF_STATE.copy
         leaves: list[bytes] = []
         keep = leaves.append
         bodies: list[bytes] = []
@@ -238,7 +246,9 @@ class LedgerVerifier:
             body = e.body
             if type(body) is not bytes:
                 return False
-            leaf = sha(b"\x00" + body).digest()
+            state = fresh()
+            state.update(body)
+            leaf = state.digest()
             chain = sha(prev + leaf).digest()
             if (
                 leaf != e.leaf_hash
@@ -277,7 +287,8 @@ class LedgerVerifier:
         n = self._size
         production = self.production
         prev = self._prev
-        sha = hashlib.sha256
+        sha = _sha
+        fresh = _LEAF_STATE.copy
         decode = _shape_decoder.decode
         pending = self._pending
         pend = pending.append
@@ -288,7 +299,9 @@ class LedgerVerifier:
                     raise VerifyFailure(
                         n, f"entry {n}: its stored body is not bytes but {type(body).__name__}"
                     )
-                leaf = sha(b"\x00" + body).digest()
+                state = fresh()
+                state.update(body)
+                leaf = state.digest()
                 chain = sha(prev + leaf).digest()
                 if (
                     leaf != e.leaf_hash
