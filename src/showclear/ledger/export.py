@@ -288,10 +288,11 @@ class _Reader:
             slice(middle_at, chain_at), slice(ref_at, body_at + 1), slice(-3, None)
         )
         hashes = itemgetter(slice(leaf_at, middle_at), slice(chain_at, ref_at))
-        m = len(lines)
-        if list(map(b"".join, map(between, lines))).count(_MIDDLE + ref + b"{" + _END) != m or list(
-            map(itemgetter(slice(0, leaf_at)), lines)
-        ) != [_PREFIX % seq for seq in range(start, end)]:
+        fixed = _MIDDLE + ref + b"{" + _END
+        if list(map(b"".join, map(between, lines))).count(fixed) != len(lines):
+            return False
+        heads = list(map(itemgetter(slice(0, leaf_at)), lines))
+        if heads != [_PREFIX % seq for seq in range(start, end)]:
             return False
         texts = list(map(b"".join, map(hashes, lines)))  # leaf hash and chain hash, in hex
         bodies = list(map(itemgetter(slice(body_at, -2)), lines))
