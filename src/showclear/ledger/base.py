@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
+
+import msgspec
 
 from showclear.ledger.api import JSON, Checkpoint, Entry, StoredEntry
 from showclear.ledger.entrycodec import decode_entry, encode_fields
@@ -337,18 +339,26 @@ class BaseLedger:
         with its checkpoints shows only against those. The stored columns are checked against
         the hashed body too.
         """
-        rows = list(self._driver.rows(production, 0, None))
         checkpoints = [*self._driver.checkpoints(production), *held]
-        report = verify_ledger(
-            production, (row.stored() for row in rows), checkpoints, self.public_key_b64
-        )
+        bad: list[tuple[int, str]] = []
+
+        def stored() -> Iterator[StoredEntry]:
+            # one pass over the rows, page by page: memory stays flat however long the ledger
+            for position, row in enumerate(self._driver.rows(production, 0, None)):
+                if not bad:
+                    problem = _column_problem(production, position, row)
+                    if problem is not None:
+                        bad.append((position, problem))
+                yield row.stored()
+
+        report = verify_ledger(production, stored(), checkpoints, self.public_key_b64)
         if not report.ok and report.first_bad_seq is None and report.size > 0:
             # a checkpoint failed its own checks: the first entry it was to vouch for is at fault
             attested = max((c.size for c in checkpoints if c.size < report.size), default=0)
             report = dataclasses.replace(report, first_bad_seq=attested)
-        bad = _first_bad_column(production, rows)
-        if bad is not None and (report.first_bad_seq is None or bad[0] < report.first_bad_seq):
-            seq, message = bad
+        # the verifier read every row up to its first bad entry, so an earlier bad column is seen
+        if bad and (report.first_bad_seq is None or bad[0][0] < report.first_bad_seq):
+            seq, message = bad[0]
             return dataclasses.replace(
                 report, ok=False, size=min(report.size, seq), first_bad_seq=seq, message=message
             )
@@ -363,15 +373,26 @@ class BaseLedger:
         self._driver.close()
 
 
-def _first_bad_column(production: str, rows: Sequence[Row]) -> tuple[int, str] | None:
-    """The first row whose columns disagree with its own body (which the hashes cover)."""
-    for position, row in enumerate(rows):
-        try:
-            entry = decode_entry(row.body)
-        except Exception as error:
-            return position, f"entry {position}: its body does not decode: {error}"
-        got = (row.production, row.seq, row.at, row.by)
-        want = (production, position, entry.at, entry.by)
-        if got != want or entry.production != production or entry.seq != position:
-            return position, f"entry {position}: its stored columns disagree with its hashed body"
+class _Columns(msgspec.Struct, gc=False):
+    """The members of an entry body that are also stored as columns (others are skipped)."""
+
+    production: str
+    seq: int
+    at: str
+    by: str
+
+
+_columns = msgspec.json.Decoder(_Columns)
+
+
+def _column_problem(production: str, position: int, row: Row) -> str | None:
+    """What is wrong when a row's columns disagree with its own body (which the hashes cover)."""
+    try:
+        entry = _columns.decode(row.body)
+    except Exception as error:
+        return f"entry {position}: its body does not decode: {error}"
+    got = (row.production, row.seq, row.at, row.by)
+    want = (production, position, entry.at, entry.by)
+    if got != want or entry.production != production or entry.seq != position:
+        return f"entry {position}: its stored columns disagree with its hashed body"
     return None
