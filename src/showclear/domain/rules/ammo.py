@@ -10,8 +10,8 @@ from showclear.domain.rules.common import (
     as_armorer,
     freezing_incidents,
     frozen,
+    live_found,
     lot,
-    open_incident,
     refuse_if_frozen,
     refuse_if_lot_held,
     refuse_if_weapon_held,
@@ -88,14 +88,10 @@ def _record_lot(ctx: Ctx, cmd: ReceiveLot, status: str) -> None:
         status=status,
     )
     if cmd.kind == "live":
-        open_incident(
+        live_found(
             ctx,
-            "AMMO-1",
             f"live ammunition received: lot {cmd.lot}, {cmd.count} rounds of {cmd.caliber} from {cmd.supplier or 'an unknown supplier'}",
             lots=[cmd.lot],
-            hold_lots=[cmd.lot],
-            hold_production=True,
-            two_party=True,
         )
 
 
@@ -125,14 +121,10 @@ def verify_lot(ctx: Ctx) -> None:
         "lot_verified", lot=cmd.lot, checked=cmd.checked, method=cmd.method, suspect=cmd.suspect
     )
     if cmd.suspect:
-        open_incident(
+        live_found(
             ctx,
-            "AMMO-1",
             f"{cmd.suspect} suspect round(s) found verifying lot {cmd.lot}",
             lots=[cmd.lot],
-            hold_lots=[cmd.lot],
-            hold_production=True,
-            two_party=True,
         )
 
 
@@ -153,14 +145,10 @@ def _verify_live(ctx: Ctx, cmd: VerifyLot) -> None:
         # Nothing new is found: the open AMMO-1 incident already holds the lot and the production.
         ctx.message = f"AMMO-1: lot {cmd.lot} is live ammunition, evidence of open incident {', '.join(ids)}: the verification is recorded; the lot is never verified for use"
         return
-    open_incident(
+    live_found(
         ctx,
-        "AMMO-1",
         f"lot {cmd.lot} is live ammunition, still in the production after its incident closed: found verifying it ({cmd.checked} round(s) checked)",
         lots=[cmd.lot],
-        hold_lots=[cmd.lot],
-        hold_production=True,
-        two_party=True,
     )
 
 
@@ -174,15 +162,11 @@ def _partial_suspect(ctx: Ctx, cmd: VerifyLot, in_container: int) -> None:
         weapon=None,
         lot=cmd.lot,
     )
-    open_incident(
+    live_found(
         ctx,
-        "AMMO-1",
         f"{cmd.suspect} suspect round(s) found by a partial verification of lot {cmd.lot}"
         f" ({checked}); the lot is not verified",
         lots=[cmd.lot],
-        hold_lots=[cmd.lot],
-        hold_production=True,
-        two_party=True,
     )
 
 
@@ -356,14 +340,9 @@ def report_live_round(ctx: Ctx) -> None:
         "live_round_reported", where=cmd.where, count=cmd.count, weapon=cmd.weapon, lot=cmd.lot
     )
     where = f" in {cmd.weapon or 'lot ' + str(cmd.lot)}" if weapons or lots else ""
-    open_incident(
+    live_found(
         ctx,
-        "AMMO-1",
         f"{cmd.count} live round(s) found{where} at {cmd.where}",
         weapons=weapons,
         lots=lots,
-        hold_weapons=weapons,
-        hold_lots=lots,
-        hold_production=True,
-        two_party=True,
     )

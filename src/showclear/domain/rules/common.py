@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -330,6 +331,22 @@ def open_incident(
         ctx.rule = rule
         ctx.message = text
     return incident
+
+
+def live_found(ctx: Ctx, text: str, weapons: Sequence[str] = (), lots: Sequence[str] = ()) -> str:
+    """AMMO-1: live or suspect rounds found; their items become evidence and are held, the
+    production stops, and only a two-party release lifts the hold."""
+    return open_incident(
+        ctx,
+        "AMMO-1",
+        text,
+        weapons=list(weapons),
+        lots=list(lots),
+        hold_weapons=list(weapons),
+        hold_lots=list(lots),
+        hold_production=True,
+        two_party=True,
+    )
 
 
 def item_of(cmd: Any) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from showclear.domain.rules.common import (
     hold_text,
     iso_date,
     licensed,
+    live_found,
     open_incident,
     person,
     refuse_if_weapon_held,
@@ -150,14 +151,10 @@ def inspect(ctx: Ctx) -> None:
     )
     if found["live"] or found["suspect"]:
         n = found["live"] + found["suspect"]
-        open_incident(
+        live_found(
             ctx,
-            "AMMO-1",
             f"{n} live or suspect round(s) found inspecting {cmd.weapon}",
             weapons=[cmd.weapon],
-            hold_weapons=[cmd.weapon],
-            hold_production=True,
-            two_party=True,
         )
     elif not matches:
         what = _what_is_wrong(expected, found, cmd.barrel_clear)
@@ -207,15 +204,11 @@ def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
             weapon=cmd.weapon,
             lot=None,
         )
-        open_incident(
+        live_found(
             ctx,
-            "AMMO-1",
             f"{bad} live or suspect round(s) found by a partial inspection of {cmd.weapon}"
             f" ({checked}){obstructed}; it is not verified",
             weapons=[cmd.weapon],
-            hold_weapons=[cmd.weapon],
-            hold_production=True,
-            two_party=True,
         )
         return
     expected = _expected(ctx, w.contents)
