@@ -141,14 +141,7 @@ def inspect(ctx: Ctx) -> None:
     found = _found(cmd)
     expected = _expected(ctx, w.contents)
     matches = found == expected and cmd.barrel_clear
-    ctx.emit(
-        "weapon_inspected",
-        weapon=cmd.weapon,
-        chambers_checked=cmd.chambers_checked,
-        barrel_clear=cmd.barrel_clear,
-        found={k: v for k, v in found.items() if v},
-        matches=matches,
-    )
+    _inspected(ctx, cmd, found, matches)
     if found["live"] or found["suspect"]:
         n = found["live"] + found["suspect"]
         live_found(
@@ -183,6 +176,17 @@ def _what_is_wrong(expected: dict[str, int], found: dict[str, int], barrel_clear
         )
         what.insert(0, f"findings differ from the record ({diff})")
     return "; ".join(what)
+
+
+def _inspected(ctx: Ctx, cmd: Inspect, found: dict[str, int], matches: bool) -> None:
+    ctx.emit(
+        "weapon_inspected",
+        weapon=cmd.weapon,
+        chambers_checked=cmd.chambers_checked,
+        barrel_clear=cmd.barrel_clear,
+        found={k: v for k, v in found.items() if v},
+        matches=matches,
+    )
 
 
 def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
@@ -220,14 +224,7 @@ def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
             "SAFE-2",
             f"{cmd.weapon}: the inspection checked {checked}; inspect all {w.capacity}",
         )
-    ctx.emit(
-        "weapon_inspected",
-        weapon=cmd.weapon,
-        chambers_checked=cmd.chambers_checked,
-        barrel_clear=cmd.barrel_clear,
-        found={k: v for k, v in found.items() if v},
-        matches=False,
-    )
+    _inspected(ctx, cmd, found, False)
     what = _what_is_wrong(expected, seen, cmd.barrel_clear)
     open_incident(
         ctx,
