@@ -90,11 +90,9 @@ class Transaction:
             and type(command) is dict
             and type(result) is dict
             and type(events) is list
+            and all(type(event) is dict for event in events)
         ):
-            _check_append(at, by, command, result, events)
-        for event in events:
-            if type(event) is not dict:
-                _check_append(at, by, command, result, events)
+            _check_append(at, by, command, result, events)  # names what is wrong, if anything
         production = self.production
         seq = self.base_size + len(self.rows)
         body = encode_fields(production, seq, at, by, command, result, events)

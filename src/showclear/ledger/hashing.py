@@ -8,21 +8,21 @@ ZERO = bytes(32)
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 # SHA-256 states that have absorbed the one-byte prefix: copying one is cheaper than starting
-# a new hash, and they are never updated themselves
-_LEAF_PREFIX = hashlib.sha256(b"\x00")
-_NODE_PREFIX = hashlib.sha256(b"\x01")
+# a new hash, and they are never updated themselves (the verifier copies them too)
+LEAF_STATE = hashlib.sha256(b"\x00")
+NODE_STATE = hashlib.sha256(b"\x01")
 
 
 def leaf_hash(data: bytes) -> bytes:
     """SHA-256(0x00 || data)."""
-    h = _LEAF_PREFIX.copy()
+    h = LEAF_STATE.copy()
     h.update(data)
     return h.digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
     """SHA-256(0x01 || left || right)."""
-    h = _NODE_PREFIX.copy()
+    h = NODE_STATE.copy()
     h.update(left)
     h.update(right)
     return h.digest()
@@ -54,7 +54,7 @@ class Frontier:
         size = self._size
         stack = self._stack
         while size & 1:
-            h = _NODE_PREFIX.copy()
+            h = NODE_STATE.copy()
             h.update(stack.pop())
             h.update(node)
             node = h.digest()
@@ -69,7 +69,7 @@ class Frontier:
             return EMPTY_ROOT
         node = stack[-1]
         for index in range(len(stack) - 2, -1, -1):
-            h = _NODE_PREFIX.copy()
+            h = NODE_STATE.copy()
             h.update(stack[index])
             h.update(node)
             node = h.digest()

@@ -14,7 +14,7 @@ from typing import Protocol
 import msgspec
 
 from showclear.ledger.api import Checkpoint, StoredEntry
-from showclear.ledger.hashing import EMPTY_ROOT, ZERO, node_hash
+from showclear.ledger.hashing import EMPTY_ROOT, LEAF_STATE, NODE_STATE, ZERO, node_hash
 from showclear.ledger.signing import checkpoint_message, load_public_key, verify_signature
 
 
@@ -88,10 +88,6 @@ _BATCH = 2048  # entries checked at once
 _SLOW_BELOW = 16  # smaller batches (a checkpoint every few entries) go entry by entry
 _sha = hashlib.sha256
 _Hash = type(hashlib.sha256())
-# SHA-256 states that have absorbed a leaf's or a node's one-byte prefix: a copy of one, updated,
-# costs less than a new hash of the prefixed bytes (the states themselves are never updated)
-_LEAF_STATE = hashlib.sha256(b"\x00")
-_NODE_STATE = hashlib.sha256(b"\x01")
 _get_seq = attrgetter("seq")
 _get_production = attrgetter("production")
 
@@ -100,7 +96,7 @@ def _perfect_root(leaves: list[bytes]) -> bytes:
     """The root of a perfect subtree (a power-of-two number of leaf hashes), level by level."""
     level = leaves
     while len(level) > 1:
-        nodes = list(map(_Hash.copy, repeat(_NODE_STATE, len(level) >> 1)))
+        nodes = list(map(_Hash.copy, repeat(NODE_STATE, len(level) >> 1)))
         deque(map(_Hash.update, nodes, level[0::2]), maxlen=0)
         deque(map(_Hash.update, nodes, level[1::2]), maxlen=0)
         level = list(map(_Hash.digest, nodes))
@@ -215,7 +211,7 @@ class LedgerVerifier:
             return False
         prev = self._prev
         sha = _sha
-        fresh = _LEAF_STATE.copy
+        fresh = LEAF_STATE.copy
         computed: list[bytes] = []
         keep = computed.append
         for body, text in zip(bodies, hashes, strict=True):
@@ -237,7 +233,7 @@ class LedgerVerifier:
         production = self.production
         prev = self._prev
         sha = _sha
-        fresh = _LEAF_STATE.copy
+        fresh = LEAF_STATE.copy
         leaves: list[bytes] = []
         keep = leaves.append
         bodies: list[bytes] = []
@@ -288,7 +284,7 @@ class LedgerVerifier:
         production = self.production
         prev = self._prev
         sha = _sha
-        fresh = _LEAF_STATE.copy
+        fresh = LEAF_STATE.copy
         decode = _shape_decoder.decode
         pending = self._pending
         pend = pending.append

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest
 
 from showclear.web.accounts.lookup import pin_of
-from showclear.web.accounts.models import Membership
+from showclear.web.accounts.models import Membership, pin_locked_after
 from showclear.web.services import get_service
 
 log = logging.getLogger("showclear.web.access")
@@ -110,7 +110,7 @@ def check_pin(production: str, person: str, pin: str) -> bool:
     if found is None:
         return False
     pk, pin_hash, failures = found
-    if not pin_hash or failures >= settings.SHOWCLEAR_PIN_FAILURE_LIMIT:
+    if not pin_hash or pin_locked_after(failures):
         return False
     if isinstance(pin, str) and pin and check_password(pin, pin_hash):
         if failures:

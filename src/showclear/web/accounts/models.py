@@ -50,7 +50,12 @@ class Membership(models.Model):
     @property
     def pin_locked(self) -> bool:
         """Whether too many wrong PINs locked the PIN until its owner sets a new one."""
-        return self.pin_failures >= settings.SHOWCLEAR_PIN_FAILURE_LIMIT
+        return pin_locked_after(self.pin_failures)
+
+
+def pin_locked_after(failures: int) -> bool:
+    """Whether this many wrong PINs in a row lock a PIN until its owner sets a new one."""
+    return failures >= settings.SHOWCLEAR_PIN_FAILURE_LIMIT
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
