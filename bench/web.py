@@ -1,4 +1,4 @@
-"""The JSON API under load: 10 clients drive shooting days over loopback.
+"""The JSON API under load: 10 phones, then 50, drive shooting days over loopback.
 
 Each client takes productions one after another and plays the normal shooting day through the
 API, every command with the token of the person who gives it (hand-overs with the receiver's
@@ -7,92 +7,50 @@ is timed by the same clients in the same run, on the same server, as the baselin
 Before the clock starts, each client reads the state of its productions once (untimed), so that
 every worker has opened its databases: a server runs for days, not for one shooting day.
 
+The 50-client run then measures the trivial view alone first (50 clients, nothing else), on the
+same server, and prints the shooting days' p99 and throughput as ratios to it.
+
 The app is served as docs/operations.md says to serve it: gunicorn, `--workers` processes of
 `--threads` threads (`--server threaded` compares Django's threaded development server). The
 server's CPU time per request is printed too: unlike the latencies, it does not depend on what
 else the machine is running.
 
-Run: python bench/web.py [--clients 10] [--rounds 3] [--workers 2] [--threads 3] [--strict]
-(--strict exits 1 when a command's p99 is over the 50 ms goal.)
+Run: python bench/web.py [--clients 10] [--rounds 3] [--crowd 50] [--workers 2] [--threads 3]
+[--strict] (--crowd 0 skips the 50-client run; --strict exits 1 when a command's p99 of the
+10-client run is over the 50 ms goal.)
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from http_load import (
+    PIN,
+    call,
+    environment,
+    free_port,
+    gunicorn_command,
+    percentile,
+    prepare,
+    start_server,
+    stop_server,
+)
 
 GOAL_MS = 50.0
-PIN = "2468"
-
-
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def environment(data: Path) -> dict[str, str]:
-    """The server's and the setup's environment: dev settings, DEBUG off, a throwaway folder."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="showclear.web.settings.dev",
-        SHOWCLEAR_DEBUG="0",
-        SHOWCLEAR_DATA_DIR=str(data),
-        SHOWCLEAR_DATABASE_URL=f"sqlite:///{data / 'ledger.sqlite3'}",
-        PYTHONPATH=str(ROOT / "src"),
-    )
-    return env
-
-
-def prepare(productions: list[str]) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
-    """Migrate, open every production, give every person a user, a token and a PIN."""
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
-    from showclear.app.demo import demo_commands
-    from showclear.web.accounts.access import set_pin
-    from showclear.web.accounts.models import ApiToken, Membership
-    from showclear.web.services import get_service
-
-    call_command("migrate", verbosity=0)
-    day = demo_commands()
-    opening, rest = day[0], day[1:]
-    people = sorted({c["by"] for c in day} | {c["person"] for c in day if c["cmd"] == "enroll"})
-    tokens: dict[str, dict[str, str]] = {}
-    service = get_service()
-    users = get_user_model().objects
-    for production in productions:
-        result = service.execute({**opening, "production": production})
-        if not result.get("ok"):
-            raise SystemExit(f"could not open {production}: {result}")
-        tokens[production] = {}
-        for person in people:
-            user = users.create_user(f"{person}.{production}", password=None)
-            membership = Membership.objects.create(user=user, production=production, person=person)
-            set_pin(membership, PIN)
-            tokens[production][person] = ApiToken.issue(membership, "bench")[1]
-    service.close()
-    return rest, tokens
+BASELINE = "GET /healthz (baseline)"
+TRIVIAL_EACH = 100  # requests per client of the 50-client run's trivial-view phase
 
 
 def serve(port: int) -> None:
@@ -125,30 +83,7 @@ def server_command(args: argparse.Namespace, port: int) -> list[str]:
     """The command line serving the app on the loopback port."""
     if args.server == "threaded":
         return [sys.executable, str(Path(__file__).resolve()), "--serve", str(port)]
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "showclear.web.wsgi:application",
-        *("--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)),
-        *("--threads", str(args.threads), "--worker-class", "gthread"),
-        "--no-control-socket",
-    ]
-
-
-def start_server(env: dict[str, str], command: list[str], port: int) -> subprocess.Popen[bytes]:
-    """The app served on the loopback interface, waited for until it answers."""
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                if r.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start: " + server.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+    return gunicorn_command(port, args.workers, args.threads)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -169,7 +104,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Client(threading.Thread):
-    """One phone: plays whole shooting days, timing every request."""
+    """One phone: plays whole shooting days, timing every request (no day: the trivial view)."""
 
     def __init__(
         self,
@@ -183,21 +118,14 @@ class Client(threading.Thread):
         self.times: dict[str, list[float]] = defaultdict(list)
         self.failures: list[str] = []
 
-    def request(self, conn: HTTPConnection, method: str, path: str, body: Any, token: str) -> Any:
-        """One timed request on the kept-alive connection."""
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        data = json.dumps(body) if body is not None else None
-        started = time.perf_counter()
-        conn.request(method, path, body=data, headers=headers)
-        response = conn.getresponse()
-        payload = response.read()
-        return (time.perf_counter() - started) * 1000, response.status, payload
-
     def run(self) -> None:
         conn = HTTPConnection("127.0.0.1", self.port, timeout=30)
         for production, tokens in self.jobs:  # warm-up, untimed: a server runs for days
-            self.request(conn, "GET", f"/api/productions/{production}/state", None, tokens["prod1"])
+            call(conn, "GET", f"/api/productions/{production}/state", None, tokens["prod1"])
         self.ready.wait()
+        if not self.day:
+            for _ in range(TRIVIAL_EACH):
+                self.timed(conn, BASELINE, "GET", "/healthz", None, None)
         for production, tokens in self.jobs:
             for command in self.day:
                 body = {k: v for k, v in command.items() if k not in ("cmd", "production", "by")}
@@ -205,25 +133,35 @@ class Client(threading.Thread):
                     body["receiver_pin"] = PIN
                 token = tokens[command["by"]]
                 path = f"/api/productions/{production}/commands/{command['cmd']}"
-                ms, status, payload = self.request(conn, "POST", path, body, token)
-                self.times[command["cmd"]].append(ms)
-                if status != 200:
-                    self.failures.append(
-                        f"{production} {command['cmd']}: {status} {payload[:200]!r}"
-                    )
-                ms, status, _ = self.request(
-                    conn, "GET", f"/api/productions/{production}/state", None, token
+                self.timed(conn, command["cmd"], "POST", path, body, token)
+                self.timed(
+                    conn, "GET state", "GET", f"/api/productions/{production}/state", None, token
                 )
-                self.times["GET state"].append(ms)
-                ms, status, _ = self.request(conn, "GET", "/healthz", None, token)
-                self.times["GET /healthz (baseline)"].append(ms)
+                self.timed(conn, BASELINE, "GET", "/healthz", None, token)
         conn.close()
 
+    def timed(self, conn: HTTPConnection, name: str, *request: Any) -> None:
+        """One request, its time kept under `name`; anything but 200 is a failure."""
+        ms, status, payload = call(conn, *request)
+        self.times[name].append(ms)
+        if status != 200:
+            self.failures.append(f"{request[0]} {request[1]}: {status} {payload[:200]!r}")
 
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (nearest rank) of the values."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
+
+def drive(
+    port: int, server: Any, day: list[dict[str, Any]], jobs: list[Any], clients: int
+) -> tuple[list[Client], float, float]:
+    """Run `clients` phones over the jobs (round robin): (clients, seconds, server CPU seconds)."""
+    ready = threading.Barrier(clients + 1)
+    phones = [Client(port, day, jobs[i::clients], ready) for i in range(clients)]
+    for c in phones:
+        c.start()
+    ready.wait()
+    cpu_before = cpu_seconds(server.pid)
+    started = time.perf_counter()
+    for c in phones:
+        c.join()
+    return phones, time.perf_counter() - started, cpu_seconds(server.pid) - cpu_before
 
 
 def main() -> int:
@@ -231,6 +169,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3, help="shooting days per client")
+    parser.add_argument("--crowd", type=int, default=50, help="clients of the second run (0: none)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when over the goal")
     parser.add_argument("--server", choices=["gunicorn", "threaded"], default="gunicorn")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
@@ -240,53 +179,57 @@ def main() -> int:
     if args.serve:
         serve(args.serve)
         return 0
+    from showclear.app.demo import demo_commands
+
+    day = demo_commands()
+    opening, rest = day[0], day[1:]
+    people = sorted({c["by"] for c in day} | {c["person"] for c in day if c["cmd"] == "enroll"})
+    first = [f"bench{i:03d}" for i in range(args.clients * args.rounds)]
+    crowd = [f"crowd{i:03d}" for i in range(args.crowd)]
     with tempfile.TemporaryDirectory(prefix="showclear-bench-") as folder:
         env = environment(Path(folder))
         os.environ.update({k: env[k] for k in env if k.startswith(("DJANGO_", "SHOWCLEAR_"))})
-        productions = [f"bench{i:03d}" for i in range(args.clients * args.rounds)]
-        day, tokens = prepare(productions)
+        tokens = prepare({p: [{**opening, "production": p}] for p in first + crowd}, people)
         port = free_port()
-        server = start_server(env, server_command(args, port), port)
+        server = start_server(env, server_command(args, port), port, Path(folder) / "server.log")
         try:
-            ready = threading.Barrier(args.clients + 1)
-            clients = [
-                Client(port, day, [(p, tokens[p]) for p in productions[i :: args.clients]], ready)
-                for i in range(args.clients)
-            ]
-            for c in clients:
-                c.start()
-            ready.wait()
-            cpu_before = cpu_seconds(server.pid)
-            started = time.perf_counter()
-            for c in clients:
-                c.join()
-            elapsed = time.perf_counter() - started
-            args.server_cpu = cpu_seconds(server.pid) - cpu_before
+            run = drive(port, server, rest, [(p, tokens[p]) for p in first], args.clients)
+            status = report(*run, args)
+            if args.crowd:
+                trivial = drive(port, server, [], [], args.crowd)
+                jobs = [(p, tokens[p]) for p in crowd]
+                status |= report_crowd(trivial, drive(port, server, rest, jobs, args.crowd), args)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
-    return report(clients, elapsed, args)
+            stop_server(server)
+    return status
 
 
-def report(clients: list[Client], elapsed: float, args: argparse.Namespace) -> int:
-    """Print the table; the exit status says whether every request succeeded (and the goal held)."""
+def served(args: argparse.Namespace) -> str:
+    """How the app was served."""
+    if args.server == "threaded":
+        return "Django's threaded server"
+    return f"gunicorn {args.workers} workers x {args.threads} threads"
+
+
+def merged(clients: list[Client]) -> tuple[dict[str, list[float]], list[str]]:
+    """Every client's times by request name, and every failure."""
     times: dict[str, list[float]] = defaultdict(list)
-    failures = [f for c in clients for f in c.failures]
     for c in clients:
         for name, values in c.times.items():
             times[name].extend(values)
-    base = times.pop("GET /healthz (baseline)")
+    return times, [f for c in clients for f in c.failures]
+
+
+def report(clients: list[Client], elapsed: float, cpu: float, args: argparse.Namespace) -> int:
+    """Print the table; the exit status says whether every request succeeded (and the goal held)."""
+    times, failures = merged(clients)
+    base = times.pop(BASELINE)
     b50, b99 = percentile(base, 0.5), percentile(base, 0.99)
     requests = sum(len(v) for v in times.values()) + len(base)
-    served = (
-        "Django's threaded server"
-        if args.server == "threaded"
-        else f"gunicorn {args.workers} workers x {args.threads} threads"
-    )
     print(
         f"{args.clients} clients, {args.rounds} shooting days each, {requests} requests "
-        f"in {elapsed:.1f} s ({requests / elapsed:.0f}/s) over loopback, {served}, SQLite; "
-        f"server CPU {1000 * args.server_cpu / requests:.2f} ms a request"
+        f"in {elapsed:.1f} s ({requests / elapsed:.0f}/s) over loopback, {served(args)}, SQLite; "
+        f"server CPU {1000 * cpu / requests:.2f} ms a request"
     )
     print(f"baseline GET /healthz: p50 {b50:.2f} ms, p99 {b99:.2f} ms (n={len(base)})")
     print(f"{'request':<22}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'p50 x base':>11}{'p99 x base':>11}")
@@ -309,6 +252,46 @@ def report(clients: list[Client], elapsed: float, args: argparse.Namespace) -> i
         print(f"{len(failures)} requests failed, first: {failures[0]}")
         return 1
     return 1 if args.strict and worst > GOAL_MS else 0
+
+
+def report_crowd(
+    trivial: tuple[list[Client], float, float],
+    days: tuple[list[Client], float, float],
+    args: argparse.Namespace,
+) -> int:
+    """Print the 50-client run: p99 and throughput of the days as ratios to the trivial view's."""
+    alone, alone_failures = merged(trivial[0])
+    times, failures = merged(days[0])
+    base = alone[BASELINE]
+    base_rate, base_p99 = len(base) / trivial[1], percentile(base, 0.99)
+    commands = [v for n, vs in times.items() if not n.startswith("GET") for v in vs]
+    rows = [
+        (f"GET /healthz alone ({args.crowd} x {TRIVIAL_EACH})", base, trivial[1]),
+        ("shooting days: all requests", [v for vs in times.values() for v in vs], days[1]),
+        ("  commands", commands, days[1]),
+        ("  GET state", times["GET state"], days[1]),
+        ("  GET /healthz amid them", times[BASELINE], days[1]),
+    ]
+    every = rows[1][1]
+    print(
+        f"\n{args.crowd} clients, 1 shooting day each, {len(every)} requests in {days[1]:.1f} s, "
+        f"{served(args)}, SQLite; server CPU {1000 * days[2] / len(every):.2f} ms a request "
+        f"(trivial view alone: {1000 * trivial[2] / len(base):.2f} ms)"
+    )
+    print(
+        f"{'':<34}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'per s':>8}{'p99 x triv':>11}{'/s x triv':>10}"
+    )
+    for name, values, seconds in rows:
+        p99, rate = percentile(values, 0.99), len(values) / seconds
+        print(
+            f"{name:<34}{len(values):>6}{percentile(values, 0.5):>9.2f}{p99:>9.2f}{rate:>8.0f}"
+            f"{p99 / base_p99:>11.1f}{rate / base_rate:>10.2f}"
+        )
+    lost = alone_failures + failures
+    if lost:
+        print(f"{len(lost)} requests failed, first: {lost[0]}")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
