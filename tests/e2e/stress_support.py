@@ -119,12 +119,18 @@ class Phone(threading.Thread):
     """One phone on set: posts its script, a read after each command, every request timed."""
 
     def __init__(
-        self, port: int, production: str, tokens: dict[str, str], steps: list[Step], **opts: Any
+        self,
+        port: int,
+        production: str,
+        tokens: dict[str, str],
+        steps: list[Step],
+        *,
+        start_together: threading.Barrier,
+        timeout: float,
     ) -> None:
         super().__init__(daemon=True, name=f"{production}/{steps[0].body['weapon']}")
         self.port, self.production, self.tokens, self.steps = port, production, tokens, steps
-        self.start_together: threading.Barrier = opts["start_together"]
-        self.timeout: float = opts["timeout"]
+        self.start_together, self.timeout = start_together, timeout
         self.answers: list[Answer] = []
         self.times: dict[str, list[float]] = {}
         self.failures: list[str] = []
