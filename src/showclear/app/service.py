@@ -62,8 +62,7 @@ class Showclear:
                 return decide(State(), cmd).result()
             if not self.ledger.exists(cmd.production):
                 return input_error(f"field 'production': no production '{cmd.production}'")
-            with self.states.lock(cmd.production):
-                state = self.states.read(cmd.production)
+            with self.states.reading(cmd.production) as state:
                 return decide(state, cmd).result()
         except InputError as exc:
             return input_error(str(exc))
@@ -71,7 +70,11 @@ class Showclear:
     def _run(self, cmd: Command, raw: JSON) -> JSON:
         production = cmd.production
         try:
-            return self.ledger.submit(production, lambda tx: self._decide_and_append(tx, cmd, raw))
+            return self.ledger.submit(
+                production,
+                lambda tx: self._decide_and_append(tx, cmd, raw),
+                hold=self.states.writing(production),  # after the writer lock, until the commit
+            )
         except InputError as exc:
             return input_error(str(exc))
         except BaseException:
@@ -80,7 +83,7 @@ class Showclear:
 
     def _decide_and_append(self, tx: LedgerTransaction, cmd: Command, raw: JSON) -> JSON:
         production = cmd.production
-        with self.states.lock(production):
+        with self.states.lock(production):  # held already through `hold`; re-entrant
             state = self.states.in_transaction(tx, production)
             if cmd.cmd == "open_production" and state.size:
                 # another process opened it since `exists` was checked: the head read in the
@@ -91,8 +94,12 @@ class Showclear:
             decision = decide(state, cmd)
             result = decision.result()
             stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
-            apply_entry(state, Meta(stored.seq, cmd.at, cmd.by), decision.events)
-            self.states.maybe_snapshot(tx, production, state)
+            try:
+                apply_entry(state, Meta(stored.seq, cmd.at, cmd.by), decision.events)
+                self.states.maybe_snapshot(tx, production, state)
+            except BaseException:  # half applied, and its entry rolled back: rebuild it
+                self.states.forget(production)
+                raise
         return {**result, "seq": stored.seq, "hash": stored.chain_hash.hex()}
 
     @staticmethod
@@ -125,8 +132,7 @@ class Showclear:
         """
         if not self.ledger.exists(production):
             raise KeyError(production)
-        with self.states.lock(production):
-            current = self.states.read(production)
+        with self.states.reading(production) as current:
             cached = self._views.get(production)
             if cached is not None and cached[0] == current.size:
                 return cached[1]
@@ -138,8 +144,8 @@ class Showclear:
         """The enrolled people of a production: {id: {"name", "roles", "qualifications"}}."""
         if not self.ledger.exists(production):
             return {}
-        with self.states.lock(production):
-            people = self.states.read(production).people
+        with self.states.reading(production) as state:
+            people = state.people
             return {
                 p.id: {
                     "name": p.name,
@@ -175,8 +181,8 @@ class Showclear:
         """
         if view not in ("original", "corrected", "both"):
             raise ValueError(f"view must be original, corrected or both, not {view!r}")
-        with self.states.lock(production):
-            corrections = dict(self.states.read(production).corrections)
+        with self.states.reading(production) as state:
+            corrections = dict(state.corrections)
         out = []
         for stored in self.ledger.stored_entries(production, start, stop):
             entry = {
