@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -14,6 +15,9 @@ from showclear.projections.state import StateProjection
 from showclear.projections.views import state_json, trace
 
 JSON = dict[str, Any]
+
+#: A writer waiting for, or holding, the writer lock longer than this is reported as stuck.
+STUCK_WRITER_S = 5.0
 
 
 def input_error(message: str, line: int | None = None) -> JSON:
@@ -206,6 +210,23 @@ class Showclear:
                 ]
             out.append(entry)
         return out
+
+    def health(self) -> JSON:
+        """Whether this process can write now: `{"ok", "problems"}`, taking no production's lock."""
+        problems = []
+        now = time.monotonic()
+        for writer in self.ledger.writers():
+            seconds = writer.seconds(now)
+            if seconds > STUCK_WRITER_S:
+                doing = "waiting for" if writer.holding_since is None else "holding"
+                problems.append(
+                    f"a writer of {writer.production} has been {doing} the writer lock"
+                    f" for {seconds:.0f} s"
+                )
+        database = self.ledger.probe_write()
+        if database is not None:
+            problems.append(database)
+        return {"ok": not problems, "problems": problems}
 
     def iter_entries(self, production: str) -> Iterator[Entry]:
         """Entries in order (for exports and traces)."""

@@ -434,6 +434,10 @@ class BaseLedger:
             )
         return report
 
+    def probe_write(self) -> str | None:
+        """None when the database would take a write now; otherwise what stops it."""
+        return self._driver.probe_write()
+
     def verify_all(self) -> dict[str, VerifyReport]:
         """`verify` of every production."""
         return {production: self.verify(production) for production in self.productions()}
