@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 
 from showclear.app import Showclear, bootstrap, service
 from showclear.ledger import sqlite as sqlite_store
+from writer_support import writer_holding
 
 PRODUCTION = "health1"
 OPEN = {
@@ -24,14 +24,10 @@ OPEN = {
 }
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def svc(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Showclear]:
+@pytest.fixture
+def svc(durable_url: str, tmp_path: Path) -> Iterator[Showclear]:
     """A service with one production on each durable database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    opened = bootstrap(url, str(tmp_path / "data"))
+    opened = bootstrap(durable_url, str(tmp_path / "data"))
     assert opened.execute(OPEN)["ok"]
     try:
         yield opened
@@ -47,27 +43,13 @@ def test_a_writer_stuck_on_the_lock_is_reported_while_the_check_answers(
     svc: Showclear, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service, "STUCK_WRITER_S", 0.2)
-    holding, release = threading.Event(), threading.Event()
-
-    def stuck_writer() -> None:
-        with svc.ledger.transaction(PRODUCTION):
-            holding.set()
-            release.wait(30)
-
-    thread = threading.Thread(target=stuck_writer)
-    thread.start()
-    try:
-        assert holding.wait(10)
-        release.wait(0.4)
+    with writer_holding(svc.ledger, PRODUCTION, 0.4):
         health = svc.health()  # answers although the writer lock is held
-        assert not health["ok"]
-        assert any(
-            f"a writer of {PRODUCTION} has been holding the writer lock" in p
-            for p in health["problems"]
-        ), health
-    finally:
-        release.set()
-        thread.join(30)
+    assert not health["ok"]
+    assert any(
+        f"a writer of {PRODUCTION} has been holding the writer lock" in p
+        for p in health["problems"]
+    ), health
     assert svc.health()["ok"]
 
 

@@ -22,14 +22,10 @@ AT = "2026-03-02T12:00:00-07:00"
 BOUND_S = 60.0  # the whole run; a lock cycle hangs forever, so any bound tells it apart
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Showclear]:
+@pytest.fixture
+def service(durable_url: str, tmp_path: Path) -> Iterator[Showclear]:
     """The demo production on each durable database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    svc = bootstrap(url, str(tmp_path / "data"))
+    svc = bootstrap(durable_url, str(tmp_path / "data"))
     for command in demo_commands():
         svc.execute(command)
     try:
