@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -14,6 +15,9 @@ from showclear.projections.state import StateProjection
 from showclear.projections.views import state_json, trace
 
 JSON = dict[str, Any]
+
+#: A writer waiting for, or holding, the writer lock longer than this is reported as stuck.
+STUCK_WRITER_S = 5.0
 
 
 def input_error(message: str, line: int | None = None) -> JSON:
@@ -62,8 +66,7 @@ class Showclear:
                 return decide(State(), cmd).result()
             if not self.ledger.exists(cmd.production):
                 return input_error(f"field 'production': no production '{cmd.production}'")
-            with self.states.lock(cmd.production):
-                state = self.states.read(cmd.production)
+            with self.states.reading(cmd.production) as state:
                 return decide(state, cmd).result()
         except InputError as exc:
             return input_error(str(exc))
@@ -71,7 +74,11 @@ class Showclear:
     def _run(self, cmd: Command, raw: JSON) -> JSON:
         production = cmd.production
         try:
-            return self.ledger.submit(production, lambda tx: self._decide_and_append(tx, cmd, raw))
+            return self.ledger.submit(
+                production,
+                lambda tx: self._decide_and_append(tx, cmd, raw),
+                hold=self.states.writing(production),  # after the writer lock, until the commit
+            )
         except InputError as exc:
             return input_error(str(exc))
         except BaseException:
@@ -80,7 +87,7 @@ class Showclear:
 
     def _decide_and_append(self, tx: LedgerTransaction, cmd: Command, raw: JSON) -> JSON:
         production = cmd.production
-        with self.states.lock(production):
+        with self.states.lock(production):  # held already through `hold`; re-entrant
             state = self.states.in_transaction(tx, production)
             if cmd.cmd == "open_production" and state.size:
                 # another process opened it since `exists` was checked: the head read in the
@@ -91,8 +98,12 @@ class Showclear:
             decision = decide(state, cmd)
             result = decision.result()
             stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
-            apply_entry(state, Meta(stored.seq, cmd.at, cmd.by), decision.events)
-            self.states.maybe_snapshot(tx, production, state)
+            try:
+                apply_entry(state, Meta(stored.seq, cmd.at, cmd.by), decision.events)
+                self.states.maybe_snapshot(tx, production, state)
+            except BaseException:  # half applied, and its entry rolled back: rebuild it
+                self.states.forget(production)
+                raise
         return {**result, "seq": stored.seq, "hash": stored.chain_hash.hex()}
 
     @staticmethod
@@ -125,8 +136,7 @@ class Showclear:
         """
         if not self.ledger.exists(production):
             raise KeyError(production)
-        with self.states.lock(production):
-            current = self.states.read(production)
+        with self.states.reading(production) as current:
             cached = self._views.get(production)
             if cached is not None and cached[0] == current.size:
                 return cached[1]
@@ -138,8 +148,8 @@ class Showclear:
         """The enrolled people of a production: {id: {"name", "roles", "qualifications"}}."""
         if not self.ledger.exists(production):
             return {}
-        with self.states.lock(production):
-            people = self.states.read(production).people
+        with self.states.reading(production) as state:
+            people = state.people
             return {
                 p.id: {
                     "name": p.name,
@@ -175,8 +185,8 @@ class Showclear:
         """
         if view not in ("original", "corrected", "both"):
             raise ValueError(f"view must be original, corrected or both, not {view!r}")
-        with self.states.lock(production):
-            corrections = dict(self.states.read(production).corrections)
+        with self.states.reading(production) as state:
+            corrections = dict(state.corrections)
         out = []
         for stored in self.ledger.stored_entries(production, start, stop):
             entry = {
@@ -200,6 +210,23 @@ class Showclear:
                 ]
             out.append(entry)
         return out
+
+    def health(self) -> JSON:
+        """Whether this process can write now: `{"ok", "problems"}`, taking no production's lock."""
+        problems = []
+        now = time.monotonic()
+        for writer in self.ledger.writers():
+            seconds = writer.seconds(now)
+            if seconds > STUCK_WRITER_S:
+                doing = "waiting for" if writer.holding_since is None else "holding"
+                problems.append(
+                    f"a writer of {writer.production} has been {doing} the writer lock"
+                    f" for {seconds:.0f} s"
+                )
+        database = self.ledger.probe_write()
+        if database is not None:
+            problems.append(database)
+        return {"ok": not problems, "problems": problems}
 
     def iter_entries(self, production: str) -> Iterator[Entry]:
         """Entries in order (for exports and traces)."""

@@ -72,8 +72,13 @@ class LedgerTransaction(Protocol):
 class Ledger(Protocol):
     """All productions' ledgers in one database."""
 
-    def transaction(self, production: str) -> AbstractContextManager[LedgerTransaction]:
-        """Open the single-writer transaction of a production; commits and signs a checkpoint on exit."""
+    def transaction(
+        self, production: str, hold: AbstractContextManager[Any] | None = None
+    ) -> AbstractContextManager[LedgerTransaction]:
+        """Open the single-writer transaction of a production; commits and signs a checkpoint on exit.
+
+        `hold` is entered once the writer lock is held and left after the commit.
+        """
 
     def productions(self) -> list[str]:
         """Ids of every production with at least one entry."""

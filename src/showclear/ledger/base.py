@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -46,6 +48,8 @@ def _check_append(at: object, by: object, command: object, result: object, event
     for name, value in (("at", at), ("by", by)):
         if not isinstance(value, str) or not value:
             raise ValueError(f"entry field {name!r} must be a non-empty string, not {value!r}")
+        if "\x00" in value:
+            raise ValueError(f"entry field {name!r} contains a NUL character")
     for name, value in (("command", command), ("result", result)):
         if not isinstance(value, dict):
             raise ValueError(
@@ -87,6 +91,8 @@ class Transaction:
             and type(by) is str
             and at
             and by
+            and "\x00" not in at
+            and "\x00" not in by
             and type(command) is dict
             and type(result) is dict
             and type(events) is list
@@ -150,6 +156,20 @@ class _Group:
     lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     queue: list[_Pending[Any]] = dataclasses.field(default_factory=list)
     leading: bool = False
+    hold: AbstractContextManager[Any] | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Writer:
+    """A writer transaction under way: its production, and since when it waits or holds the lock."""
+
+    production: str
+    waiting_since: float
+    holding_since: float | None
+
+    def seconds(self, now: float) -> float:
+        """How long it has been waiting for the lock, or holding it (monotonic seconds)."""
+        return now - (self.waiting_since if self.holding_since is None else self.holding_since)
 
 
 class BaseLedger:
@@ -161,6 +181,8 @@ class BaseLedger:
         self._lock = threading.Lock()
         self._frontiers: dict[str, tuple[Frontier, bytes]] = {}
         self._groups: dict[str, _Group] = {}
+        self._writers: dict[int, Writer] = {}
+        self._writer_ids = itertools.count()
         #: Writer transactions committed through this object (group commit makes it smaller).
         self.commits = 0
 
@@ -172,13 +194,34 @@ class BaseLedger:
     # -- writing -------------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self, production: str) -> Iterator[Transaction]:
-        """Open a production's single-writer transaction; commits and signs a checkpoint on exit."""
+    def transaction(
+        self, production: str, hold: AbstractContextManager[Any] | None = None
+    ) -> Iterator[Transaction]:
+        """Open a production's single-writer transaction; commits and signs a checkpoint on exit.
+
+        `hold` (a caller's lock) is entered once the database's writer lock is held and left
+        only after the commit: the lock order of docs/operations.md ("Locks").
+        """
         check_production(production)
-        with self._driver.writer(production) as session:
-            tx = Transaction(production, session)
-            yield tx
-            self._commit(tx, session)
+        ticket, since = next(self._writer_ids), time.monotonic()
+        with self._lock:
+            self._writers[ticket] = Writer(production, since, None)
+        try:
+            with self._driver.writer(production) as session:
+                with self._lock:
+                    self._writers[ticket] = Writer(production, since, time.monotonic())
+                with hold if hold is not None else nullcontext():
+                    tx = Transaction(production, session)
+                    yield tx
+                    self._commit(tx, session)
+        finally:
+            with self._lock:
+                del self._writers[ticket]
+
+    def writers(self) -> list[Writer]:
+        """The writer transactions under way in this process, waiting or holding the lock."""
+        with self._lock:
+            return list(self._writers.values())
 
     def _commit(self, tx: Transaction, session: WriterSession) -> None:
         checkpoint = None
@@ -220,7 +263,12 @@ class BaseLedger:
             rebuilt.append(leaf)
         return rebuilt
 
-    def submit(self, production: str, fn: Callable[[Transaction], T]) -> T:
+    def submit(
+        self,
+        production: str,
+        fn: Callable[[Transaction], T],
+        hold: AbstractContextManager[Any] | None = None,
+    ) -> T:
         """Run `fn(tx)` in a writer transaction shared with concurrent callers (group commit).
 
         Callers that arrive while a transaction of the same production is committing queue up; one
@@ -228,15 +276,18 @@ class BaseLedger:
         order, each behind its own savepoint, commits once (one fsync, one signed checkpoint) and
         wakes the others. A callable that raises has its work rolled back to its savepoint and its
         exception re-raised in its own caller; the others still commit. If the transaction itself
-        fails (begin or commit), every caller of the batch gets that exception. Writes are held in
-        the transaction until its commit, so a savepoint is a mark in them, not a database round
-        trip. `fn` must not open another transaction of the same production.
+        fails (begin or commit), each callable of the batch is run again in a transaction of its
+        own, so that one caller's bad write fails that caller alone. Writes are held in the
+        transaction until its commit, so a savepoint is a mark in them, not a database round
+        trip. `fn` must not open another transaction of the same production. `hold` is entered
+        around each transaction as `transaction` says (one production's callers share one).
         """
         check_production(production)
         with self._lock:
             group = self._groups.setdefault(production, _Group())
         pending: _Pending[T] = _Pending(fn)
         with group.lock:
+            group.hold = hold
             group.queue.append(pending)
             lead = not group.leading
             group.leading = True
@@ -253,15 +304,14 @@ class BaseLedger:
     def _lead(self, production: str, group: _Group) -> None:
         with group.lock:
             batch, group.queue = group.queue, []
+            hold = group.hold
         try:
-            with self.transaction(production) as tx:
+            try:
+                self._run_batch(production, batch, hold)
+            except Exception:  # the batch's transaction failed: each caller alone, in order
                 for item in batch:
-                    mark = tx.mark()
-                    try:
-                        item.value = item.fn(tx)
-                    except Exception as error:
-                        tx.rollback_to(mark)
-                        item.error = error
+                    item.value, item.error = None, None
+                    self._run_batch(production, [item], hold)
         except BaseException as error:
             for item in batch:
                 item.value, item.error = None, error
@@ -276,6 +326,28 @@ class BaseLedger:
                     group.queue[0].event.set()  # not done: it wakes up as the next leader
                 else:
                     group.leading = False
+
+    def _run_batch(
+        self, production: str, batch: list[_Pending[Any]], hold: AbstractContextManager[Any] | None
+    ) -> None:
+        """Run each queued callable behind its own savepoint in one transaction, then commit.
+
+        A failed transaction is raised for a batch of several callables, and handed to the
+        caller for a batch of one.
+        """
+        try:
+            with self.transaction(production, hold) as tx:
+                for item in batch:
+                    mark = tx.mark()
+                    try:
+                        item.value = item.fn(tx)
+                    except Exception as error:
+                        tx.rollback_to(mark)
+                        item.value, item.error = None, error
+        except Exception as error:
+            if len(batch) > 1:
+                raise
+            batch[0].value, batch[0].error = None, error
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -361,6 +433,10 @@ class BaseLedger:
                 report, ok=False, size=min(report.size, seq), first_bad_seq=seq, message=message
             )
         return report
+
+    def probe_write(self) -> str | None:
+        """None when the database would take a write now; otherwise what stops it."""
+        return self._driver.probe_write()
 
     def verify_all(self) -> dict[str, VerifyReport]:
         """`verify` of every production."""

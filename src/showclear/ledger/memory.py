@@ -93,6 +93,9 @@ class MemoryDriver:
         checkpoints = self.checkpoints(production)
         return checkpoints[-1] if checkpoints else None
 
+    def probe_write(self) -> str | None:
+        return None
+
     def close(self) -> None:
         pass
 

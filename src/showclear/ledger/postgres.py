@@ -392,6 +392,22 @@ class PostgresDriver:
             ).fetchone()
         return None if found is None else _checkpoint(found)
 
+    def probe_write(self) -> str | None:
+        try:
+            with self._pool.connection() as conn:
+                found = conn.execute(
+                    "SELECT current_setting('transaction_read_only') = 'on', pg_is_in_recovery(),"
+                    " has_table_privilege('entries', 'INSERT')"
+                ).fetchone()
+        except psycopg.Error as error:
+            first = (str(error).splitlines() or [type(error).__name__])[0]
+            return f"PostgreSQL can't be reached: {first}"
+        if found is None or found[0] or found[1]:
+            return "PostgreSQL refuses writes: the database is read-only or a standby"
+        if not found[2]:
+            return "PostgreSQL refuses writes: no INSERT privilege on the entries table"
+        return None
+
     def close(self) -> None:
         self._pool.close()
 

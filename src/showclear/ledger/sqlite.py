@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from showclear.ledger.api import Checkpoint
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.signing import Signer
-from showclear.ledger.store import END, PAGE, Row
+from showclear.ledger.store import END, MIN_FREE_BYTES, PAGE, Row
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -291,6 +291,33 @@ class SqliteDriver:
                 (production,),
             ).fetchone()
         return None if found is None else _checkpoint(found)
+
+    def probe_write(self) -> str | None:
+        folder = os.path.dirname(os.path.abspath(self.path))
+        try:
+            space = os.statvfs(folder)
+        except OSError as error:
+            return f"the database's folder can't be examined: {error}"
+        if space.f_flag & os.ST_RDONLY:
+            return "the database's file system is mounted read-only"
+        free = space.f_bavail * space.f_frsize
+        if free < MIN_FREE_BYTES:
+            return f"the database's disk is full: {free // 1024} KiB free"
+        try:  # its own connection, no waiting: a busy writer is the writers' report, not this one
+            conn = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=0)
+        except sqlite3.Error as error:
+            return f"the database can't be opened for writing: {error}"
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                return f"the database refuses writes: {error}"
+        except sqlite3.Error as error:
+            return f"the database refuses writes: {error}"
+        finally:
+            conn.close()
+        return None
 
     def close(self) -> None:
         with self._pool_lock:

@@ -12,6 +12,8 @@ from showclear.ledger.api import Checkpoint, StoredEntry
 PAGE = 1000
 #: Past any seq: the upper bound of a range read "to the end".
 END = 1 << 62
+#: Free space below which a database's folder counts as full (a commit writes a few pages).
+MIN_FREE_BYTES = 16 << 20
 
 
 class Row(NamedTuple):
@@ -77,6 +79,9 @@ class Driver(Protocol):
 
     def latest_checkpoint(self, production: str) -> Checkpoint | None:
         """The stored checkpoint with the largest size, or None."""
+
+    def probe_write(self) -> str | None:
+        """None when the database would take a write now; otherwise what stops it (no lock waited)."""
 
     def close(self) -> None:
         """Release connections."""

@@ -1,9 +1,15 @@
-"""The current-state projection: a cached State per production, snapshotted with its position."""
+"""The current-state projection: a cached State per production, snapshotted with its position.
+
+Locks (docs/operations.md, "Locks"): a writer takes the database's writer lock first, then the
+production's state lock, and keeps both until its commit is done; a reader takes the state lock
+alone and, while holding it, never waits for the writer lock. So no cycle can form.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from showclear.domain import Meta, State, apply_entry, dump_state, load_state
 from showclear.ledger.api import Entry, Ledger, LedgerTransaction
@@ -32,9 +38,13 @@ class StateProjection:
         self._guard = threading.Lock()
 
     def lock(self, production: str) -> threading.RLock:
-        """The lock that guards a production's cached state."""
+        """The lock that guards a production's cached state (writers take it after the writer lock)."""
         with self._guard:
             return self._locks.setdefault(production, threading.RLock())
+
+    def writing(self, production: str) -> _Writing:
+        """What a writer holds from its first decision to its commit (`transaction(hold=...)`)."""
+        return _Writing(self, production)
 
     def forget(self, production: str) -> None:
         """Drop a cached state (after a failed commit)."""
@@ -71,14 +81,58 @@ class StateProjection:
             tx.save_projection(SNAPSHOT, state.size, dump_state(state))
             self._saved[production] = state.size
 
-    def read(self, production: str) -> State:
-        """The latest committed state, for reading (caller holds `lock`)."""
+    @contextmanager
+    def reading(self, production: str) -> Iterator[State]:
+        """The latest committed state, with its lock held until the block ends (do not modify it).
+
+        A writer of this process holds the lock from its first decision until its commit, so the
+        cached state is never ahead of what is committed here. When nothing is cached yet (or a
+        commit failed), the state is loaded the way a writer loads it, with the lock released
+        first: writer lock, then state lock.
+        """
+        lock = self.lock(production)
+        while True:
+            with lock:
+                state = self._committed(production)
+                if state is not None:
+                    yield state
+                    return
+            with self._ledger.transaction(production, hold=lock) as tx:
+                self.in_transaction(tx, production)
+
+    def _committed(self, production: str) -> State | None:
+        """The cached state brought up to the committed entries, or None (caller holds `lock`)."""
         state = self._states.get(production)
+        if state is None:
+            return None
         size = self._ledger.size(production)
-        if state is None or state.size > size:
-            with self._ledger.transaction(production) as tx:
-                return self.in_transaction(tx, production)
-        if state.size < size:
+        if state.size > size:  # ahead of the record: a commit failed after deciding
+            del self._states[production]
+            return None
+        if state.size < size:  # another process committed: fold its entries (reads never wait)
             fold(self._ledger.entries(production, state.size), state)
-        self._states[production] = state
         return state
+
+
+class _Writing:
+    """A production's state lock held by a writer; a failed transaction forgets the cached state.
+
+    Reusable: group commit enters it again when it retries a failed batch one call at a time.
+    """
+
+    __slots__ = ("_production", "_projection")
+
+    def __init__(self, projection: StateProjection, production: str) -> None:
+        self._projection = projection
+        self._production = production
+
+    def __enter__(self) -> None:
+        self._projection.lock(self._production).acquire()
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        lock = self._projection.lock(self._production)
+        try:
+            if kind is not None:  # decided, maybe applied, but not committed: never serve it
+                self._projection.forget(self._production)
+        finally:
+            lock.release()

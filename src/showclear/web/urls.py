@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from showclear.web.api.app import api
+from showclear.web.services import get_service
+
+log = logging.getLogger("showclear.web.health")
 
 
 class AdminSite(OTPAdminSite):
@@ -20,9 +25,21 @@ admin_site = AdminSite(name="admin")
 admin_site._registry.update(admin.site._registry)
 
 
-def healthz(request: HttpRequest) -> HttpResponse:
-    """A trivial liveness check for load balancers (and the benchmark's baseline)."""
+def livez(request: HttpRequest) -> HttpResponse:
+    """The process answers: nothing else is checked (the benchmarks' trivial baseline)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Whether the server can record commands now: 200, or 503 with what stops it.
+
+    It takes no production's lock and waits for no writer: a writer stuck on the lock is
+    reported, not joined.
+    """
+    health = get_service().health()
+    if not health["ok"]:
+        log.error("health check failed: %s", "; ".join(health["problems"]))
+    return JsonResponse(health, status=200 if health["ok"] else 503)
 
 
 urlpatterns = [
@@ -30,5 +47,6 @@ urlpatterns = [
     path("accounts/", include("showclear.web.accounts.urls")),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("", include("showclear.web.pages.urls")),
 ]
