@@ -2,7 +2,7 @@
 
 Each client takes productions one after another and plays the normal shooting day through the
 API, every command with the token of the person who gives it (hand-overs with the receiver's
-PIN), refreshing the state after each command as a phone does. A trivial Django view (/healthz)
+PIN), refreshing the state after each command as a phone does. A trivial Django view (/livez)
 is timed by the same clients in the same run, on the same server, as the baseline of the ratios.
 Before the clock starts, each client reads the state of its productions once (untimed), so that
 every worker has opened its databases: a server runs for days, not for one shooting day.
@@ -49,7 +49,7 @@ from http_load import (
 )
 
 GOAL_MS = 50.0
-BASELINE = "GET /healthz (baseline)"
+BASELINE = "GET /livez (baseline)"
 TRIVIAL_EACH = 100  # requests per client of the 50-client run's trivial-view phase
 
 
@@ -125,7 +125,7 @@ class Client(threading.Thread):
         self.ready.wait()
         if not self.day:
             for _ in range(TRIVIAL_EACH):
-                self.timed(conn, BASELINE, "GET", "/healthz", None, None)
+                self.timed(conn, BASELINE, "GET", "/livez", None, None)
         for production, tokens in self.jobs:
             for command in self.day:
                 body = {k: v for k, v in command.items() if k not in ("cmd", "production", "by")}
@@ -137,7 +137,7 @@ class Client(threading.Thread):
                 self.timed(
                     conn, "GET state", "GET", f"/api/productions/{production}/state", None, token
                 )
-                self.timed(conn, BASELINE, "GET", "/healthz", None, token)
+                self.timed(conn, BASELINE, "GET", "/livez", None, token)
         conn.close()
 
     def timed(self, conn: HTTPConnection, name: str, *request: Any) -> None:
@@ -231,7 +231,7 @@ def report(clients: list[Client], elapsed: float, cpu: float, args: argparse.Nam
         f"in {elapsed:.1f} s ({requests / elapsed:.0f}/s) over loopback, {served(args)}, SQLite; "
         f"server CPU {1000 * cpu / requests:.2f} ms a request"
     )
-    print(f"baseline GET /healthz: p50 {b50:.2f} ms, p99 {b99:.2f} ms (n={len(base)})")
+    print(f"baseline GET /livez: p50 {b50:.2f} ms, p99 {b99:.2f} ms (n={len(base)})")
     print(f"{'request':<22}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'p50 x base':>11}{'p99 x base':>11}")
     worst = 0.0
     for name in sorted(times, key=lambda n: -percentile(times[n], 0.99)):
@@ -266,11 +266,11 @@ def report_crowd(
     base_rate, base_p99 = len(base) / trivial[1], percentile(base, 0.99)
     commands = [v for n, vs in times.items() if not n.startswith("GET") for v in vs]
     rows = [
-        (f"GET /healthz alone ({args.crowd} x {TRIVIAL_EACH})", base, trivial[1]),
+        (f"GET /livez alone ({args.crowd} x {TRIVIAL_EACH})", base, trivial[1]),
         ("shooting days: all requests", [v for vs in times.values() for v in vs], days[1]),
         ("  commands", commands, days[1]),
         ("  GET state", times["GET state"], days[1]),
-        ("  GET /healthz amid them", times[BASELINE], days[1]),
+        ("  GET /livez amid them", times[BASELINE], days[1]),
     ]
     every = rows[1][1]
     print(
