@@ -181,3 +181,17 @@ def needs_otp_anywhere(user: Any) -> bool:
         return True
     memberships = Membership.objects.filter(user=user).only("production", "person")
     return any(needs_otp(user, roles_of(m.production, m.person)) for m in memberships)
+
+
+def otp_ok_anywhere(request: HttpRequest) -> bool:
+    """Whether the caller passed the second factor it needs in any production (or as staff).
+
+    For what belongs to no one production: the list of one's productions, opening a new one.
+    An API token counts as a passed second factor, as it does in its own production.
+    """
+    if token_of(request) is not None:
+        return True
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return not needs_otp_anywhere(user) or is_verified(request)
