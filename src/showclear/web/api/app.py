@@ -96,6 +96,14 @@ def on_missing(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, problem("INPUT", str(exc) or "not found"), status=404)
 
 
+@api.exception_handler(Exception)
+def on_failure(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unexpected: logged with its traceback, answered as JSON 500 (never HTML)."""
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    body = problem("SERVER", "the server failed to answer this request; it has been logged")
+    return api.create_response(request, body, status=500)
+
+
 api.add_router("/", commands.router)
 api.add_router("/", reads.router)
 api.add_router("/", proofs.router)

@@ -166,12 +166,16 @@ SHOWCLEAR_PIN_FAILURE_LIMIT = 5
 # Days an invitation link stays valid.
 SHOWCLEAR_INVITE_DAYS = 7
 
+# Every unhandled exception of a page (django.request) and of the API (showclear.web.api) is
+# logged with its traceback to stderr, in development and in production.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "showclear": {"handlers": ["console"], "level": "INFO"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING"},
     },
 }
