@@ -27,6 +27,11 @@ ROLE_NAMES = {
 }
 
 
+# The largest whole number any form takes: far beyond any count on set, well inside every
+# database's integer columns (a 64-bit overflow was a 500).
+MAX_NUMBER = 2**31 - 1
+
+
 class FormError(ValueError):
     """A form value that is missing or not valid; the message names the field."""
 
@@ -243,18 +248,29 @@ def person_choices(page: Page, ids: Iterable[str]) -> list[dict[str, str]]:
     return [{"id": pid, "name": page.name(pid)} for pid in ids]
 
 
-def get_int(post: Mapping[str, Any], key: str, label: str, *, minimum: int = 0) -> int:
-    """A whole number from a form, or a FormError naming the field."""
-    raw = str(post.get(key, "")).strip()
+def whole_number(raw: str, label: str, *, minimum: int = 0, maximum: int = MAX_NUMBER) -> int:
+    """A whole number within bounds from text, or a FormError naming the field."""
+    raw = raw.strip()
     if not raw:
         raise FormError(f"{label}: enter a number")
+    if len(raw) > len(str(maximum)) + 1:
+        raise FormError(f"{label}: must be at most {maximum}")
     try:
         value = int(raw)
     except ValueError:
         raise FormError(f"{label}: {raw!r} is not a whole number") from None
     if value < minimum:
         raise FormError(f"{label}: must be at least {minimum}")
+    if value > maximum:
+        raise FormError(f"{label}: must be at most {maximum}")
     return value
+
+
+def get_int(
+    post: Mapping[str, Any], key: str, label: str, *, minimum: int = 0, maximum: int = MAX_NUMBER
+) -> int:
+    """A whole number within bounds from a form, or a FormError naming the field."""
+    return whole_number(str(post.get(key, "")), label, minimum=minimum, maximum=maximum)
 
 
 def get_text(post: Mapping[str, Any], key: str, label: str, *, required: bool = True) -> str:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import (
+    MAX_NUMBER,
     FormError,
     Page,
     get_int,
@@ -18,6 +19,7 @@ from showclear.web.pages.common import (
     load_page,
     post_form,
     render_page,
+    whole_number,
 )
 from showclear.web.services import get_service
 
@@ -32,10 +34,7 @@ def _value(original: Any, raw: str, label: str) -> Any:
             raise FormError(f"{label}: write true or false")
         return raw.lower() == "true"
     if isinstance(original, int):
-        try:
-            return int(raw)
-        except ValueError:
-            raise FormError(f"{label}: write a whole number") from None
+        return whole_number(raw, label, minimum=-MAX_NUMBER)
     if isinstance(original, list | dict):
         try:
             return json.loads(raw)
@@ -78,8 +77,8 @@ def ledger(request: HttpRequest, production: str) -> HttpResponse:
     service = get_service()
     size = service.ledger.size(production)
     try:
-        start = max(0, int(request.GET.get("start", max(0, size - PAGE))))
-    except ValueError:
+        start = whole_number(request.GET.get("start") or str(max(0, size - PAGE)), "Start")
+    except FormError:
         start = max(0, size - PAGE)
     rows = service.entries(production, start, min(size, start + PAGE), view="both")
     context = {
