@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.test import Client
+from e2e_support import verified_session
 from pages_support import MEMBER_PAGES, SHOW, member, run, text, zone
 
 from showclear.web.accounts.models import Membership
@@ -180,11 +181,10 @@ def test_labels_hold_the_absolute_item_urls_and_print_as_pdf(show: Any) -> None:
         f"http://testserver/p/{SHOW}/lots/D1/",
     ]
     assert html.count('<svg viewBox="0 0') == 2
-    assert "@page { size: A4" in html
-    assert (
-        "@page { size: letter"
-        in crew.get(f"/p/{SHOW}/labels/", {"paper": "letter"}).content.decode()
-    )
+    assert '<link rel="stylesheet" href="/labels.css?paper=a4">' in html
+    assert "@page { size: 210mm 297mm" in crew.get("/labels.css").content.decode()
+    letter = crew.get(f"/p/{SHOW}/labels/", {"paper": "letter"}).content.decode()
+    assert '<link rel="stylesheet" href="/labels.css?paper=letter">' in letter
     one = crew.get(f"/p/{SHOW}/labels/", {"item": "D1"}).content.decode()
     assert re.findall(r'data-url="([^"]+)"', one) == [f"http://testserver/p/{SHOW}/lots/D1/"]
     pdf = crew.get(f"/p/{SHOW}/labels.pdf", {"paper": "letter"})
@@ -211,6 +211,8 @@ def test_opening_a_production_makes_the_opener_its_producer(service: Any, db: An
     state = service.state("film2")
     assert state["people"]["p1"]["roles"] == ["producer"]
     assert state["production"]["declaration_minutes"] == 10
+    assert client.post("/open/", form).status_code == 302  # a producer now: second factor first
+    verified_session(client, user)
     again = client.post("/open/", form)
     assert again.status_code == 400
     assert "exists already" in text(again)
