@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from showclear.app.access import may_read, state_as_seen
 from showclear.web.accounts.access import execute_as, member_for, roles_of
 from showclear.web.pages.rules import rule_text
 from showclear.web.services import get_service
@@ -115,13 +116,17 @@ class Page:
         ]
         return sorted(found, key=lambda p: (str(p.get("name")), p["id"]))
 
+    def may_read(self, what: str) -> bool:
+        """Whether the signed-in person may read this (the API's rule: app.access)."""
+        return may_read(what, self.roles)
+
     def can(self, *roles: str) -> bool:
         """Whether the signed-in person holds one of the roles."""
         return bool(self.roles & set(roles))
 
     def refresh(self) -> None:
         """Reload the state after a command (a copy: the service's view is shared)."""
-        self.state = dict(get_service().state(self.production))
+        self.state = state_as_seen(get_service().state(self.production), self.roles)
         self.info = production_info(self.state, self.production)
 
     def preview(self, cmd: dict[str, Any], by: str | None = None) -> dict[str, Any]:
@@ -152,13 +157,13 @@ def load_page(request: HttpRequest, production: str) -> Page:
     if member is None:
         raise PermissionDenied("not a member of this production")
     person = str(member.person)
+    roles = set(roles_of(production, person))
     try:
-        state = dict(get_service().state(production))
+        state = state_as_seen(get_service().state(production), roles)
     except KeyError:
         raise Http404(f"no production {production!r}") from None
     info = production_info(state, production)
     now = datetime.now(zone(str(info["timezone"])))
-    roles = set(roles_of(production, person))
     return Page(request, production, person, roles, state, info, now)
 
 

@@ -24,7 +24,6 @@ from showclear.web.pages.common import (
 from showclear.web.services import get_service
 
 PAGE = 50
-READERS = {"armorer", "first_ad", "safety_advisor", "producer", "investigator"}
 
 
 def _value(original: Any, raw: str, label: str) -> Any:
@@ -69,7 +68,7 @@ def correct(page: Page, post: Any) -> dict[str, Any]:
 def ledger(request: HttpRequest, production: str) -> HttpResponse:
     """The latest entries (or from ?start=N), each with its corrections, and the correction form."""
     page = load_page(request, production)
-    if not page.roles & READERS:
+    if not page.may_read("ledger"):
         raise PermissionDenied(
             "the ledger is read by armorers, ADs, the safety advisor, producers and investigators"
         )
