@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from e2e_support import PRODUCTION, Person, api_as
+from e2e_support import PRODUCTION, Api, Person, api_as
 from pages_support import SHOW, member
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -103,3 +103,31 @@ def test_an_unknown_page_is_not_an_error(db: Any, caplog: Any) -> None:
     with caplog.at_level(logging.ERROR):
         assert Client().get("/no-such-page/").status_code == 404
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_api_errors_outside_the_endpoints_are_json_too(people: dict[str, Person]) -> None:
+    api = api_as(people["arm1"])
+    missing = api.get("no-such-endpoint")
+    assert missing.status_code == 404
+    assert missing["Content-Type"].startswith("application/json")
+    assert missing.json()["ok"] is False
+    assert missing.json()["rule"] == "INPUT"
+    wrong_method = api.post(f"productions/{PRODUCTION}/state", {})
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["rule"] == "INPUT"
+    assert "GET" in wrong_method["Allow"]
+    assert Client().get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_a_failure_below_the_api_is_logged_and_json(
+    people: dict[str, Person], monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    from django_htmx.middleware import HtmxMiddleware
+
+    monkeypatch.setattr(HtmxMiddleware, "__call__", _boom)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        client = Client(raise_request_exception=False)
+        response = Api(client, people["arm1"].token).get("productions")
+    assert response.status_code == 500
+    assert response.json()["rule"] == "SERVER"
+    assert any(r.exc_info and r.exc_info[0] is Boom for r in caplog.records)

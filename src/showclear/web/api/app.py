@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from showclear.web.api import commands, proofs, reads
 from showclear.web.api.auth import BearerToken, SessionCookie
 from showclear.web.api.outcomes import Denied, problem
+from showclear.web.apierrors import problem_response
 
 log = logging.getLogger("showclear.web.api")
 
@@ -100,8 +101,9 @@ def on_missing(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_failure(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Anything unexpected: logged with its traceback, answered as JSON 500 (never HTML)."""
     log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
-    body = problem("SERVER", "the server failed to answer this request; it has been logged")
-    return api.create_response(request, body, status=500)
+    return problem_response(
+        500, "SERVER", "the server failed to answer this request; it has been logged"
+    )
 
 
 api.add_router("/", commands.router)

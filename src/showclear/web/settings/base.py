@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "showclear.web.headers.SecurityHeadersMiddleware",  # CSP everywhere, no-store when personal
+    "showclear.web.apierrors.ApiJsonErrorsMiddleware",  # JSON errors only under /api/
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
