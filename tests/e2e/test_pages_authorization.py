@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 from e2e_scene import Scene
-from e2e_support import PRODUCTION, Person, api_as, verified_session
+from e2e_support import PRODUCTION, Person, api_as, make_person, verified_session
 from e2e_who import FULL_READERS, PERSON_OF, ROLES, may_read
 
 INCIDENT_TEXT = "B1 box opened near W1"
@@ -113,3 +113,18 @@ def test_a_performer_traces_what_they_held_without_the_ledgers_refusals(
     body = browser(people["perf1"]).get(f"/p/{PRODUCTION}/trace/?weapon=W1").content.decode()
     assert "REFUSED" not in body
     assert re.search(r"Handed over", body)
+
+
+def test_every_page_refuses_the_anonymous_and_outsiders(
+    scene: Scene, people: dict[str, Person]
+) -> None:
+    outsider = browser(make_person("other-show", "boss"))
+    wrong = []
+    for name, (path, _) in PAGES.items():
+        anonymous = Client().get(f"/p/{PRODUCTION}/{path}")
+        if anonymous.status_code != 302 or not anonymous["Location"].startswith("/accounts/login/"):
+            wrong.append((name, "anonymous", anonymous.status_code))
+        refused = outsider.get(f"/p/{PRODUCTION}/{path}")
+        if refused.status_code != 403:
+            wrong.append((name, "outsider", refused.status_code))
+    assert not wrong, wrong
