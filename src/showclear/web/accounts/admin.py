@@ -49,3 +49,7 @@ class UnlockRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         """An audit record is never edited."""
         return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        """Nor deleted: the record of an unlock outlives the lockout."""
+        return False
