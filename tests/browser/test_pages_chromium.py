@@ -173,3 +173,54 @@ def test_holds_and_open_incidents_top_every_page_in_red(
         page.screenshot(path=str(artifacts / "banner-hold-and-incident.png"))
     finally:
         context.close()
+
+
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def test_no_page_breaks_the_content_security_policy(
+    chromium: Any, live_server: Any, stocked: Any
+) -> None:
+    armorer = get_user_model().objects.create_user("arm1", password=PASSWORD)
+    Membership.objects.create(user=armorer, production=PRODUCTION, person="arm1")
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    violations: list[str] = []
+    try:
+        page = context.new_page()
+        page.add_init_script(CSP_WATCH)
+        page.on(
+            "console",
+            lambda msg: (
+                violations.append(msg.text) if "Content Security Policy" in msg.text else None
+            ),
+        )
+        page.on("pageerror", lambda exc: violations.append(str(exc)))
+        sign_in(page, live_server.url)
+        paths = ["", "weapons/W1/", "lots/D1/", "plan/", "wrap/", "incidents/", "trace/"]
+        paths += ["labels/?paper=letter", "people/", "inventory/"]
+        for path in paths:
+            page.goto(f"{live_server.url}/p/{PRODUCTION}/{path}")
+            page.wait_for_load_state("load")
+            assert page.evaluate("() => !!window.htmx"), path  # the static scripts ran
+            violations += page.evaluate("() => window.__csp")
+        page.click("a[href$='/incidents/']")  # an htmx-boosted navigation
+        page.wait_for_url(f"**/p/{PRODUCTION}/incidents/")
+        page.goto(f"{live_server.url}/accounts/account/")
+        violations += page.evaluate("() => window.__csp")
+        context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", "arm1")
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        page.wait_for_url("**/accounts/otp/setup/**")
+        assert page.locator("svg").count() >= 1  # the authenticator's QR code
+        violations += page.evaluate("() => window.__csp")
+    finally:
+        context.close()
+    assert not violations, violations

@@ -75,7 +75,7 @@ def test_the_other_side_is_walled_off_too(people: dict[str, Person], other: Pers
 
 def test_a_session_sees_only_its_own_memberships(other: Person) -> None:
     client = Client()
-    client.force_login(other.user)
+    verified_session(client, other.user)  # a producer: the list needs their second factor
     mine = Api(client).get("productions").json()
     assert [m["production"] for m in mine] == [OTHER]
 

@@ -341,3 +341,23 @@ def test_a_trace_shows_a_corrected_count_as_recorded_as_corrected_and_both(tmp_p
     both = counted("both")
     assert (both["witness"], both["corrected"]["witness"]) == ("safe1", "ad1")
     assert both["corrections"][0]["reason"] == "the witness was the first AD"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///{tmp}/a-file/ledger.sqlite3", "a-file"),
+        ("postgresql://127.0.0.1:1/nowhere?connect_timeout=2", "connection"),
+    ],
+)
+def test_an_operational_failure_is_one_line_and_a_non_zero_exit(
+    tmp_path: Path, url: str, expected: str
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    done = run("state", "--db", url.format(tmp=tmp_path), "-p", "western1")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("showclear: error: ")
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr

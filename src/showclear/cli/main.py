@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -13,7 +14,23 @@ from showclear.cli import render
 from showclear.cli.common import dump, existing, service
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group: a failure outside click's own errors is one line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # a database, a file or a key that fails: say it in one line
+            if os.environ.get("SHOWCLEAR_TRACEBACK"):
+                raise
+            message = " ".join(str(error).split()) or "no details"
+            click.echo(f"showclear: error: {message} ({type(error).__name__})", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="showclear")
 def main() -> None:
     """showclear: prop firearm custody, on-set safety rules and a tamper-evident ledger."""

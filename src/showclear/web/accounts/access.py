@@ -104,19 +104,31 @@ def set_pin(membership: Membership, pin: str) -> None:
     membership.save(update_fields=["pin_hash", "pin_failures"])
 
 
+def claim_pin_guess(pk: int) -> bool:
+    """Count one PIN guess before checking it, unless the PIN is locked; whether it may be checked.
+
+    One conditional UPDATE (`pin_failures < limit`) both reads and counts: concurrent guesses
+    queue on the row (PostgreSQL) or the database's writer lock (SQLite), and its affected-row
+    count decides, so at most the limit of guesses is ever checked between resets.
+    """
+    limit = settings.SHOWCLEAR_PIN_FAILURE_LIMIT
+    claimed = Membership.objects.filter(pk=pk, pin_failures__lt=limit).update(
+        pin_failures=F("pin_failures") + 1
+    )
+    return claimed == 1
+
+
 def check_pin(production: str, person: str, pin: str) -> bool:
     """Whether `pin` is the person's hand-over PIN; five wrong ones lock it until it is reset."""
     found = pin_of(Membership, production, person)
     if found is None:
         return False
     pk, pin_hash, failures = found
-    if not pin_hash or pin_locked_after(failures):
+    if not pin_hash or pin_locked_after(failures) or not claim_pin_guess(pk):
         return False
     if isinstance(pin, str) and pin and check_password(pin, pin_hash):
-        if failures:
-            Membership.objects.filter(pk=pk).update(pin_failures=0)
+        Membership.objects.filter(pk=pk).update(pin_failures=0)
         return True
-    Membership.objects.filter(pk=pk).update(pin_failures=F("pin_failures") + 1)
     log.warning("wrong hand-over PIN for %s in %s", person, production)
     return False
 
@@ -181,3 +193,17 @@ def needs_otp_anywhere(user: Any) -> bool:
         return True
     memberships = Membership.objects.filter(user=user).only("production", "person")
     return any(needs_otp(user, roles_of(m.production, m.person)) for m in memberships)
+
+
+def otp_ok_anywhere(request: HttpRequest) -> bool:
+    """Whether the caller passed the second factor it needs in any production (or as staff).
+
+    For what belongs to no one production: the list of one's productions, opening a new one.
+    An API token counts as a passed second factor, as it does in its own production.
+    """
+    if token_of(request) is not None:
+        return True
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return not needs_otp_anywhere(user) or is_verified(request)

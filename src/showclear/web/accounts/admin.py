@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from showclear.web.accounts.models import ApiToken, Invite, Membership
+from showclear.web.accounts.models import ApiToken, Invite, Membership, UnlockRecord
 
 
 @admin.register(Membership)
@@ -32,3 +32,24 @@ class InviteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     list_display = ("production", "person", "created_by", "expires_at", "accepted_by")
     readonly_fields = ("token_hash",)
+
+
+@admin.register(UnlockRecord)
+class UnlockRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Sign-in lockouts lifted on set: an audit record, read only."""
+
+    list_display = ("at", "production", "person", "by_person", "attempts")
+    list_filter = ("production",)
+    readonly_fields = ("production", "person", "unlocked", "by", "by_person", "attempts", "at")
+
+    def has_add_permission(self, request: object) -> bool:
+        """Records are made by unlocking, never by hand."""
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        """An audit record is never edited."""
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        """Nor deleted: the record of an unlock outlives the lockout."""
+        return False

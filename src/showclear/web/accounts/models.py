@@ -177,3 +177,25 @@ class Invite(models.Model):
     def usable(self) -> bool:
         """Not yet accepted and not expired."""
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class UnlockRecord(models.Model):
+    """A sign-in lockout lifted on set: who unlocked whom, in which production, and when."""
+
+    production = models.CharField(max_length=64, db_index=True)
+    person = models.CharField(max_length=64)
+    unlocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="unlocks_received"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="unlocks_given"
+    )
+    by_person = models.CharField(max_length=64, default="")
+    attempts = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} unlocked by {self.by_person or self.by} in {self.production}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -33,6 +34,11 @@ from showclear.web.accounts.forms import (
 from showclear.web.accounts.models import ApiToken, Invite, Membership
 
 
+def _with_next(name: str, target: str) -> str:
+    """The URL of an account page, carrying `next` whole (its own query string included)."""
+    return f"{resolve_url(name)}?{urlencode({'next': target})}"
+
+
 def _next(request: HttpRequest, default: str = "/") -> str:
     """The safe `next` target of a request."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -51,7 +57,7 @@ class SignInView(LoginView):
         response = super().form_valid(form)
         if needs_otp_anywhere(form.get_user()):
             target = response["Location"]
-            return redirect(f"{resolve_url('accounts:otp_verify')}?next={target}")
+            return redirect(_with_next("accounts:otp_verify", target))
         return response
 
 
@@ -61,7 +67,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     target = _next(request)
     devices = list(devices_for_user(request.user))
     if not devices:
-        return redirect(f"{resolve_url('accounts:otp_setup')}?next={target}")
+        return redirect(_with_next("accounts:otp_setup", target))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip().replace(" ", "")
@@ -79,7 +85,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: show its secret and QR code, confirm with one code."""
     target = _next(request)
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
-        return redirect(f"{resolve_url('accounts:otp_verify')}?next={target}")
+        return redirect(_with_next("accounts:otp_verify", target))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
@@ -221,7 +227,7 @@ def invite_accept(request: HttpRequest, secret: str) -> HttpResponse:
         if error is None:
             messages.success(request, f"You take part in {invite.production} as {invite.person}.")
             if needs_otp_anywhere(user) and not getattr(request.user, "is_verified", bool)():
-                return redirect(f"{resolve_url('accounts:otp_verify')}?next=/")
+                return redirect(_with_next("accounts:otp_verify", "/"))
             return redirect("/")
         context["error"] = error
         return render(request, "accounts/invite_accept.html", context, status=409)

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from showclear.web.api import commands, proofs, reads
 from showclear.web.api.auth import BearerToken, SessionCookie
 from showclear.web.api.outcomes import Denied, problem
+from showclear.web.apierrors import problem_response
 
 log = logging.getLogger("showclear.web.api")
 
@@ -94,6 +95,15 @@ def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def on_missing(request: HttpRequest, exc: Http404) -> HttpResponse:
     """Not found: 404."""
     return api.create_response(request, problem("INPUT", str(exc) or "not found"), status=404)
+
+
+@api.exception_handler(Exception)
+def on_failure(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unexpected: logged with its traceback, answered as JSON 500 (never HTML)."""
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    return problem_response(
+        500, "SERVER", "the server failed to answer this request; it has been logged"
+    )
 
 
 api.add_router("/", commands.router)

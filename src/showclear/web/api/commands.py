@@ -12,9 +12,8 @@ from ninja import Path, Router, Status
 from showclear.domain.commands import COMMAND_TYPES
 from showclear.web.accounts.access import (
     execute_as,
-    is_verified,
-    needs_otp,
     now_iso,
+    otp_ok_anywhere,
     roles_of,
     token_of,
 )
@@ -134,7 +133,7 @@ def open_production(request: HttpRequest, body: OpenBody) -> Any:  # type: ignor
             403, problem("ACCESS", "an API token acts in one production: sign in to open one")
         )
     user: AbstractBaseUser = request.user  # type: ignore[assignment]
-    if needs_otp(user, set()) and not is_verified(request):
+    if not otp_ok_anywhere(request):
         return Status(403, NEED_OTP)
     data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
     production = data.pop("production")
@@ -155,9 +154,11 @@ def open_production(request: HttpRequest, body: OpenBody) -> Any:  # type: ignor
     return Status(status_for("open_production", {"producer"}, result), result)
 
 
-@router.get("/productions", response={200: list[dict[str, Any]], 401: Result})
+@router.get("/productions", response={200: list[dict[str, Any]], 401: Result, 403: Result})
 def my_productions(request: HttpRequest) -> Any:
     """The productions you take part in, as whom, with which roles (a token: its own only)."""
+    if not otp_ok_anywhere(request):
+        return Status(403, NEED_OTP)
     token = token_of(request)
     if token is not None:
         memberships = [token.membership]

@@ -6,10 +6,6 @@ from typing import Any
 
 JSON = dict[str, Any]
 
-# Roles that see every read of their production; performers and crew see less (docs/api.md).
-FULL_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer", "first_ad"})
-LIMITED_READS = frozenset({"state", "holds", "complaints", "trace"})
-
 
 def problem(rule: str, message: str, **extra: Any) -> JSON:
     """A refusal of the web layer in the shape of a command result."""
@@ -51,8 +47,3 @@ def status_for(cmd: str, roles: set[str], result: JSON) -> int:
     if not can_ever_give(cmd, roles):
         return 403
     return 409
-
-
-def may_read(what: str, roles: set[str]) -> bool:
-    """Whether these roles may use a read (the trace of performers and crew is checked later)."""
-    return bool(roles & FULL_READERS) or (bool(roles) and what in LIMITED_READS)

@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 
+from showclear.app.access import may_read, may_read_trace, reads_everything, state_as_seen
 from showclear.web.api.auth import member_roles
-from showclear.web.api.outcomes import FULL_READERS, Denied, may_read, problem
+from showclear.web.api.outcomes import Denied, problem
 from showclear.web.api.schemas import Result
 from showclear.web.services import get_service
 
@@ -94,15 +95,6 @@ def _state(production: str) -> dict[str, Any]:
         return {}
 
 
-def _limited(view: dict[str, Any]) -> dict[str, Any]:
-    """The state as performers and crew see it: incidents as id, rule and open only."""
-    current = dict(view)  # the service's view is shared: replace, never modify
-    brief = ("id", "rule", "open")
-    listed = current.get("incidents") or []
-    current["incidents"] = [{k: i.get(k) for k in brief} for i in listed if isinstance(i, dict)]
-    return current
-
-
 # (production, full or limited) -> (the service's view it was rendered from, its JSON bytes).
 # The service builds a new view object when the ledger grows, so an identical object means the
 # same state; only what a caller may read is cached, after their membership and roles passed.
@@ -110,14 +102,15 @@ _rendered: dict[tuple[str, bool], tuple[dict[str, Any], bytes]] = {}
 _rendered_lock = threading.Lock()
 
 
-def _state_json(production: str, full: bool) -> bytes:
-    """The state's JSON for full or limited readers, rendered once per state."""
+def _state_json(production: str, roles: set[str]) -> bytes:
+    """The state's JSON as these roles see it, rendered once per state and kind of reader."""
+    full = reads_everything(roles)
     view = _state(production)
     with _rendered_lock:
         cached = _rendered.get((production, full))
     if cached is not None and cached[0] is view:
         return cached[1]
-    body = json.dumps(view if full else _limited(view), cls=NinjaJSONEncoder).encode()
+    body = json.dumps(state_as_seen(view, roles), cls=NinjaJSONEncoder).encode()
     with _rendered_lock:
         _rendered[(production, full)] = (view, body)
     return body
@@ -129,7 +122,7 @@ def state(request: HttpRequest, production: str = ProductionId) -> Any:
     roles = _reader(request, production, "state")
     if isinstance(roles, Status):
         return roles
-    body = _state_json(production, bool(roles & FULL_READERS))
+    body = _state_json(production, roles)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
@@ -157,13 +150,6 @@ def holds(request: HttpRequest, production: str = ProductionId) -> Any:
 def complaints(request: HttpRequest, production: str = ProductionId) -> Any:
     """Safety complaints and their acknowledgements."""
     return _part(request, production, "complaints")
-
-
-def _held_by(trace: dict[str, Any], person: str) -> bool:
-    """Whether the person holds or ever held the item in this trace."""
-    if trace.get("held_by") == person:
-        return True
-    return any(p.get("holder") == person for p in trace.get("custody") or [] if isinstance(p, dict))
 
 
 def _moment(at: str | None) -> str | None:
@@ -209,7 +195,7 @@ def trace(
         )
     result = get_service().trace(production, weapon=weapon, lot=lot, at=moment, view=view)
     person = request.showclear_person  # type: ignore[attr-defined]
-    if not roles & FULL_READERS and not _held_by(result, person):
+    if not may_read_trace(roles, person, result):
         message = "performers and crew trace only items they have held"
         return Status(403, problem("ACCESS", message))
     return Status(200, result)

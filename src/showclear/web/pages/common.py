@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from showclear.app.access import may_read, state_as_seen
 from showclear.web.accounts.access import execute_as, member_for, roles_of
 from showclear.web.pages.rules import rule_text
 from showclear.web.services import get_service
@@ -25,6 +26,11 @@ ROLE_NAMES = {
     "crew": "Crew",
     "investigator": "Investigator",
 }
+
+
+# The largest whole number any form takes: far beyond any count on set, well inside every
+# database's integer columns (a 64-bit overflow was a 500).
+MAX_NUMBER = 2**31 - 1
 
 
 class FormError(ValueError):
@@ -110,13 +116,17 @@ class Page:
         ]
         return sorted(found, key=lambda p: (str(p.get("name")), p["id"]))
 
+    def may_read(self, what: str) -> bool:
+        """Whether the signed-in person may read this (the API's rule: app.access)."""
+        return may_read(what, self.roles)
+
     def can(self, *roles: str) -> bool:
         """Whether the signed-in person holds one of the roles."""
         return bool(self.roles & set(roles))
 
     def refresh(self) -> None:
         """Reload the state after a command (a copy: the service's view is shared)."""
-        self.state = dict(get_service().state(self.production))
+        self.state = state_as_seen(get_service().state(self.production), self.roles)
         self.info = production_info(self.state, self.production)
 
     def preview(self, cmd: dict[str, Any], by: str | None = None) -> dict[str, Any]:
@@ -147,13 +157,13 @@ def load_page(request: HttpRequest, production: str) -> Page:
     if member is None:
         raise PermissionDenied("not a member of this production")
     person = str(member.person)
+    roles = set(roles_of(production, person))
     try:
-        state = dict(get_service().state(production))
+        state = state_as_seen(get_service().state(production), roles)
     except KeyError:
         raise Http404(f"no production {production!r}") from None
     info = production_info(state, production)
     now = datetime.now(zone(str(info["timezone"])))
-    roles = set(roles_of(production, person))
     return Page(request, production, person, roles, state, info, now)
 
 
@@ -243,18 +253,29 @@ def person_choices(page: Page, ids: Iterable[str]) -> list[dict[str, str]]:
     return [{"id": pid, "name": page.name(pid)} for pid in ids]
 
 
-def get_int(post: Mapping[str, Any], key: str, label: str, *, minimum: int = 0) -> int:
-    """A whole number from a form, or a FormError naming the field."""
-    raw = str(post.get(key, "")).strip()
+def whole_number(raw: str, label: str, *, minimum: int = 0, maximum: int = MAX_NUMBER) -> int:
+    """A whole number within bounds from text, or a FormError naming the field."""
+    raw = raw.strip()
     if not raw:
         raise FormError(f"{label}: enter a number")
+    if len(raw) > len(str(maximum)) + 1:
+        raise FormError(f"{label}: must be at most {maximum}")
     try:
         value = int(raw)
     except ValueError:
         raise FormError(f"{label}: {raw!r} is not a whole number") from None
     if value < minimum:
         raise FormError(f"{label}: must be at least {minimum}")
+    if value > maximum:
+        raise FormError(f"{label}: must be at most {maximum}")
     return value
+
+
+def get_int(
+    post: Mapping[str, Any], key: str, label: str, *, minimum: int = 0, maximum: int = MAX_NUMBER
+) -> int:
+    """A whole number within bounds from a form, or a FormError naming the field."""
+    return whole_number(str(post.get(key, "")), label, minimum=minimum, maximum=maximum)
 
 
 def get_text(post: Mapping[str, Any], key: str, label: str, *, required: bool = True) -> str:

@@ -6,7 +6,6 @@ import re
 from typing import Any
 from zoneinfo import available_timezones
 
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -75,7 +74,7 @@ def _open(request: HttpRequest) -> tuple[dict[str, Any], str]:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@verified_if_needed
 def open_production(request: HttpRequest) -> HttpResponse:
     """Open a production; the opener is enrolled as its producer and becomes its member."""
     context: dict[str, Any] = {"values": request.POST if request.method == "POST" else {}}

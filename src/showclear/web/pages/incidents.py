@@ -141,5 +141,6 @@ def incidents(request: HttpRequest, production: str) -> HttpResponse:
         "complaints_all": sorted(complaints, key=lambda c: (not c.get("open", True),)),
         "items": _items(page),
         "values": retry_values(page),
+        "reads_everything": page.may_read("incidents"),
     }
     return render_page(page, "pages/incidents.html", context, status)

@@ -50,6 +50,27 @@ def labels(request: HttpRequest, production: str) -> HttpResponse:
 
 
 @require_GET
+def labels_css(request: HttpRequest) -> HttpResponse:
+    """The print layout of one label sheet (?paper=), as a stylesheet: the CSP forbids inline CSS."""
+    sheet = SHEETS[_sheet(request)]
+    size = f"{sheet.page_w}mm {sheet.page_h}mm"
+    variables = {
+        "cols": str(sheet.cols),
+        "lw": f"{sheet.label_w}mm",
+        "lh": f"{sheet.label_h}mm",
+        "left": f"{sheet.left}mm",
+        "top": f"{sheet.top}mm",
+        "gx": f"{sheet.gap_x}mm",
+        "gy": f"{sheet.gap_y}mm",
+    }
+    declared = " ".join(f"--{name}: {value};" for name, value in variables.items())
+    body = f"@page {{ size: {size}; margin: 0; }}\n.labels {{ {declared} }}\n"
+    response = HttpResponse(body, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
 @member_required
 def labels_pdf(request: HttpRequest, production: str) -> HttpResponse:
     """The label sheet as a PDF to print at 100 % scale."""

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import (
+    MAX_NUMBER,
     FormError,
     Page,
     get_int,
@@ -18,11 +19,11 @@ from showclear.web.pages.common import (
     load_page,
     post_form,
     render_page,
+    whole_number,
 )
 from showclear.web.services import get_service
 
 PAGE = 50
-READERS = {"armorer", "first_ad", "safety_advisor", "producer", "investigator"}
 
 
 def _value(original: Any, raw: str, label: str) -> Any:
@@ -32,10 +33,7 @@ def _value(original: Any, raw: str, label: str) -> Any:
             raise FormError(f"{label}: write true or false")
         return raw.lower() == "true"
     if isinstance(original, int):
-        try:
-            return int(raw)
-        except ValueError:
-            raise FormError(f"{label}: write a whole number") from None
+        return whole_number(raw, label, minimum=-MAX_NUMBER)
     if isinstance(original, list | dict):
         try:
             return json.loads(raw)
@@ -70,7 +68,7 @@ def correct(page: Page, post: Any) -> dict[str, Any]:
 def ledger(request: HttpRequest, production: str) -> HttpResponse:
     """The latest entries (or from ?start=N), each with its corrections, and the correction form."""
     page = load_page(request, production)
-    if not page.roles & READERS:
+    if not page.may_read("ledger"):
         raise PermissionDenied(
             "the ledger is read by armorers, ADs, the safety advisor, producers and investigators"
         )
@@ -78,8 +76,8 @@ def ledger(request: HttpRequest, production: str) -> HttpResponse:
     service = get_service()
     size = service.ledger.size(production)
     try:
-        start = max(0, int(request.GET.get("start", max(0, size - PAGE))))
-    except ValueError:
+        start = whole_number(request.GET.get("start") or str(max(0, size - PAGE)), "Start")
+    except FormError:
         start = max(0, size - PAGE)
     rows = service.entries(production, start, min(size, start + PAGE), view="both")
     context = {

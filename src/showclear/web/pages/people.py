@@ -9,6 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from showclear.web.accounts.decorators import member_required
 from showclear.web.accounts.models import Membership
+from showclear.web.accounts.unlock import (
+    UnlockRefused,
+    locked_members,
+    may_unlock,
+    unlock,
+    unlocks_of,
+)
 from showclear.web.pages.common import (
     ROLE_NAMES,
     FormError,
@@ -76,11 +83,37 @@ def _rows(page: Page) -> list[dict[str, Any]]:
     return rows
 
 
+def unlock_form(page: Page) -> int:
+    """Lift an armorer's sign-in lockout (not a protocol command: recorded in the accounts)."""
+    person = str(page.request.POST.get("person", "")).strip()
+    membership = page.request.membership  # type: ignore[attr-defined]
+    try:
+        unlock(membership, person)
+    except UnlockRefused as refused:
+        page.fail(str(refused))
+        return 400
+    message = f"{page.name(person)} can sign in again; the unlock is recorded below"
+    page.result = {"ok": True, "event": "sign_in_unlocked", "message": message}
+    return 200
+
+
 @require_http_methods(["GET", "POST"])
 @member_required
 def people(request: HttpRequest, production: str) -> HttpResponse:
     """Everyone enrolled, with roles, qualifications and whether they can sign in."""
     page = load_page(request, production)
-    status = post_form(page, {"enroll": enroll, "qualify": qualify})
-    context = {"rows": _rows(page), "qualifications": QUALIFICATIONS}
+    if request.method == "POST" and request.POST.get("action") == "unlock":
+        status = unlock_form(page)
+    else:
+        status = post_form(page, {"enroll": enroll, "qualify": qualify})
+    context: dict[str, Any] = {"rows": _rows(page), "qualifications": QUALIFICATIONS}
+    if may_unlock(page.roles):
+        context["locked"] = [
+            {"id": m.person, "name": page.name(m.person)} for m in locked_members(production)
+        ]
+    if may_unlock(page.roles) or page.may_read("ledger"):
+        context["unlocks"] = [
+            {**u, "name": page.name(u["person"]), "by_name": page.name(u["by"])}
+            for u in unlocks_of(production)
+        ]
     return render_page(page, "pages/people.html", context, status)

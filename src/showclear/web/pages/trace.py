@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from showclear.app.access import may_read_trace
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import FormError, Page, as_dict, load_page, render_page
 from showclear.web.services import get_service
@@ -120,7 +122,9 @@ def _concerns(command: dict[str, Any], kind: str, item: str) -> bool:
 
 
 def refusals(page: Page, kind: str, item: str, at: str | None) -> list[dict[str, Any]]:
-    """Refused attempts at the item up to the moment (the trace lists only what happened)."""
+    """Refused attempts at the item up to the moment, from the ledger, for those who read it."""
+    if not page.may_read("ledger"):
+        return []
     limit = datetime.fromisoformat(at) if at else None
     rows = []
     for entry in get_service().entries(page.production):
@@ -194,6 +198,9 @@ def trace(request: HttpRequest, production: str) -> HttpResponse:
         status = 404
     if (weapon or lot) and status == 200:
         traced = get_service().trace(production, weapon=weapon or None, lot=lot or None, at=at)
+        if not may_read_trace(page.roles, page.person, traced):
+            raise PermissionDenied("performers and crew trace only items they have held")
+        refused = refusals(page, "weapon" if weapon else "lot", weapon or lot, at)
         context.update(
             {
                 "traced": traced,
@@ -206,8 +213,7 @@ def trace(request: HttpRequest, production: str) -> HttpResponse:
                 ).get("name")
                 or traced.get("stored_in"),
                 "timeline": sorted(
-                    timeline(page, traced)
-                    + refusals(page, "weapon" if weapon else "lot", weapon or lot, at),
+                    timeline(page, traced) + refused,
                     key=lambda row: int(row["seq"] or 0),
                     reverse=True,
                 ),

@@ -24,6 +24,7 @@ app_name = "pages"
 urlpatterns = [
     path("", home.home, name="home"),
     path("open/", home.open_production, name="open"),
+    path("labels.css", labels.labels_css, name="labels_css"),
     path("p/<str:production>/", board.board, name="board"),
     path("p/<str:production>/banner/", board.banner, name="banner"),
     path("p/<str:production>/weapons/<str:weapon>/", weapons.weapon, name="weapon"),

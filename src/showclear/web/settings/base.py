@@ -59,7 +59,7 @@ DEBUG = False
 ALLOWED_HOSTS: list[str] = []
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "showclear.web.admin_apps.ShowclearAdminConfig",  # the admin site needs a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "showclear.web.headers.SecurityHeadersMiddleware",  # CSP everywhere, no-store when personal
+    "showclear.web.apierrors.ApiJsonErrorsMiddleware",  # JSON errors only under /api/
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,12 +168,16 @@ SHOWCLEAR_PIN_FAILURE_LIMIT = 5
 # Days an invitation link stays valid.
 SHOWCLEAR_INVITE_DAYS = 7
 
+# Every unhandled exception of a page (django.request) and of the API (showclear.web.api) is
+# logged with its traceback to stderr, in development and in production.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "showclear": {"handlers": ["console"], "level": "INFO"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING"},
     },
 }
