@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 
 from pgcluster import Cluster, MissingPostgres
+
+# The ledger's key and its record of signed checkpoints live in the data folder: tests (and the
+# CLI they start) get a throwaway one unless they choose their own.
+os.environ.setdefault("SHOWCLEAR_DATA_DIR", tempfile.mkdtemp(prefix="showclear-test-data-"))
 
 # --- PostgreSQL: one throwaway cluster per test session ------------------------------------------
 # `pg_cluster` starts it on first use (initdb as the postgres user, trust auth, Unix socket only)

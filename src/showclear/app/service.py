@@ -201,6 +201,11 @@ class Showclear:
             out.append(entry)
         return out
 
+    def integrity(self) -> dict[str, str | None]:
+        """Each production's integrity alarm (why its writes are refused), or None when healthy."""
+        alarms = self.ledger.alarms()
+        return {production: alarms.get(production) for production in self.productions()}
+
     def iter_entries(self, production: str) -> Iterator[Entry]:
         """Entries in order (for exports and traces)."""
         return self.ledger.entries(production)
@@ -215,8 +220,10 @@ def _entry_json(body: bytes) -> JSON:
     return {k: data[k] for k in ("at", "by", "command", "result", "events") if k in data}
 
 
-def bootstrap(db_url: str | None = None, data_dir: str | None = None) -> Showclear:
-    """The composition root that web and CLI both call."""
+def bootstrap(
+    db_url: str | None = None, data_dir: str | None = None, *, read_only: bool = False
+) -> Showclear:
+    """The composition root that web and CLI both call (`read_only`: for verify and export)."""
     from showclear.ledger import default_database_url, open_ledger
 
-    return Showclear(open_ledger(db_url or default_database_url(), data_dir))
+    return Showclear(open_ledger(db_url or default_database_url(), data_dir, read_only=read_only))

@@ -19,6 +19,7 @@ class _Production:
     rows: list[Row] = dataclasses.field(default_factory=list)
     checkpoints: list[Checkpoint] = dataclasses.field(default_factory=list)
     projections: dict[str, tuple[int, bytes]] = dataclasses.field(default_factory=dict)
+    signed: int = 0  # the size of the largest checkpoint
 
 
 _EMPTY = _Production()  # what reads of an unknown production see; never written
@@ -33,6 +34,9 @@ class _Session:
     def head(self) -> tuple[int, bytes | None]:
         rows = self._production.rows
         return len(rows), rows[-1].chain_hash if rows else None
+
+    def checkpoint_size(self) -> int:
+        return self._production.signed
 
     def rows(self, start: int, stop: int) -> Iterator[Row]:
         return iter(self._production.rows[start:stop])
@@ -52,6 +56,7 @@ class _Session:
         self._production.rows.extend(rows)
         if checkpoint is not None:
             self._production.checkpoints.append(checkpoint)
+            self._production.signed = max(self._production.signed, checkpoint.size)
         self._production.projections.update(projections)
 
 
@@ -93,6 +98,10 @@ class MemoryDriver:
         checkpoints = self.checkpoints(production)
         return checkpoints[-1] if checkpoints else None
 
+    def any_checkpoint(self) -> bool:
+        with self._lock:
+            return any(held.checkpoints for held in self._productions.values())
+
     def close(self) -> None:
         pass
 
@@ -100,5 +109,5 @@ class MemoryDriver:
 class MemoryLedger(BaseLedger):
     """A ledger kept in memory only: gone when the process ends."""
 
-    def __init__(self, signer: Signer) -> None:
+    def __init__(self, signer: Signer | None) -> None:
         super().__init__(MemoryDriver(), signer)

@@ -36,6 +36,9 @@ class WriterSession(Protocol):
     def head(self) -> tuple[int, bytes | None]:
         """(committed size, chain hash of the last entry or None when empty)."""
 
+    def checkpoint_size(self) -> int:
+        """The size of the largest committed checkpoint, 0 when there is none."""
+
     def rows(self, start: int, stop: int) -> Iterator[Row]:
         """Committed rows [start, stop) in seq order."""
 
@@ -77,6 +80,9 @@ class Driver(Protocol):
 
     def latest_checkpoint(self, production: str) -> Checkpoint | None:
         """The stored checkpoint with the largest size, or None."""
+
+    def any_checkpoint(self) -> bool:
+        """Whether the database holds a checkpoint of any production."""
 
     def close(self) -> None:
         """Release connections."""
