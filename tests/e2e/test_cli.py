@@ -457,3 +457,37 @@ def test_alarm_lists_a_production_whose_tail_was_cut_and_clear_accepts_it(db: st
     cleared = run("alarm", "--db", db, "--clear", "western1")
     assert cleared.returncode == 0, cleared.stderr
     assert run("verify", "--db", db).returncode == 0
+
+
+@pytest.mark.rule("LEDGER-4")
+def test_key_rotate_then_write_verify_and_export_offline_with_the_original_key(
+    db: str, tmp_path: Path
+) -> None:
+    original = run("key", "--db", db).stdout.strip()
+    rotated = run("key", "rotate", "--db", db)
+    assert rotated.returncode == 0, rotated.stderr
+    new = rotated.stdout.strip()
+    assert new != original
+    assert run("key", "--db", db).stdout.strip() == new
+    history = run("key", "--db", db, "--history").stdout.splitlines()
+    assert history[0].startswith(f"{original}  the first key")
+    assert history[1].startswith(f"{new}  from ")
+    assert history[1].endswith(f"signed by {original}")
+    line = json.dumps(
+        {
+            "cmd": "complain",
+            "production": "western1",
+            "by": "arm1",
+            "at": "2099-01-01T09:00:00-06:00",
+            "text": "after the rotation",
+        }
+    )
+    applied = run("apply", "--db", db, "-", stdin=line + "\n")
+    assert json.loads(applied.stdout)["seq"] == 56, applied.stdout + applied.stderr
+    assert run("verify", "--db", db).returncode == 0
+    assert run("verify", "--db", db, "--key", original).returncode == 0
+    out = tmp_path / "western1.jsonl"
+    assert run("export", "--db", db, "-p", "western1", "-o", str(out)).returncode == 0
+    offline = run("verify", str(out), "--key", original)
+    assert offline.returncode == 0, offline.stdout
+    assert "57 entries" in offline.stdout

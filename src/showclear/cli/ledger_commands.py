@@ -111,15 +111,41 @@ def register(group: click.Group) -> None:
                     ledger.stored_entries(production),
                     ledger.checkpoints(production),
                     ledger.public_key_b64,
+                    ledger.key_history(),
                 )
         click.echo(f"{count} entries of {production} written to {output}", err=True)
 
-    @group.command()
+    @group.group(invoke_without_command=True)
     @click.option("--db", "db", metavar="URL")
-    def key(db: str | None) -> None:
+    @click.option("--history", is_flag=True, help="print the key history, oldest key first")
+    @click.pass_context
+    def key(ctx: click.Context, db: str | None, history: bool) -> None:
         """Print the public key (base64 Ed25519) that verifies this server's checkpoints."""
+        if ctx.invoked_subcommand is not None:
+            return
         with opened(db, read_only=False) as svc:
-            click.echo(svc.ledger.public_key_b64)
+            if not history:
+                click.echo(svc.ledger.public_key_b64)
+                return
+            rotations = svc.ledger.key_history()
+            if not rotations:
+                click.echo(f"{svc.ledger.public_key_b64}  (no rotation)")
+            else:
+                click.echo(f"{rotations[0].old_key}  the first key")
+            for rotation in rotations:
+                click.echo(f"{rotation.new_key}  from {rotation.at}, signed by {rotation.old_key}")
+
+    @key.command()
+    @click.option("--db", "db", metavar="URL")
+    def rotate(db: str | None) -> None:
+        """Replace the signing key on purpose: the old key signs the new one, in the ledger.
+
+        Stop the server first; start it again afterwards.
+        """
+        with opened(db, read_only=False) as svc:
+            rotation = svc.ledger.rotate_key()
+        click.echo(rotation.new_key)
+        click.echo(f"rotated from {rotation.old_key} at {rotation.at}", err=True)
 
     @group.command()
     @click.option("--db", "db", metavar="URL")

@@ -6,20 +6,17 @@ import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from showclear.ledger.api import Checkpoint, Entry, StoredEntry
 from showclear.ledger.entrycodec import column_problem, decode_entry
 from showclear.ledger.hashing import Frontier
 from showclear.ledger.integrity import LedgerIntegrityError, Signed, SignedHeads, log
+from showclear.ledger.keyring import KeyRing
+from showclear.ledger.keys import Rotation
 from showclear.ledger.merkle import Tree
 from showclear.ledger.signing import (
     Signer,
-    SigningKeyError,
-    SigningKeyMissing,
-    create_signer,
-    load_signer,
     sign_checkpoint,
 )
 from showclear.ledger.store import Driver, Row, WriterSession
@@ -59,8 +56,7 @@ class BaseLedger:
         self, driver: Driver, signer: Signer | None, heads: SignedHeads | None = None
     ) -> None:
         self._driver = driver
-        self._signer = signer
-        self._key_problem = "no signing key"
+        self.keys = KeyRing(driver, signer)
         self._heads = heads
         self._lock = threading.Lock()
         self._frontiers: dict[str, tuple[Frontier, bytes]] = {}
@@ -70,37 +66,24 @@ class BaseLedger:
         self.commits = 0
 
     def load_key(self, path: str, *, read_only: bool = False) -> None:
-        """Sign with the key in `path`; make one there only for a database with no checkpoint.
+        """Sign with the key in `path` (see `KeyRing.load`)."""
+        self.keys.load(path, read_only=read_only)
 
-        A missing key for a database that holds checkpoints, or a key that cannot be used, is
-        logged and leaves the ledger without a signer: reads work, writes are refused. Read-only,
-        no key is ever made and nothing is logged (there are no writes to refuse).
-        """
-        try:
-            self._signer = load_signer(Path(path))
-            return
-        except SigningKeyMissing as missing:
-            if read_only:
-                self._key_problem = f"{missing}: name the public key to verify with (--key)"
-                return
-            if not self._driver.any_checkpoint():
-                self._signer = create_signer(Path(path))
-                return
-            self._key_problem = (
-                f"{missing}, but this database holds checkpoints signed with a key: no new key "
-                "is made; put the key file back (or point SHOWCLEAR_KEY_FILE at it)"
-            )
-        except SigningKeyError as error:
-            self._key_problem = str(error)
-        if not read_only:
-            log.critical("ledger writes refused: %s", self._key_problem)
+    def rotate_key(self, path: str | None = None) -> Rotation:
+        """Replace the signing key on purpose (see `KeyRing.rotate`); signing restarts from it."""
+        rotation = self.keys.rotate(path)
+        with self._lock:
+            self._frontiers.clear()
+        return rotation
+
+    def key_history(self) -> list[Rotation]:
+        """Every key rotation recorded in this database, oldest first."""
+        return self.keys.history()
 
     @property
     def signer(self) -> Signer:
         """The signing key; SigningKeyError saying why when there is none."""
-        if self._signer is None:
-            raise SigningKeyError(self._key_problem)
-        return self._signer
+        return self.keys.signer
 
     @property
     def public_key_b64(self) -> str:
@@ -123,14 +106,14 @@ class BaseLedger:
         frontier = None
         production = tx.production
         if tx.rows:
-            if self._signer is None:
-                log.error("ledger of %s: writes refused: %s", production, self._key_problem)
-                raise LedgerIntegrityError(production, self._key_problem)
+            if not self.keys.present:
+                log.error("ledger of %s: writes refused: %s", production, self.keys.problem)
+                raise LedgerIntegrityError(production, self.keys.problem)
             frontier = self._frontier(production, session, tx.base_size, tx.base_chain)
             for row in tx.rows:
                 frontier.append(row.leaf_hash)
             checkpoint = sign_checkpoint(
-                self._signer, production, frontier.size, frontier.root(), utc_now()
+                self.signer, production, frontier.size, frontier.root(), utc_now()
             )
         session.commit(tx.rows, checkpoint, tx.projections)
         if frontier is None or checkpoint is None:
@@ -225,7 +208,7 @@ class BaseLedger:
                 return follow(cached, session, size, chain, latest)
             record = self._heads.get(production) if self._heads is not None else None
             stored = self._driver.checkpoints(production) if latest else []
-            return anchor(session, record, stored, self.signer.public_key_b64, size, latest)
+            return anchor(session, record, stored, self.keys.schedule().key_at, size, latest)
         except TailBroken as broken:
             raise self._alarm(production, str(broken)) from None
 
@@ -368,8 +351,15 @@ class BaseLedger:
                         bad.append((position, problem))
                 yield row.stored()
 
-        key = public_key_b64 or self.public_key_b64
-        report = verify_ledger(production, stored(), checkpoints, key)
+        rotations = self._driver.rotations()
+        key = public_key_b64
+        if key is None:  # this server's key: the history must lead from the first key to it
+            current = self.public_key_b64
+            key = rotations[0].old_key if rotations else current
+            if rotations and rotations[-1].new_key != current:
+                message = f"the key history leads to {rotations[-1].new_key}, not to {current}"
+                return VerifyReport(False, 0, 0, message)
+        report = verify_ledger(production, stored(), checkpoints, key, rotations=rotations)
         if not report.ok and report.first_bad_seq is None and report.size > 0:
             # a checkpoint failed its own checks: the first entry it was to vouch for is at fault
             attested = max((c.size for c in checkpoints if c.size < report.size), default=0)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from showclear.ledger.api import Checkpoint
 from showclear.ledger.base import BaseLedger
+from showclear.ledger.keys import Rotation
 from showclear.ledger.signing import Signer
 from showclear.ledger.store import Row
 
@@ -66,6 +67,7 @@ class MemoryDriver:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._productions: dict[str, _Production] = {}
+        self._rotations: list[Rotation] = []
 
     def _get(self, production: str) -> _Production:
         with self._lock:
@@ -101,6 +103,14 @@ class MemoryDriver:
     def any_checkpoint(self) -> bool:
         with self._lock:
             return any(held.checkpoints for held in self._productions.values())
+
+    def rotations(self) -> list[Rotation]:
+        with self._lock:
+            return list(self._rotations)
+
+    def add_rotation(self, rotation: Rotation) -> None:
+        with self._lock:
+            self._rotations.append(rotation)
 
     def close(self) -> None:
         pass

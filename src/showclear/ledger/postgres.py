@@ -18,6 +18,7 @@ from psycopg.rows import TupleRow
 from showclear.ledger.api import Checkpoint
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.integrity import SignedHeads
+from showclear.ledger.keys import Rotation
 from showclear.ledger.signing import Signer
 from showclear.ledger.store import END, PAGE, Row
 
@@ -51,6 +52,15 @@ MIGRATIONS: list[list[str]] = [
                     FOR EACH STATEMENT EXECUTE FUNCTION showclear_append_only()""",
             )
         ),
+    ],
+    [
+        """CREATE TABLE key_rotations (
+            seq bigint PRIMARY KEY, at text NOT NULL, old_key text NOT NULL,
+            new_key text NOT NULL, signature bytea NOT NULL)""",
+        """CREATE TRIGGER key_rotations_append_only BEFORE UPDATE OR DELETE ON key_rotations
+            FOR EACH ROW EXECUTE FUNCTION showclear_append_only()""",
+        """CREATE TRIGGER key_rotations_no_truncate BEFORE TRUNCATE ON key_rotations
+            FOR EACH STATEMENT EXECUTE FUNCTION showclear_append_only()""",
     ],
 ]
 
@@ -412,6 +422,24 @@ class PostgresDriver:
     def any_checkpoint(self) -> bool:
         with self._pool.connection() as conn:
             return conn.execute("SELECT 1 FROM checkpoints LIMIT 1").fetchone() is not None
+
+    def rotations(self) -> list[Rotation]:
+        with self._pool.connection() as conn:
+            try:
+                found = conn.execute(
+                    "SELECT at, old_key, new_key, signature FROM key_rotations ORDER BY seq"
+                ).fetchall()
+            except errors.UndefinedTable:  # read-only, a schema from before key rotations
+                return []
+        return [Rotation(*values) for values in found]
+
+    def add_rotation(self, rotation: Rotation) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO key_rotations (seq, at, old_key, new_key, signature) "
+                "SELECT coalesce(max(seq), -1) + 1, %s, %s, %s, %s FROM key_rotations",
+                (rotation.at, rotation.old_key, rotation.new_key, rotation.signature),
+            )
 
     def close(self) -> None:
         self._pool.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 from showclear.ledger.api import Checkpoint
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.integrity import SignedHeads
+from showclear.ledger.keys import Rotation
 from showclear.ledger.signing import Signer
 from showclear.ledger.store import END, PAGE, Row
 
@@ -40,6 +41,18 @@ MIGRATIONS: list[list[str]] = [
             for op in ("UPDATE", "DELETE")
         ),
     ],
+    [
+        """CREATE TABLE key_rotations (
+            seq INTEGER PRIMARY KEY, at TEXT NOT NULL, old_key TEXT NOT NULL,
+            new_key TEXT NOT NULL, signature BLOB NOT NULL)""",
+        *(
+            f"""CREATE TRIGGER key_rotations_no_{op.lower()} BEFORE {op} ON key_rotations
+                BEGIN
+                    SELECT RAISE(ABORT, 'showclear: key_rotations are append-only: {op} refused');
+                END"""
+            for op in ("UPDATE", "DELETE")
+        ),
+    ],
 ]
 
 _ROW = 'SELECT production, seq, at, "by", body, leaf_hash, chain_hash FROM entries'
@@ -51,6 +64,8 @@ _INSERT_ENTRY = (
 _INSERT_CHECKPOINT = (
     "INSERT INTO checkpoints (production, size, root, at, signature) VALUES (?, ?, ?, ?, ?)"
 )
+_ROTATIONS = "SELECT at, old_key, new_key, signature FROM key_rotations"
+_INSERT_ROTATION = "INSERT INTO key_rotations (at, old_key, new_key, signature) VALUES (?, ?, ?, ?)"
 _UPSERT_PROJECTION = (
     "INSERT INTO projections (production, name, position, blob) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, blob = excluded.blob"
@@ -107,6 +122,12 @@ class _Session:
         self._heads = heads
         self._signed = signed
         self.committed = False
+
+    def write_rotation(self, rotation: Rotation) -> None:
+        """Write one key rotation and commit."""
+        values = (rotation.at, rotation.old_key, rotation.new_key, rotation.signature)
+        self._conn.execute(_INSERT_ROTATION, values)
+        self._conn.execute("COMMIT")
 
     def checkpoint_size(self) -> int:
         cached = self._signed.get(self._production)
@@ -320,6 +341,18 @@ class SqliteDriver:
     def any_checkpoint(self) -> bool:
         with self._reader() as conn:
             return conn.execute("SELECT 1 FROM checkpoints LIMIT 1").fetchone() is not None
+
+    def rotations(self) -> list[Rotation]:
+        with self._reader() as conn:
+            try:
+                found = conn.execute(f"{_ROTATIONS} ORDER BY seq").fetchall()
+            except sqlite3.OperationalError:  # read-only, a schema from before key rotations
+                return []
+        return [Rotation(*values) for values in found]
+
+    def add_rotation(self, rotation: Rotation) -> None:
+        with self.writer("") as session:
+            session.write_rotation(rotation)
 
     def _close_readers(self) -> None:
         with self._pool_lock:

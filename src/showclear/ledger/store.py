@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from typing import NamedTuple, Protocol
 
 from showclear.ledger.api import Checkpoint, StoredEntry
+from showclear.ledger.keys import Rotation
 
 #: Rows fetched per query when a read is paged.
 PAGE = 1000
@@ -83,6 +84,12 @@ class Driver(Protocol):
 
     def any_checkpoint(self) -> bool:
         """Whether the database holds a checkpoint of any production."""
+
+    def rotations(self) -> list[Rotation]:
+        """The key history: every key rotation recorded, in order."""
+
+    def add_rotation(self, rotation: Rotation) -> None:
+        """Record a key rotation (append-only) and commit."""
 
     def close(self) -> None:
         """Release connections."""

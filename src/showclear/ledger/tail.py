@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from showclear.ledger.api import Checkpoint
 from showclear.ledger.hashing import ZERO, Frontier, chain_hash, leaf_hash
@@ -78,7 +78,7 @@ def anchor(
     session: WriterSession,
     record: Signed | None,
     stored: Sequence[Checkpoint],
-    public_key_b64: str,
+    key_at: Callable[[str], str],
     size: int,
     latest: int,
 ) -> Frontier:
@@ -117,10 +117,10 @@ def anchor(
                 )
         stored = [cp for cp in stored if cp.size == latest]
         for cp in stored:
-            if not verify_checkpoint(public_key_b64, cp):
+            if not verify_checkpoint(key_at(cp.at), cp):
                 raise TailBroken(
                     f"the checkpoint of size {latest} does not verify under this server's key"
-                    f" {public_key_b64}: the key was replaced, or the checkpoint forged"
+                    f" {key_at(cp.at)}: the key was replaced, or the checkpoint forged"
                 )
         if frontier.size != latest or any(frontier.root() != cp.root for cp in stored):
             raise TailBroken(f"the tree of {latest} entries does not match its checkpoint")
