@@ -201,6 +201,10 @@ class Showclear:
             out.append(entry)
         return out
 
+    def alarm(self, production: str) -> str | None:
+        """Why a production's writes are refused because its ledger was altered, or None."""
+        return self.ledger.alarms().get(production)
+
     def integrity(self) -> dict[str, str | None]:
         """Each production's integrity alarm (why its writes are refused), or None when healthy."""
         alarms = self.ledger.alarms()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import select
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,11 +18,9 @@ from showclear.ledger.api import Checkpoint
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.integrity import SignedHeads
 from showclear.ledger.keys import Rotation
+from showclear.ledger.pgpool import Connection, Pool
 from showclear.ledger.signing import Signer
 from showclear.ledger.store import END, PAGE, Row
-
-Connection = psycopg.Connection[TupleRow]
-IDLE_CONNECTIONS = 8  # kept open for reuse; more are opened while more threads need them
 
 #: Schema migrations in order; the database's schema_version is how many have run.
 MIGRATIONS: list[list[str]] = [
@@ -145,55 +142,6 @@ def migrate(conn: Connection) -> int:
     return len(MIGRATIONS)
 
 
-def _dropped(conn: Connection) -> bool:
-    """Whether an idle connection was closed by the server (it then has unread bytes or EOF)."""
-    try:
-        readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    except (OSError, ValueError, psycopg.Error):
-        return True
-    return bool(readable)
-
-
-class _Pool:
-    """Autocommit connections to one database, opened on demand and kept for reuse."""
-
-    def __init__(self, url: str, *, read_only: bool = False) -> None:
-        self._url = url
-        self._options = "-c default_transaction_read_only=on" if read_only else None
-        self._lock = threading.Lock()
-        self._idle: list[Connection] = []
-        self._closed = False
-
-    @contextmanager
-    def connection(self) -> Iterator[Connection]:
-        with self._lock:
-            conn = self._idle.pop() if self._idle else None
-        if conn is not None and _dropped(conn):
-            conn.close()
-            conn = None
-        if conn is None:
-            conn = psycopg.connect(
-                self._url, autocommit=True, client_encoding="UTF8", options=self._options
-            )
-        try:
-            yield conn
-        finally:
-            healthy = not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
-            with self._lock:
-                keep = healthy and not self._closed and len(self._idle) < IDLE_CONNECTIONS
-                if keep:
-                    self._idle.append(conn)
-            if not keep:
-                conn.close()
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
-
-
 class _Session:
     """An open transaction holding one production's advisory lock; its head read with the lock."""
 
@@ -296,7 +244,7 @@ class PostgresDriver:
     def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         # explicit BEGIN/COMMIT rather than the driver's implicit BEGIN: it saves a round trip
-        self._pool = _Pool(url, read_only=read_only)
+        self._pool = Pool(url, read_only=read_only)
         self._queries: dict[str, tuple[bytes, bytes]] = {}
         self._prepared: weakref.WeakSet[Connection] = weakref.WeakSet()
         self._prepared_lock = threading.Lock()

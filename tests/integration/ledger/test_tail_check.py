@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from storekit import Backend, Raw, append_one
 
+from showclear.app import Showclear
 from showclear.ledger import merkle
 from showclear.ledger.api import Checkpoint, Entry
 from showclear.ledger.base import BaseLedger
@@ -122,6 +123,10 @@ def test_entry_12_rewritten_with_every_hash_after_it_is_refused(
     assert (report.ok, report.first_bad_seq) == (False, 12), report
     with attack.ledger.transaction("prod-b") as tx:  # the other production still writes
         append_one(tx, 1)
+    integrity = Showclear(attack.ledger).integrity()  # what /healthz and the pages show
+    assert integrity["prod-b"] is None
+    assert integrity[PROD] is not None
+    assert "changed" in integrity[PROD] or "deleted" in integrity[PROD]
 
 
 @pytest.fixture(params=[False, True], ids=["same process", "new process"])
