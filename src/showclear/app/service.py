@@ -207,8 +207,8 @@ class Showclear:
 
     def integrity(self) -> dict[str, str | None]:
         """Each production's integrity alarm (why its writes are refused), or None when healthy."""
-        alarms = self.ledger.alarms()
-        return {production: alarms.get(production) for production in self.productions()}
+        alarms: dict[str, str | None] = dict(self.ledger.alarms())
+        return dict.fromkeys(self.productions()) | alarms
 
     def iter_entries(self, production: str) -> Iterator[Entry]:
         """Entries in order (for exports and traces)."""
