@@ -29,6 +29,7 @@ from showclear.ledger.api import Entry
 from showclear.ledger.base import BaseLedger, Transaction
 from showclear.ledger.entrycodec import seal
 from showclear.ledger.hashing import ZERO
+from showclear.ledger.integrity import HEADS_FILE, SignedHeads
 from showclear.ledger.memory import MemoryLedger
 from showclear.ledger.postgres import PostgresLedger
 from showclear.ledger.signing import Signer, sign_checkpoint
@@ -109,7 +110,8 @@ def bare_sqlite(path: Path) -> sqlite3.Connection:
 
 def bench_sqlite(folder: Path, ops: int, batches: int) -> None:
     """One durable append per transaction, and 100 per transaction, against bare SQLite."""
-    ledger = SqliteLedger(str(folder / "ledger.sqlite3"), Signer.generate())
+    heads = SignedHeads(str(folder / HEADS_FILE), "sqlite:bench")  # the server's own record
+    ledger = SqliteLedger(str(folder / "ledger.sqlite3"), Signer.generate(), heads)
     conn = bare_sqlite(folder / "bare.sqlite3")
     counter = iter(range(10**9))
 
@@ -167,8 +169,10 @@ def bench_postgres(ops: int) -> None:
     except MissingPostgres as missing:
         print(f"postgres: not measured: {missing}")
         return
+    folder = Path(tempfile.mkdtemp(prefix="showclear-bench-"))
     try:
-        ledger = PostgresLedger(cluster.create_database("bench"), Signer.generate())
+        heads = SignedHeads(str(folder / HEADS_FILE), "postgresql:bench")
+        ledger = PostgresLedger(cluster.create_database("bench"), Signer.generate(), heads)
         conn = psycopg.connect(cluster.create_database("bare"), autocommit=True)
         conn.execute("CREATE TABLE t (k bigint PRIMARY KEY, v bytea NOT NULL)")
         counter = iter(range(10**9))
@@ -197,6 +201,7 @@ def bench_postgres(ops: int) -> None:
         conn.close()
     finally:
         cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def bench_proofs(size: int) -> None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 
 from pgcluster import Cluster, MissingPostgres
+
+# The ledger's key and its record of signed checkpoints live in the data folder: tests (and the
+# CLI they start) get a throwaway one unless they choose their own.
+if "SHOWCLEAR_DATA_DIR" not in os.environ:
+    os.environ["SHOWCLEAR_DATA_DIR"] = tempfile.mkdtemp(prefix="showclear-test-data-")
+    atexit.register(shutil.rmtree, os.environ["SHOWCLEAR_DATA_DIR"], True)
 
 # --- PostgreSQL: one throwaway cluster per test session ------------------------------------------
 # `pg_cluster` starts it on first use (initdb as the postgres user, trust auth, Unix socket only)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from e2e_support import PRODUCTION, Person
@@ -27,6 +29,25 @@ CHECKS = [
 
 # The API's own OpenAPI document, loaded through the WSGI app (serving it touches no database).
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+
+
+@pytest.fixture(autouse=True)
+def connections_outlive_requests() -> Iterator[None]:
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    The bare WSGI handler closes connections at each request's start and end, as a server
+    should; here that would close the connection holding the test's transaction.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (signals.request_started, signals.request_finished):
+            signal.connect(close_old_connections)
 
 
 @schema.parametrize()

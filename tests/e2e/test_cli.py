@@ -361,3 +361,153 @@ def test_an_operational_failure_is_one_line_and_a_non_zero_exit(
     assert done.stderr.startswith("showclear: error: ")
     assert expected in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _env(**extra: str) -> dict[str, str]:
+    import os
+
+    return {**os.environ, **extra}
+
+
+@pytest.mark.rule("LEDGER-4")
+def test_verify_and_export_run_while_another_process_holds_the_writer_lock(
+    db: str, tmp_path: Path
+) -> None:
+    path = db.removeprefix("sqlite:///")
+    holder = subprocess.Popen(  # another process begins a write and keeps it open
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sqlite3, sys, time\n"
+            f"fd = os.open({path + '-writer'!r}, os.O_RDWR)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            f"c = sqlite3.connect({path!r}, isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\n"
+            "print('held', flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        began = time.monotonic()
+        verified = run("verify", "--db", db)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+        out = tmp_path / "w.jsonl"
+        exported = run("export", "--db", db, "-p", "western1", "-o", str(out))
+        assert exported.returncode == 0, exported.stderr
+        assert run("verify", str(out)).returncode == 0
+        assert time.monotonic() - began < 30  # nothing waited for the lock
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_database_outside_the_data_folder_signs_with_the_same_key_from_web_and_cli(
+    tmp_path: Path,
+) -> None:
+    from showclear.app import bootstrap
+
+    data = tmp_path / "data"
+    url = f"sqlite:///{tmp_path / 'elsewhere' / 'ledger.sqlite3'}"
+    env = _env(SHOWCLEAR_DATA_DIR=str(data), SHOWCLEAR_DATABASE_URL=url)
+    env.pop("SHOWCLEAR_KEY_FILE", None)
+    lines = (SCENARIOS / "normal-day.jsonl").read_text().splitlines()[:3]
+    applied = subprocess.run(
+        [SHOWCLEAR, "apply", "-"],
+        input="\n".join(lines[:2]) + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert applied.returncode == 0, applied.stderr
+    cli_key = subprocess.run(
+        [SHOWCLEAR, "key"], env=env, capture_output=True, text=True, timeout=60, check=True
+    ).stdout.strip()
+    web = bootstrap(url, str(data))  # what the web's services.get_service() calls
+    try:
+        assert web.ledger.public_key_b64 == cli_key
+        assert web.execute(json.loads(lines[2]))["ok"] is not None
+    finally:
+        web.close()
+    assert not (tmp_path / "elsewhere" / "ledger-signing-key.pem").exists()
+    verified = subprocess.run(
+        [SHOWCLEAR, "verify"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert verified.returncode == 0, verified.stdout
+
+
+def test_an_unusable_key_is_one_line_and_a_non_zero_exit(db: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pem"
+    bad.write_bytes(b"not a key")
+    bad.chmod(0o600)
+    done = subprocess.run(
+        [SHOWCLEAR, "verify", "--db", db],
+        env=_env(SHOWCLEAR_KEY_FILE=str(bad)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "not an unencrypted PEM private key" in done.stderr
+
+
+def test_alarm_lists_a_production_whose_tail_was_cut_and_clear_accepts_it(db: str) -> None:
+    assert run("alarm", "--db", db).stdout.strip() == "no alarms"
+    path = db.removeprefix("sqlite:///")
+    con = sqlite3.connect(path)
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f'DROP TRIGGER "{name}"')
+    con.execute("DELETE FROM entries WHERE production = 'western1' AND seq >= 50")
+    con.execute("DELETE FROM checkpoints WHERE production = 'western1' AND size > 50")
+    con.commit()
+    con.close()
+    verified = run("verify", "--db", db)
+    assert verified.returncode == 1
+    assert "BROKEN  western1: first bad entry 50" in verified.stdout
+    listed = run("alarm", "--db", db)  # a fresh process: the record outside the database
+    assert listed.returncode == 0  # nothing has tried to write yet
+    cleared = run("alarm", "--db", db, "--clear", "western1")
+    assert cleared.returncode == 0, cleared.stderr
+    assert run("verify", "--db", db).returncode == 0
+
+
+@pytest.mark.rule("LEDGER-4")
+def test_key_rotate_then_write_verify_and_export_offline_with_the_original_key(
+    db: str, tmp_path: Path
+) -> None:
+    original = run("key", "--db", db).stdout.strip()
+    rotated = run("key", "rotate", "--db", db)
+    assert rotated.returncode == 0, rotated.stderr
+    new = rotated.stdout.strip()
+    assert new != original
+    assert run("key", "--db", db).stdout.strip() == new
+    history = run("key", "--db", db, "--history").stdout.splitlines()
+    assert history[0].startswith(f"{original}  the first key")
+    assert history[1].startswith(f"{new}  from ")
+    assert history[1].endswith(f"signed by {original}")
+    line = json.dumps(
+        {
+            "cmd": "complain",
+            "production": "western1",
+            "by": "arm1",
+            "at": "2099-01-01T09:00:00-06:00",
+            "text": "after the rotation",
+        }
+    )
+    applied = run("apply", "--db", db, "-", stdin=line + "\n")
+    assert json.loads(applied.stdout)["seq"] == 56, applied.stdout + applied.stderr
+    assert run("verify", "--db", db).returncode == 0
+    assert run("verify", "--db", db, "--key", original).returncode == 0
+    out = tmp_path / "western1.jsonl"
+    assert run("export", "--db", db, "-p", "western1", "-o", str(out)).returncode == 0
+    offline = run("verify", str(out), "--key", original)
+    assert offline.returncode == 0, offline.stdout
+    assert "57 entries" in offline.stdout

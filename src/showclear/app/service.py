@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -11,10 +12,12 @@ from showclear.domain import Command, InputError, Meta, State, apply_entry, deci
 from showclear.ledger.api import Entry, LedgerTransaction
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.encoding import decode
+from showclear.ledger.integrity import LedgerIntegrityError
 from showclear.projections.state import StateProjection
 from showclear.projections.views import state_json, trace
 
 JSON = dict[str, Any]
+log = logging.getLogger("showclear.app")
 
 #: A writer waiting for, or holding, the writer lock longer than this is reported as stuck.
 STUCK_WRITER_S = 5.0
@@ -81,6 +84,10 @@ class Showclear:
             )
         except InputError as exc:
             return input_error(str(exc))
+        except LedgerIntegrityError as exc:
+            # nothing can be recorded in a ledger the server can't vouch for: said and logged
+            log.error("command not recorded: %s by %s in %s: %s", cmd.cmd, cmd.by, production, exc)
+            return {"ok": False, "rule": "LEDGER-2", "message": f"not recorded: {exc}"}
         except BaseException:
             self.states.forget(production)
             raise
@@ -226,7 +233,21 @@ class Showclear:
         database = self.ledger.probe_write()
         if database is not None:
             problems.append(database)
+        key = self.ledger.keys.file_problem()
+        if key is not None:
+            problems.append(f"signing key: {key}")
+        for production, why in sorted(self.ledger.alarms().items()):
+            problems.append(f"writes to {production} are refused: {why}")
         return {"ok": not problems, "problems": problems}
+
+    def alarm(self, production: str) -> str | None:
+        """Why a production's writes are refused because its ledger was altered, or None."""
+        return self.ledger.alarms().get(production)
+
+    def integrity(self) -> dict[str, str | None]:
+        """Each production's integrity alarm (why its writes are refused), or None when healthy."""
+        alarms: dict[str, str | None] = dict(self.ledger.alarms())
+        return dict.fromkeys(self.productions()) | alarms
 
     def iter_entries(self, production: str) -> Iterator[Entry]:
         """Entries in order (for exports and traces)."""
@@ -242,8 +263,10 @@ def _entry_json(body: bytes) -> JSON:
     return {k: data[k] for k in ("at", "by", "command", "result", "events") if k in data}
 
 
-def bootstrap(db_url: str | None = None, data_dir: str | None = None) -> Showclear:
-    """The composition root that web and CLI both call."""
+def bootstrap(
+    db_url: str | None = None, data_dir: str | None = None, *, read_only: bool = False
+) -> Showclear:
+    """The composition root that web and CLI both call (`read_only`: for verify and export)."""
     from showclear.ledger import default_database_url, open_ledger
 
-    return Showclear(open_ledger(db_url or default_database_url(), data_dir))
+    return Showclear(open_ledger(db_url or default_database_url(), data_dir, read_only=read_only))

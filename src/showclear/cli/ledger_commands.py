@@ -6,11 +6,34 @@ import base64
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
-from showclear.cli.common import service
+from showclear.app import Showclear, bootstrap
+from showclear.app.errors import operational_errors
+
+
+@contextmanager
+def opened(db: str | None, *, read_only: bool = True) -> Iterator[Showclear]:
+    """The app service, read-only unless asked: nothing written, locked or migrated.
+
+    A bad URL is a usage error; a database or key that cannot be used is one line and exit 1.
+    """
+    try:
+        svc = bootstrap(db, read_only=read_only)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    except operational_errors() as exc:
+        raise click.ClickException(f"cannot open the ledger: {exc}") from None
+    try:
+        yield svc
+    except operational_errors() as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        svc.close()
 
 
 def _checkpoint_json(cp: Any) -> dict[str, Any] | None:
@@ -30,7 +53,12 @@ def register(group: click.Group) -> None:
 
     @group.command()
     @click.option("--db", "db", metavar="URL")
-    @click.option("--key", "public_key", metavar="BASE64", help="expected public key (for FILE)")
+    @click.option(
+        "--key",
+        "public_key",
+        metavar="BASE64",
+        help="the public key to verify with (default: the server's key)",
+    )
     @click.argument("file", required=False, type=click.Path(dir_okay=False))
     def verify(db: str | None, public_key: str | None, file: str | None) -> None:
         """Recompute every leaf, link, root and signature: of every ledger, or of an export FILE offline."""
@@ -47,11 +75,8 @@ def register(group: click.Group) -> None:
                 return
             click.echo(f"BROKEN: first bad entry {report.first_bad_seq}: {report.message}")
             sys.exit(1)
-        svc = service(db)
-        try:
-            reports = svc.ledger.verify_all()
-        finally:
-            svc.close()
+        with opened(db) as svc:
+            reports = svc.ledger.verify_all(public_key)
         broken = 0
         for production, report in sorted(reports.items()):
             if report.ok:
@@ -75,8 +100,7 @@ def register(group: click.Group) -> None:
         """Write a production's whole ledger to one file an investigator verifies offline."""
         from showclear.ledger.export import write_export
 
-        svc = service(db)
-        try:
+        with opened(db) as svc:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
             ledger = svc.ledger
@@ -87,20 +111,67 @@ def register(group: click.Group) -> None:
                     ledger.stored_entries(production),
                     ledger.checkpoints(production),
                     ledger.public_key_b64,
+                    ledger.key_history(),
                 )
-        finally:
-            svc.close()
         click.echo(f"{count} entries of {production} written to {output}", err=True)
+
+    @group.group(invoke_without_command=True)
+    @click.option("--db", "db", metavar="URL")
+    @click.option("--history", is_flag=True, help="print the key history, oldest key first")
+    @click.pass_context
+    def key(ctx: click.Context, db: str | None, history: bool) -> None:
+        """Print the public key (base64 Ed25519) that verifies this server's checkpoints."""
+        if ctx.invoked_subcommand is not None:
+            return
+        with opened(db, read_only=False) as svc:
+            if not history:
+                click.echo(svc.ledger.public_key_b64)
+                return
+            rotations = svc.ledger.key_history()
+            if not rotations:
+                click.echo(f"{svc.ledger.public_key_b64}  (no rotation)")
+            else:
+                click.echo(f"{rotations[0].old_key}  the first key")
+            for rotation in rotations:
+                click.echo(f"{rotation.new_key}  from {rotation.at}, signed by {rotation.old_key}")
+
+    @key.command()
+    @click.option("--db", "db", metavar="URL")
+    def rotate(db: str | None) -> None:
+        """Replace the signing key on purpose: the old key signs the new one, in the ledger.
+
+        Stop the server first; start it again afterwards.
+        """
+        with opened(db, read_only=False) as svc:
+            rotation = svc.ledger.rotate_key()
+        click.echo(rotation.new_key)
+        click.echo(f"rotated from {rotation.old_key} at {rotation.at}", err=True)
 
     @group.command()
     @click.option("--db", "db", metavar="URL")
-    def key(db: str | None) -> None:
-        """Print the public key (base64 Ed25519) that verifies this server's checkpoints."""
-        svc = service(db)
-        try:
-            click.echo(svc.ledger.public_key_b64)
-        finally:
-            svc.close()
+    @click.option("--clear", "clear", metavar="PRODUCTION", help="accept its ledger as it stands")
+    def alarm(db: str | None, clear: str | None) -> None:
+        """List productions whose writes are refused because their ledger was altered.
+
+        --clear P is the operator's decision to accept P's ledger as it now stands: it must
+        verify against its own signed checkpoints; the server's record restarts from there.
+        """
+        with opened(db, read_only=False) as svc:
+            if clear is not None:
+                report = svc.ledger.clear_alarm(clear)
+                if not report.ok:
+                    raise click.ClickException(
+                        f"{clear} does not verify (first bad entry {report.first_bad_seq}:"
+                        f" {report.message}); restore a good copy instead"
+                    )
+                click.echo(f"cleared {clear}: {report.size} entries verified; restart the server")
+                return
+            alarms = {p: a for p, a in svc.integrity().items() if a}
+        for production, message in sorted(alarms.items()):
+            click.echo(f"ALARM   {production}: {message}")
+        if not alarms:
+            click.echo("no alarms")
+        sys.exit(1 if alarms else 0)
 
     @group.command()
     @click.option("--db", "db", metavar="URL")
@@ -111,8 +182,7 @@ def register(group: click.Group) -> None:
     )
     def proof(db: str | None, production: str, seq: int, size: int | None) -> None:
         """Print an RFC 9162 inclusion proof of one entry, checkable against a signed checkpoint."""
-        svc = service(db)
-        try:
+        with opened(db) as svc:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
             ledger = svc.ledger
@@ -130,8 +200,6 @@ def register(group: click.Group) -> None:
                 "proof": [h.hex() for h in hashes],
                 "checkpoint": _checkpoint_json(cp) if cp and cp.size == tree_size else None,
             }
-        finally:
-            svc.close()
         click.echo(json.dumps(out))
 
     @group.command()
@@ -141,8 +209,7 @@ def register(group: click.Group) -> None:
     @click.option("--to", "new", type=int, required=True, help="the newer tree size")
     def consistency(db: str | None, production: str, old: int, new: int) -> None:
         """Print an RFC 9162 consistency proof that the ledger only grew from one size to another."""
-        svc = service(db)
-        try:
+        with opened(db) as svc:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
             size = svc.ledger.size(production)
@@ -160,6 +227,4 @@ def register(group: click.Group) -> None:
                 "new_root": tree.root(new).hex(),
                 "proof": [h.hex() for h in hashes],
             }
-        finally:
-            svc.close()
         click.echo(json.dumps(out))

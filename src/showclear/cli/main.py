@@ -60,7 +60,7 @@ def apply(db: str | None, file: TextIO) -> None:
                 result = svc.execute(raw)
                 if result.get("rule") == "INPUT":
                     result["message"] = f"line {number}: {result['message']}"
-            bad += result.get("rule") == "INPUT"
+            bad += "seq" not in result  # malformed, or not recorded (an altered ledger)
             click.echo(dump(result))
             sys.stdout.flush()
     finally:

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from showclear.ledger.base import BaseLedger
 
-__all__ = ["default_data_dir", "default_database_url", "open_ledger", "sqlite_path"]
+__all__ = [
+    "database_identity",
+    "default_data_dir",
+    "default_database_url",
+    "key_file",
+    "open_ledger",
+    "sqlite_path",
+]
 
 
 def default_data_dir() -> str:
@@ -36,31 +43,73 @@ def sqlite_path(url: str) -> str:
     return str(Path(path).expanduser())
 
 
-def open_ledger(url: str, data_dir: str | None = None) -> BaseLedger:
+def key_file(data_dir: str | None = None) -> str:
+    """$SHOWCLEAR_KEY_FILE, else ledger-signing-key.pem in the data folder (`data_dir` or default)."""
+    from showclear.ledger.signing import KEY_FILE
+
+    configured = os.environ.get("SHOWCLEAR_KEY_FILE")
+    if configured:
+        return str(Path(configured).expanduser())
+    return str(Path(data_dir or default_data_dir()) / KEY_FILE)
+
+
+def database_identity(url: str) -> str:
+    """The name under which the server records what it signed in a database.
+
+    A SQLite file by its resolved path; a PostgreSQL database by host, port and name (the
+    password and other options left out).
+    """
+    if url.startswith("sqlite:"):
+        return "sqlite:" + str(Path(sqlite_path(url)).resolve())
+    from psycopg.conninfo import conninfo_to_dict
+
+    info = conninfo_to_dict(url)
+    host, port, name = (str(info.get(k) or "") for k in ("host", "port", "dbname"))
+    return f"postgresql://{host}:{port}/{name}"
+
+
+def open_ledger(url: str, data_dir: str | None = None, *, read_only: bool = False) -> BaseLedger:
     """Open the ledger at `url` (memory:, sqlite:///PATH, postgresql://...) with its signing key.
 
-    The Ed25519 key lives in `data_dir`: by default the SQLite file's folder, or
-    $SHOWCLEAR_DATA_DIR (else ~/.local/share/showclear) for PostgreSQL; a memory ledger
-    without `data_dir` signs with a fresh key that lives as long as it does.
+    The Ed25519 key is `key_file(data_dir)`, the same for every database: a new one is made only
+    for a database with no checkpoint. Beside it, in the data folder, the server records the last
+    checkpoint it signed per database and production (`ledger-heads.sqlite3`). A memory ledger
+    without `data_dir` signs with a fresh key that lives as long as it does. `read_only` opens a
+    database without writing, locking, migrating or creating anything, for verify and export.
     """
-    from showclear.ledger.signing import Signer, load_or_create_signer
+    from showclear.ledger.integrity import HEADS_FILE, SignedHeads
+    from showclear.ledger.signing import Signer
 
     if not isinstance(url, str):
         raise ValueError(f"database URL must be a string, not {type(url).__name__}")
+    folder = data_dir or default_data_dir()
+    ledger: BaseLedger
     if url == "memory:":
         from showclear.ledger.memory import MemoryLedger
 
-        return MemoryLedger(load_or_create_signer(data_dir) if data_dir else Signer.generate())
-    if url.startswith("sqlite:"):
+        if data_dir is None:
+            return MemoryLedger(Signer.generate())
+        ledger = MemoryLedger(None)
+    elif url.startswith("sqlite:"):
         from showclear.ledger.sqlite import SqliteLedger
 
         path = Path(sqlite_path(url))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteLedger(str(path), load_or_create_signer(data_dir or str(path.parent)))
-    if url.startswith(("postgresql://", "postgres://")):
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        heads = SignedHeads(
+            str(Path(folder) / HEADS_FILE), database_identity(url), read_only=read_only
+        )
+        ledger = SqliteLedger(str(path), None, heads, read_only=read_only)
+    elif url.startswith(("postgresql://", "postgres://")):
         from showclear.ledger.postgres import PostgresLedger
 
-        return PostgresLedger(url, load_or_create_signer(data_dir or default_data_dir()))
-    raise ValueError(
-        f"unsupported database URL {url!r}: expected memory:, sqlite:///PATH or postgresql://..."
-    )
+        heads = SignedHeads(
+            str(Path(folder) / HEADS_FILE), database_identity(url), read_only=read_only
+        )
+        ledger = PostgresLedger(url, None, heads, read_only=read_only)
+    else:
+        raise ValueError(
+            f"unsupported database URL {url!r}: expected memory:, sqlite:///PATH or postgresql://..."
+        )
+    ledger.load_key(key_file(folder), read_only=read_only)
+    return ledger

@@ -8,137 +8,26 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-import msgspec
-
-from showclear.ledger.api import JSON, Checkpoint, Entry, StoredEntry
-from showclear.ledger.entrycodec import decode_entry, encode_fields
-from showclear.ledger.hashing import ZERO, Frontier, chain_hash, leaf_hash
+from showclear.ledger.api import Checkpoint, Entry, StoredEntry
+from showclear.ledger.entrycodec import column_problem, decode_entry
+from showclear.ledger.hashing import Frontier
+from showclear.ledger.integrity import LedgerIntegrityError, Signed, SignedHeads, log
+from showclear.ledger.keyring import KeyRing
+from showclear.ledger.keys import Rotation
 from showclear.ledger.merkle import Tree
-from showclear.ledger.signing import Signer, sign_checkpoint
+from showclear.ledger.signing import (
+    Signer,
+    sign_checkpoint,
+)
 from showclear.ledger.store import Driver, Row, WriterSession
+from showclear.ledger.tail import TailBroken, anchor, follow
+from showclear.ledger.transaction import Transaction, check_production, check_range, utc_now
 from showclear.ledger.verify import VerifyReport, verify_ledger
 
 T = TypeVar("T")
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC with microseconds."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def check_production(production: object) -> str:
-    """The production id, or ValueError when it is not a non-empty string."""
-    if not isinstance(production, str) or not production:
-        raise ValueError(f"production must be a non-empty string, not {production!r}")
-    return production
-
-
-def check_range(start: object, stop: object) -> None:
-    """ValueError unless 0 <= start and (stop is None or start <= stop), all ints."""
-    if not isinstance(start, int) or start < 0:
-        raise ValueError(f"start must be a non-negative int, not {start!r}")
-    if stop is not None and (not isinstance(stop, int) or stop < start):
-        raise ValueError(f"stop must be None or an int >= start ({start}), not {stop!r}")
-
-
-def _check_append(at: object, by: object, command: object, result: object, events: object) -> None:
-    for name, value in (("at", at), ("by", by)):
-        if not isinstance(value, str) or not value:
-            raise ValueError(f"entry field {name!r} must be a non-empty string, not {value!r}")
-        if "\x00" in value:
-            raise ValueError(f"entry field {name!r} contains a NUL character")
-    for name, value in (("command", command), ("result", result)):
-        if not isinstance(value, dict):
-            raise ValueError(
-                f"entry field {name!r} must be a JSON object, not {type(value).__name__}"
-            )
-    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-        raise ValueError("entry field 'events' must be a list of JSON objects")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Mark:
-    rows: int
-    chain: bytes
-    projections: dict[str, tuple[int, bytes]]
-
-
-class Transaction:
-    """One writer transaction on one production (an `api.LedgerTransaction`); writes at commit."""
-
-    def __init__(self, production: str, session: WriterSession) -> None:
-        self.production = production
-        self._session = session
-        self.base_size, self.base_chain = session.head()
-        self._chain = ZERO if self.base_chain is None else self.base_chain
-        self.rows: list[Row] = []
-        self.projections: dict[str, tuple[int, bytes]] = {}
-
-    @property
-    def size(self) -> int:
-        """Entries in the ledger including those appended in this transaction."""
-        return self.base_size + len(self.rows)
-
-    def append(
-        self, at: str, by: str, command: JSON, result: JSON, events: list[JSON]
-    ) -> StoredEntry:
-        """Append one entry; its seq is the size before the call."""
-        if not (
-            type(at) is str
-            and type(by) is str
-            and at
-            and by
-            and "\x00" not in at
-            and "\x00" not in by
-            and type(command) is dict
-            and type(result) is dict
-            and type(events) is list
-            and all(type(event) is dict for event in events)
-        ):
-            _check_append(at, by, command, result, events)  # names what is wrong, if anything
-        production = self.production
-        seq = self.base_size + len(self.rows)
-        body = encode_fields(production, seq, at, by, command, result, events)
-        leaf = leaf_hash(body)
-        chain = chain_hash(self._chain, leaf)
-        self.rows.append(Row(production, seq, at, by, body, leaf, chain))
-        self._chain = chain
-        return StoredEntry(production, seq, body, leaf, chain)
-
-    def entries(self, start: int = 0) -> Iterator[Entry]:
-        """Entries from seq `start`, in order, as seen inside this transaction."""
-        if start < self.base_size:
-            for row in self._session.rows(max(start, 0), self.base_size):
-                yield decode_entry(row.body)
-        for row in self.rows[max(start - self.base_size, 0) :]:
-            yield decode_entry(row.body)
-
-    def load_projection(self, name: str) -> tuple[int, bytes] | None:
-        """The saved (position, blob) of a projection, or None."""
-        if name in self.projections:
-            return self.projections[name]
-        return self._session.load_projection(name)
-
-    def save_projection(self, name: str, position: int, blob: bytes) -> None:
-        """Save a projection's blob with the position it reached, in this transaction."""
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"projection name must be a non-empty string, not {name!r}")
-        if not isinstance(position, int) or not 0 <= position <= self.size:
-            raise ValueError(f"projection position {position!r} is outside 0..{self.size}")
-        self.projections[name] = (position, bytes(blob))
-
-    def mark(self) -> _Mark:
-        """A savepoint: what to go back to if the next piece of work fails."""
-        return _Mark(len(self.rows), self._chain, dict(self.projections))
-
-    def rollback_to(self, mark: _Mark) -> None:
-        """Forget everything done since `mark`."""
-        del self.rows[mark.rows :]
-        self._chain = mark.chain
-        self.projections = mark.projections
+__all__ = ["BaseLedger", "Transaction", "check_production", "check_range", "utc_now"]
 
 
 @dataclasses.dataclass(slots=True)
@@ -173,23 +62,51 @@ class Writer:
 
 
 class BaseLedger:
-    """An `api.Ledger` over a store `Driver`, signing a checkpoint with `signer` at every commit."""
+    """An `api.Ledger` over a store `Driver`, signing a checkpoint with `signer` at every commit.
 
-    def __init__(self, driver: Driver, signer: Signer) -> None:
+    Before each signature the writer checks that the tree it signs extends the last checkpoint
+    it signed (`_frontier`); `heads` is its own record of those, kept outside the database.
+    """
+
+    def __init__(
+        self, driver: Driver, signer: Signer | None, heads: SignedHeads | None = None
+    ) -> None:
         self._driver = driver
-        self._signer = signer
+        self.keys = KeyRing(driver, signer)
+        self._heads = heads
         self._lock = threading.Lock()
         self._frontiers: dict[str, tuple[Frontier, bytes]] = {}
+        self._alarms: dict[str, str] = {}
         self._groups: dict[str, _Group] = {}
         self._writers: dict[int, Writer] = {}
         self._writer_ids = itertools.count()
         #: Writer transactions committed through this object (group commit makes it smaller).
         self.commits = 0
 
+    def load_key(self, path: str, *, read_only: bool = False) -> None:
+        """Sign with the key in `path` (see `KeyRing.load`)."""
+        self.keys.load(path, read_only=read_only)
+
+    def rotate_key(self, path: str | None = None) -> Rotation:
+        """Replace the signing key on purpose (see `KeyRing.rotate`); signing restarts from it."""
+        rotation = self.keys.rotate(path)
+        with self._lock:
+            self._frontiers.clear()
+        return rotation
+
+    def key_history(self) -> list[Rotation]:
+        """Every key rotation recorded in this database, oldest first."""
+        return self.keys.history()
+
+    @property
+    def signer(self) -> Signer:
+        """The signing key; SigningKeyError saying why when there is none."""
+        return self.keys.signer
+
     @property
     def public_key_b64(self) -> str:
         """The base64 Ed25519 public key that verifies this ledger's checkpoints."""
-        return self._signer.public_key_b64
+        return self.signer.public_key_b64
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -226,42 +143,113 @@ class BaseLedger:
     def _commit(self, tx: Transaction, session: WriterSession) -> None:
         checkpoint = None
         frontier = None
+        production = tx.production
         if tx.rows:
-            frontier = self._frontier(tx.production, session, tx.base_size, tx.base_chain)
+            if not self.keys.present:
+                log.error("ledger of %s: writes refused: %s", production, self.keys.problem)
+                raise LedgerIntegrityError(production, self.keys.problem)
+            frontier = self._frontier(production, session, tx.base_size, tx.base_chain)
             for row in tx.rows:
                 frontier.append(row.leaf_hash)
             checkpoint = sign_checkpoint(
-                self._signer, tx.production, frontier.size, frontier.root(), utc_now()
+                self.signer, production, frontier.size, frontier.root(), utc_now()
             )
         session.commit(tx.rows, checkpoint, tx.projections)
+        if frontier is None or checkpoint is None:
+            with self._lock:
+                self.commits += 1
+            return
+        last_chain = tx.rows[-1].chain_hash
         with self._lock:
             self.commits += 1
-            if frontier is not None:
-                cached = self._frontiers.get(tx.production)
-                if cached is None or cached[0].size < frontier.size:
-                    self._frontiers[tx.production] = (frontier, tx.rows[-1].chain_hash)
+            cached = self._frontiers.get(production)
+            if cached is None or cached[0].size < frontier.size:
+                self._frontiers[production] = (frontier, last_chain)
+        if self._heads is not None:
+            try:
+                self._heads.advance(Signed(checkpoint, last_chain))
+            except Exception:  # the entries are committed: a stale record is behind, not wrong
+                log.exception("could not record the checkpoint signed for %s", production)
+
+    def _alarm(self, production: str, message: str) -> LedgerIntegrityError:
+        """Record (here and in the record file) and log that a production's writes are refused."""
+        with self._lock:
+            self._alarms[production] = message
+            self._frontiers.pop(production, None)
+        log.critical("ledger of %s: writes refused: %s", production, message)
+        if self._heads is not None:
+            try:
+                self._heads.raise_alarm(production, message, utc_now())
+            except Exception:
+                log.exception("could not record the alarm of %s", production)
+        return LedgerIntegrityError(production, message)
+
+    def alarms(self) -> dict[str, str]:
+        """Productions whose writes are refused until an operator acts, and why."""
+        with self._lock:
+            found = dict(self._alarms)
+        if self._heads is not None:
+            found = {**self._heads.alarms(), **found}
+        return found
+
+    def check(self, production: str) -> str | None:
+        """Run the tail check of a production now, without writing; the alarm, or None."""
+        with self._driver.writer(production) as session:
+            size, chain = session.head()
+            try:
+                self._frontier(production, session, size, chain)
+            except LedgerIntegrityError as error:
+                return error.message
+        return None
+
+    def clear_alarm(self, production: str) -> VerifyReport:
+        """An operator accepts the ledger as it now stands: if it verifies against its own
+        checkpoints, this server's record restarts from its latest one and writes resume here
+        (other processes keep refusing until they restart)."""
+        report = self.verify(production, own_record=False)
+        if report.ok and self._heads is not None:
+            latest = self._driver.latest_checkpoint(production)
+            signed = None
+            if latest is not None:
+                last = next(self._driver.rows(production, latest.size - 1, latest.size))
+                signed = Signed(latest, last.chain_hash)
+            self._heads.replace(production, signed)
+        if report.ok:
+            with self._lock:
+                self._alarms.pop(production, None)
+                self._frontiers.pop(production, None)
+        return report
 
     def _frontier(
         self, production: str, session: WriterSession, size: int, chain: bytes | None
     ) -> Frontier:
-        """The frontier of the first `size` leaves: the cached one if still valid, else rebuilt."""
+        """The frontier of the first `size` leaves, once they are known to extend what was signed.
+
+        From the tree this object last signed (or, in a new process, the latest stored
+        checkpoint, checked against this server's own record and key), only the entries since
+        are read, each checked against its body and the chain hash before it. Anything else is
+        an alarm: a head or checkpoints that moved backwards, or entries changed under it. An
+        alarm stays until an operator clears it (`clear_alarm`).
+        """
+        latest = session.checkpoint_size()
         with self._lock:
             cached = self._frontiers.get(production)
-        if cached is not None:
-            frontier, last_chain = cached
-            if frontier.size == size and last_chain == chain:
-                return frontier.copy()
-            if 0 < frontier.size < size:
-                at_cached_end = list(session.rows(frontier.size - 1, frontier.size))
-                if at_cached_end and at_cached_end[0].chain_hash == last_chain:
-                    extended = frontier.copy()
-                    for leaf in session.leaf_hashes(frontier.size, size):
-                        extended.append(leaf)
-                    return extended
-        rebuilt = Frontier()
-        for leaf in session.leaf_hashes(0, size):
-            rebuilt.append(leaf)
-        return rebuilt
+            alarm = self._alarms.get(production)
+        if alarm is None and cached is None and self._heads is not None:
+            alarm = self._heads.alarms().get(production)
+        if alarm is not None:
+            with self._lock:
+                self._alarms[production] = alarm
+            log.error("ledger of %s: writes refused: %s", production, alarm)
+            raise LedgerIntegrityError(production, alarm)
+        try:
+            if cached is not None:
+                return follow(cached, session, size, chain, latest)
+            record = self._heads.get(production) if self._heads is not None else None
+            stored = self._driver.checkpoints(production) if latest else []
+            return anchor(session, record, stored, self.keys.schedule().key_at, size, latest)
+        except TailBroken as broken:
+            raise self._alarm(production, str(broken)) from None
 
     def submit(
         self,
@@ -402,7 +390,14 @@ class BaseLedger:
         """RFC 9162 consistency proof from the tree of `old` entries to that of `new`."""
         return Tree(self.leaf_hashes(production)).consistency_proof(old, new)
 
-    def verify(self, production: str, held: Iterable[Checkpoint] = ()) -> VerifyReport:
+    def verify(
+        self,
+        production: str,
+        held: Iterable[Checkpoint] = (),
+        *,
+        own_record: bool = True,
+        public_key_b64: str | None = None,
+    ) -> VerifyReport:
         """Recompute every leaf, link and root of a production against its signed checkpoints.
 
         `held` adds signed checkpoints kept elsewhere (an earlier export): a tail cut together
@@ -410,18 +405,29 @@ class BaseLedger:
         the hashed body too.
         """
         checkpoints = [*self._driver.checkpoints(production), *held]
+        record = self._heads.get(production) if own_record and self._heads else None
+        if record is not None:
+            checkpoints.append(record.checkpoint)  # what this server signed, kept outside
         bad: list[tuple[int, str]] = []
 
         def stored() -> Iterator[StoredEntry]:
             # one pass over the rows, page by page: memory stays flat however long the ledger
             for position, row in enumerate(self._driver.rows(production, 0, None)):
                 if not bad:
-                    problem = _column_problem(production, position, row)
+                    problem = column_problem(production, position, row)
                     if problem is not None:
                         bad.append((position, problem))
                 yield row.stored()
 
-        report = verify_ledger(production, stored(), checkpoints, self.public_key_b64)
+        rotations = self._driver.rotations()
+        key = public_key_b64
+        if key is None:  # this server's key: the history must lead from the first key to it
+            current = self.public_key_b64
+            key = rotations[0].old_key if rotations else current
+            if rotations and rotations[-1].new_key != current:
+                message = f"the key history leads to {rotations[-1].new_key}, not to {current}"
+                return VerifyReport(False, 0, 0, message)
+        report = verify_ledger(production, stored(), checkpoints, key, rotations=rotations)
         if not report.ok and report.first_bad_seq is None and report.size > 0:
             # a checkpoint failed its own checks: the first entry it was to vouch for is at fault
             attested = max((c.size for c in checkpoints if c.size < report.size), default=0)
@@ -438,35 +444,15 @@ class BaseLedger:
         """None when the database would take a write now; otherwise what stops it."""
         return self._driver.probe_write()
 
-    def verify_all(self) -> dict[str, VerifyReport]:
-        """`verify` of every production."""
-        return {production: self.verify(production) for production in self.productions()}
+    def verify_all(self, public_key_b64: str | None = None) -> dict[str, VerifyReport]:
+        """`verify` of every production (under `public_key_b64`, else this server's key)."""
+        return {
+            production: self.verify(production, public_key_b64=public_key_b64)
+            for production in self.productions()
+        }
 
     def close(self) -> None:
         """Release connections."""
         self._driver.close()
-
-
-class _Columns(msgspec.Struct, gc=False):
-    """The members of an entry body that are also stored as columns (others are skipped)."""
-
-    production: str
-    seq: int
-    at: str
-    by: str
-
-
-_columns = msgspec.json.Decoder(_Columns)
-
-
-def _column_problem(production: str, position: int, row: Row) -> str | None:
-    """What is wrong when a row's columns disagree with its own body (which the hashes cover)."""
-    try:
-        entry = _columns.decode(row.body)
-    except Exception as error:
-        return f"entry {position}: its body does not decode: {error}"
-    got = (row.production, row.seq, row.at, row.by)
-    want = (production, position, entry.at, entry.by)
-    if got != want or entry.production != production or entry.seq != position:
-        return f"entry {position}: its stored columns disagree with its hashed body"
-    return None
+        if self._heads is not None:
+            self._heads.close()

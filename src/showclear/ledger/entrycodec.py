@@ -9,6 +9,7 @@ import msgspec
 from showclear.ledger.api import Entry, StoredEntry
 from showclear.ledger.encoding import canonical
 from showclear.ledger.hashing import chain_hash, leaf_hash
+from showclear.ledger.store import Row
 
 
 class _Body(msgspec.Struct, forbid_unknown_fields=True):
@@ -80,3 +81,28 @@ def seal(entry: Entry, previous_chain_hash: bytes) -> StoredEntry:
         leaf_hash=leaf,
         chain_hash=chain_hash(previous_chain_hash, leaf),
     )
+
+
+class _Columns(msgspec.Struct, gc=False):
+    """The members of an entry body that are also stored as columns (others are skipped)."""
+
+    production: str
+    seq: int
+    at: str
+    by: str
+
+
+_columns = msgspec.json.Decoder(_Columns)
+
+
+def column_problem(production: str, position: int, row: Row) -> str | None:
+    """What is wrong when a row's columns disagree with its own body (which the hashes cover)."""
+    try:
+        entry = _columns.decode(row.body)
+    except Exception as error:
+        return f"entry {position}: its body does not decode: {error}"
+    got = (row.production, row.seq, row.at, row.by)
+    want = (production, position, entry.at, entry.by)
+    if got != want or entry.production != production or entry.seq != position:
+        return f"entry {position}: its stored columns disagree with its hashed body"
+    return None

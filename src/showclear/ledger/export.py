@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import re
 from binascii import unhexlify
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import repeat
 from operator import itemgetter
 from typing import IO, Any
@@ -14,11 +14,13 @@ import msgspec
 
 from showclear.ledger.api import Checkpoint, StoredEntry
 from showclear.ledger.encoding import canonical
+from showclear.ledger.keys import KeySchedule, Rotation
 from showclear.ledger.signing import b64decode_strict
 from showclear.ledger.verify import LedgerVerifier, VerifyFailure, VerifyReport
 
 FORMAT = "showclear-ledger-export"
-VERSION = 1
+VERSION = 1  # without a key history; VERSION_ROTATED with one
+VERSION_ROTATED = 2
 _BATCH = 4096
 _SEQ = b'{"seq":'
 _LEAF = b',"leaf_hash":"'
@@ -101,6 +103,7 @@ class _Header(msgspec.Struct, forbid_unknown_fields=True):
     production: str
     public_key: str
     version: int
+    key_history: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
 
 
 class _CheckpointLine(msgspec.Struct, forbid_unknown_fields=True):
@@ -147,19 +150,30 @@ def write_export(
     stored_entries: Iterable[StoredEntry],
     checkpoints: Iterable[Checkpoint],
     public_key_b64: str,
+    rotations: Sequence[Rotation] = (),
 ) -> int:
-    """Write the export of one production to a binary file; returns the entries written."""
+    """Write the export of one production to a binary file; returns the entries written.
+
+    With key rotations the header names the first key and carries the history leading from it
+    to `public_key_b64` (version 2).
+    """
     cps = _distinct(checkpoints)
     if not cps:
         raise ValueError(f"production {production!r} has no signed checkpoint to export")
     latest = cps[-1]
-    header = {
+    header: dict[str, Any] = {
         "checkpoint": _head(latest),
         "format": FORMAT,
         "production": production,
         "public_key": public_key_b64,
         "version": VERSION,
     }
+    if rotations:
+        if KeySchedule(rotations[0].old_key, rotations).current != public_key_b64:
+            raise ValueError("the key history does not lead to the key given")
+        header["public_key"] = rotations[0].old_key
+        header["key_history"] = [r.to_json() for r in rotations]
+        header["version"] = VERSION_ROTATED
     fp.write(canonical(header) + b"\n")
     position = 0
     i = 0
@@ -205,8 +219,13 @@ def _read_header(fp: IO[bytes], public_key_b64: str | None) -> tuple[_Header, Ch
         header = _strict_line(fp.readline(), _Header, "header")
     except ValueError as exc:
         raise VerifyFailure(None, str(exc)) from exc
-    if header.format != FORMAT or header.version != VERSION:
-        raise VerifyFailure(None, f"header: not a {FORMAT} file of version {VERSION}")
+    rotated = header.key_history is not msgspec.UNSET
+    if header.format != FORMAT or header.version != (VERSION_ROTATED if rotated else VERSION):
+        raise VerifyFailure(
+            None, f"header: not a {FORMAT} file of version {VERSION} or {VERSION_ROTATED}"
+        )
+    if rotated and not header.key_history:
+        raise VerifyFailure(None, "header: an empty key history")
     if public_key_b64 is not None and header.public_key != public_key_b64:
         raise VerifyFailure(None, "header: the file's public key is not the one given to verify it")
     try:
@@ -394,7 +413,12 @@ def verify_export(fp: IO[bytes], public_key_b64: str | None = None) -> VerifyRep
     try:
         header, head = _read_header(fp, public_key_b64)
         try:
-            verifier = LedgerVerifier(header.production, header.public_key)
+            rotations = [
+                Rotation.from_json(r, f"header: key rotation {n}")
+                for n, r in enumerate(header.key_history or [])
+                if header.key_history is not msgspec.UNSET
+            ]
+            verifier = LedgerVerifier(header.production, header.public_key, rotations)
         except ValueError as exc:
             raise VerifyFailure(None, f"header: {exc}") from exc
         reader = _Reader(verifier)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from showclear.ledger.api import Checkpoint
 from showclear.ledger.base import BaseLedger
+from showclear.ledger.keys import Rotation
 from showclear.ledger.signing import Signer
 from showclear.ledger.store import Row
 
@@ -19,6 +20,7 @@ class _Production:
     rows: list[Row] = dataclasses.field(default_factory=list)
     checkpoints: list[Checkpoint] = dataclasses.field(default_factory=list)
     projections: dict[str, tuple[int, bytes]] = dataclasses.field(default_factory=dict)
+    signed: int = 0  # the size of the largest checkpoint
 
 
 _EMPTY = _Production()  # what reads of an unknown production see; never written
@@ -33,6 +35,9 @@ class _Session:
     def head(self) -> tuple[int, bytes | None]:
         rows = self._production.rows
         return len(rows), rows[-1].chain_hash if rows else None
+
+    def checkpoint_size(self) -> int:
+        return self._production.signed
 
     def rows(self, start: int, stop: int) -> Iterator[Row]:
         return iter(self._production.rows[start:stop])
@@ -52,6 +57,7 @@ class _Session:
         self._production.rows.extend(rows)
         if checkpoint is not None:
             self._production.checkpoints.append(checkpoint)
+            self._production.signed = max(self._production.signed, checkpoint.size)
         self._production.projections.update(projections)
 
 
@@ -61,6 +67,7 @@ class MemoryDriver:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._productions: dict[str, _Production] = {}
+        self._rotations: list[Rotation] = []
 
     def _get(self, production: str) -> _Production:
         with self._lock:
@@ -96,6 +103,18 @@ class MemoryDriver:
     def probe_write(self) -> str | None:
         return None
 
+    def any_checkpoint(self) -> bool:
+        with self._lock:
+            return any(held.checkpoints for held in self._productions.values())
+
+    def rotations(self) -> list[Rotation]:
+        with self._lock:
+            return list(self._rotations)
+
+    def add_rotation(self, rotation: Rotation) -> None:
+        with self._lock:
+            self._rotations.append(rotation)
+
     def close(self) -> None:
         pass
 
@@ -103,5 +122,5 @@ class MemoryDriver:
 class MemoryLedger(BaseLedger):
     """A ledger kept in memory only: gone when the process ends."""
 
-    def __init__(self, signer: Signer) -> None:
+    def __init__(self, signer: Signer | None) -> None:
         super().__init__(MemoryDriver(), signer)

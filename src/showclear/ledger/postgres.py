@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import select
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -17,11 +16,11 @@ from psycopg.rows import TupleRow
 
 from showclear.ledger.api import Checkpoint
 from showclear.ledger.base import BaseLedger
+from showclear.ledger.integrity import SignedHeads
+from showclear.ledger.keys import Rotation
+from showclear.ledger.pgpool import Connection, Pool
 from showclear.ledger.signing import Signer
 from showclear.ledger.store import END, PAGE, Row
-
-Connection = psycopg.Connection[TupleRow]
-IDLE_CONNECTIONS = 8  # kept open for reuse; more are opened while more threads need them
 
 #: Schema migrations in order; the database's schema_version is how many have run.
 MIGRATIONS: list[list[str]] = [
@@ -51,6 +50,15 @@ MIGRATIONS: list[list[str]] = [
             )
         ),
     ],
+    [
+        """CREATE TABLE key_rotations (
+            seq bigint PRIMARY KEY, at text NOT NULL, old_key text NOT NULL,
+            new_key text NOT NULL, signature bytea NOT NULL)""",
+        """CREATE TRIGGER key_rotations_append_only BEFORE UPDATE OR DELETE ON key_rotations
+            FOR EACH ROW EXECUTE FUNCTION showclear_append_only()""",
+        """CREATE TRIGGER key_rotations_no_truncate BEFORE TRUNCATE ON key_rotations
+            FOR EACH STATEMENT EXECUTE FUNCTION showclear_append_only()""",
+    ],
 ]
 
 _ROW = 'SELECT production, seq, at, "by", body, leaf_hash, chain_hash FROM entries'
@@ -61,10 +69,12 @@ _INSERT_ROWS = (
 )
 _INSERT_CHECKPOINT = b"INSERT INTO checkpoints (production, size, root, at, signature) VALUES "
 _UPSERT_PROJECTION = b"INSERT INTO projections (production, name, position, blob) VALUES "
-_HEAD_STATEMENT = b"showclear_head"
+_HEAD_STATEMENT = b"showclear_head_v2"
 _PREPARE_HEAD = (
-    b"PREPARE " + _HEAD_STATEMENT + b"(text) AS SELECT seq, chain_hash FROM entries "
-    b"WHERE production = $1 ORDER BY seq DESC LIMIT 1"
+    b"PREPARE " + _HEAD_STATEMENT + b"(text) AS SELECT e.seq, e.chain_hash, "
+    b"(SELECT max(size) FROM checkpoints WHERE production = $1) FROM (SELECT 1) AS one "
+    b"LEFT JOIN LATERAL (SELECT seq, chain_hash FROM entries WHERE production = $1 "
+    b"ORDER BY seq DESC LIMIT 1) AS e ON true"
 )
 _ON_CONFLICT = (
     b" ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, "
@@ -132,65 +142,28 @@ def migrate(conn: Connection) -> int:
     return len(MIGRATIONS)
 
 
-def _dropped(conn: Connection) -> bool:
-    """Whether an idle connection was closed by the server (it then has unread bytes or EOF)."""
-    try:
-        readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    except (OSError, ValueError, psycopg.Error):
-        return True
-    return bool(readable)
-
-
-class _Pool:
-    """Autocommit connections to one database, opened on demand and kept for reuse."""
-
-    def __init__(self, url: str) -> None:
-        self._url = url
-        self._lock = threading.Lock()
-        self._idle: list[Connection] = []
-        self._closed = False
-
-    @contextmanager
-    def connection(self) -> Iterator[Connection]:
-        with self._lock:
-            conn = self._idle.pop() if self._idle else None
-        if conn is not None and _dropped(conn):
-            conn.close()
-            conn = None
-        if conn is None:
-            conn = psycopg.connect(self._url, autocommit=True, client_encoding="UTF8")
-        try:
-            yield conn
-        finally:
-            healthy = not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
-            with self._lock:
-                keep = healthy and not self._closed and len(self._idle) < IDLE_CONNECTIONS
-                if keep:
-                    self._idle.append(conn)
-            if not keep:
-                conn.close()
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
-
-
 class _Session:
     """An open transaction holding one production's advisory lock; its head read with the lock."""
 
     def __init__(
-        self, conn: Connection, production: str, literal: bytes, head: tuple[int, bytes | None]
+        self,
+        conn: Connection,
+        production: str,
+        literal: bytes,
+        head: tuple[int, bytes | None],
+        signed: int,
     ) -> None:
         self._conn = conn
         self._production = production
         self._literal = literal
         self._head = head
+        self._signed = signed
 
     def head(self) -> tuple[int, bytes | None]:
         return self._head
+
+    def checkpoint_size(self) -> int:
+        return self._signed
 
     def rows(self, start: int, stop: int) -> Iterator[Row]:
         cursor = self._conn.execute(
@@ -268,15 +241,16 @@ class _Session:
 class PostgresDriver:
     """Writers on pooled connections, each holding its production's `pg_advisory_xact_lock`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         # explicit BEGIN/COMMIT rather than the driver's implicit BEGIN: it saves a round trip
-        self._pool = _Pool(url)
+        self._pool = Pool(url, read_only=read_only)
         self._queries: dict[str, tuple[bytes, bytes]] = {}
         self._prepared: weakref.WeakSet[Connection] = weakref.WeakSet()
         self._prepared_lock = threading.Lock()
         with self._pool.connection() as conn:
-            migrate(conn)
+            if not read_only:  # read-only: every statement runs in a read-only transaction
+                migrate(conn)
 
     def _begin_query(self, production: str, conn: Connection) -> tuple[bytes, bytes]:
         """BEGIN, take the production's lock, then read its head: one query string.
@@ -319,13 +293,14 @@ class PostgresDriver:
                 if len(results) != 3 or results[2].status != ExecStatus.TUPLES_OK:
                     raise RuntimeError("PostgreSQL returned no head for the writer transaction")
                 found = results[2]
+                if found.ntuples != 1:
+                    raise RuntimeError("PostgreSQL returned no head for the writer transaction")
                 head: tuple[int, bytes | None] = (0, None)
-                if found.ntuples:
-                    seq, chain = found.get_value(0, 0), found.get_value(0, 1)
-                    if seq is None or chain is None:
-                        raise RuntimeError("PostgreSQL returned a null head")
+                seq, chain = found.get_value(0, 0), found.get_value(0, 1)
+                if seq is not None and chain is not None:
                     head = (int(seq) + 1, pq.Escaping().unescape_bytea(chain))
-                yield _Session(conn, production, literal, head)
+                signed = found.get_value(0, 2)
+                yield _Session(conn, production, literal, head, int(signed or 0))
             finally:
                 if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
                     try:
@@ -408,6 +383,28 @@ class PostgresDriver:
             return "PostgreSQL refuses writes: no INSERT privilege on the entries table"
         return None
 
+    def any_checkpoint(self) -> bool:
+        with self._pool.connection() as conn:
+            return conn.execute("SELECT 1 FROM checkpoints LIMIT 1").fetchone() is not None
+
+    def rotations(self) -> list[Rotation]:
+        with self._pool.connection() as conn:
+            try:
+                found = conn.execute(
+                    "SELECT at, old_key, new_key, signature FROM key_rotations ORDER BY seq"
+                ).fetchall()
+            except errors.UndefinedTable:  # read-only, a schema from before key rotations
+                return []
+        return [Rotation(*values) for values in found]
+
+    def add_rotation(self, rotation: Rotation) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO key_rotations (seq, at, old_key, new_key, signature) "
+                "SELECT coalesce(max(seq), -1) + 1, %s, %s, %s, %s FROM key_rotations",
+                (rotation.at, rotation.old_key, rotation.new_key, rotation.signature),
+            )
+
     def close(self) -> None:
         self._pool.close()
 
@@ -415,6 +412,13 @@ class PostgresDriver:
 class PostgresLedger(BaseLedger):
     """A ledger in a PostgreSQL database; productions write in parallel."""
 
-    def __init__(self, url: str, signer: Signer) -> None:
+    def __init__(
+        self,
+        url: str,
+        signer: Signer | None,
+        heads: SignedHeads | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.url = url
-        super().__init__(PostgresDriver(url), signer)
+        super().__init__(PostgresDriver(url, read_only=read_only), signer, heads)

@@ -25,6 +25,10 @@ class SigningKeyError(Exception):
     """The signing key file is missing, unreadable, malformed or not private enough."""
 
 
+class SigningKeyMissing(SigningKeyError):
+    """There is no signing key file."""
+
+
 def b64decode_strict(text: str, what: str) -> bytes:
     """Decode standard padded base64, refusing any other spelling of the same bytes."""
     try:
@@ -120,15 +124,10 @@ def _create_key_file(directory: Path, path: Path) -> Signer | None:
     return signer
 
 
-def load_or_create_signer(data_dir: str) -> Signer:
-    """The signer whose key is DATA_DIR/ledger-signing-key.pem, created (mode 0600) if absent."""
-    directory = Path(data_dir)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = directory / KEY_FILE
-    if not path.exists():
-        created = _create_key_file(directory, path)
-        if created is not None:
-            return created
+def load_signer(path: Path) -> Signer:
+    """The signer whose key is the file `path`; SigningKeyMissing when there is none."""
+    if not path.exists() and not path.is_symlink():
+        raise SigningKeyMissing(f"the ledger signing key {path} is missing")
     _check_private(path)
     try:
         pem = path.read_bytes()
@@ -138,6 +137,22 @@ def load_or_create_signer(data_dir: str) -> Signer:
         return Signer.from_pem(pem)
     except SigningKeyError as exc:
         raise SigningKeyError(f"ledger signing key {path}: {exc}") from exc
+
+
+def create_signer(path: Path) -> Signer:
+    """A new key written to `path` (mode 0600, folder 0700); another process's if it won."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    created = _create_key_file(path.parent, path)
+    return created if created is not None else load_signer(path)
+
+
+def load_or_create_signer(data_dir: str) -> Signer:
+    """The signer whose key is DATA_DIR/ledger-signing-key.pem, created (mode 0600) if absent."""
+    path = Path(data_dir) / KEY_FILE
+    try:
+        return load_signer(path)
+    except SigningKeyMissing:
+        return create_signer(path)
 
 
 @lru_cache(maxsize=32)

@@ -8,9 +8,12 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from showclear.ledger.api import Checkpoint
 from showclear.ledger.base import BaseLedger
+from showclear.ledger.integrity import SignedHeads
+from showclear.ledger.keys import Rotation
 from showclear.ledger.signing import Signer
 from showclear.ledger.store import END, MIN_FREE_BYTES, PAGE, Row
 
@@ -38,6 +41,18 @@ MIGRATIONS: list[list[str]] = [
             for op in ("UPDATE", "DELETE")
         ),
     ],
+    [
+        """CREATE TABLE key_rotations (
+            seq INTEGER PRIMARY KEY, at TEXT NOT NULL, old_key TEXT NOT NULL,
+            new_key TEXT NOT NULL, signature BLOB NOT NULL)""",
+        *(
+            f"""CREATE TRIGGER key_rotations_no_{op.lower()} BEFORE {op} ON key_rotations
+                BEGIN
+                    SELECT RAISE(ABORT, 'showclear: key_rotations are append-only: {op} refused');
+                END"""
+            for op in ("UPDATE", "DELETE")
+        ),
+    ],
 ]
 
 _ROW = 'SELECT production, seq, at, "by", body, leaf_hash, chain_hash FROM entries'
@@ -49,6 +64,8 @@ _INSERT_ENTRY = (
 _INSERT_CHECKPOINT = (
     "INSERT INTO checkpoints (production, size, root, at, signature) VALUES (?, ?, ?, ?, ?)"
 )
+_ROTATIONS = "SELECT at, old_key, new_key, signature FROM key_rotations"
+_INSERT_ROTATION = "INSERT INTO key_rotations (at, old_key, new_key, signature) VALUES (?, ?, ?, ?)"
 _UPSERT_PROJECTION = (
     "INSERT INTO projections (production, name, position, blob) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, blob = excluded.blob"
@@ -94,12 +111,33 @@ class _Session:
     """The open BEGIN IMMEDIATE transaction of the writer connection on one production."""
 
     def __init__(
-        self, conn: sqlite3.Connection, production: str, heads: dict[str, tuple[int, bytes]]
+        self,
+        conn: sqlite3.Connection,
+        production: str,
+        heads: dict[str, tuple[int, bytes]],
+        signed: dict[str, int],
     ) -> None:
         self._conn = conn
         self._production = production
         self._heads = heads
+        self._signed = signed
         self.committed = False
+
+    def write_rotation(self, rotation: Rotation) -> None:
+        """Write one key rotation and commit."""
+        values = (rotation.at, rotation.old_key, rotation.new_key, rotation.signature)
+        self._conn.execute(_INSERT_ROTATION, values)
+        self._conn.execute("COMMIT")
+
+    def checkpoint_size(self) -> int:
+        cached = self._signed.get(self._production)
+        if cached is not None:
+            return cached
+        found = self._conn.execute(
+            "SELECT max(size) FROM checkpoints WHERE production = ?", (self._production,)
+        ).fetchone()[0]
+        self._signed[self._production] = size = int(found or 0)
+        return size
 
     def head(self) -> tuple[int, bytes | None]:
         cached = self._heads.get(self._production)
@@ -147,6 +185,7 @@ class _Session:
         heads = self._heads
         production = self._production
         heads.pop(production, None)  # known again only once the commit has succeeded
+        self._signed.pop(production, None)
         if len(rows) == 1:
             conn.execute(_INSERT_ENTRY, rows[0])
         elif rows:
@@ -172,6 +211,8 @@ class _Session:
         if rows:
             last = rows[-1]
             heads[production] = (last.seq + 1, last.chain_hash)
+        if checkpoint is not None:
+            self._signed[production] = checkpoint.size
 
 
 class SqliteDriver:
@@ -194,6 +235,7 @@ class SqliteDriver:
         # BEGIN IMMEDIATE still decides who writes: a writer that skips the file is still safe.
         self._lock_fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT, 0o600)
         self._heads: dict[str, tuple[int, bytes]] = {}
+        self._signed: dict[str, int] = {}
         self._data_version = -1
         self._pool_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
@@ -210,20 +252,24 @@ class SqliteDriver:
                     version = conn.execute("PRAGMA data_version").fetchone()[0]
                     if version != self._data_version:
                         self._heads.clear()
+                        self._signed.clear()
                         self._data_version = version
-                    yield _Session(conn, production, self._heads)
+                    yield _Session(conn, production, self._heads, self._signed)
                 finally:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
             finally:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
+    def _open(self) -> sqlite3.Connection:
+        return _connect(self.path)
+
     @contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection]:
         with self._pool_lock:
             conn = self._idle.pop() if self._idle else None
         if conn is None:
-            conn = _connect(self.path)
+            conn = self._open()
         try:
             yield conn
         finally:
@@ -319,20 +365,95 @@ class SqliteDriver:
             conn.close()
         return None
 
-    def close(self) -> None:
+    def any_checkpoint(self) -> bool:
+        with self._reader() as conn:
+            return conn.execute("SELECT 1 FROM checkpoints LIMIT 1").fetchone() is not None
+
+    def rotations(self) -> list[Rotation]:
+        with self._reader() as conn:
+            try:
+                found = conn.execute(f"{_ROTATIONS} ORDER BY seq").fetchall()
+            except sqlite3.OperationalError:  # read-only, a schema from before key rotations
+                return []
+        return [Rotation(*values) for values in found]
+
+    def add_rotation(self, rotation: Rotation) -> None:
+        with self.writer("") as session:
+            session.write_rotation(rotation)
+
+    def _close_readers(self) -> None:
         with self._pool_lock:
             self._closed = True
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+    def close(self) -> None:
+        self._close_readers()
         with self._write_lock:
             self._writer.close()
             os.close(self._lock_fd)
 
 
-class SqliteLedger(BaseLedger):
-    """A ledger in one SQLite file."""
+def _connect_read_only(path: str) -> sqlite3.Connection:
+    """A connection that never writes: `mode=ro`, or `immutable=1` for a copy not in use.
 
-    def __init__(self, path: str, signer: Signer) -> None:
+    With a `-wal` file beside it the database may be in use, and `mode=ro` shares its WAL
+    index, seeing each writer's commits whole. Without one no process has it open: `immutable=1`
+    reads it without locking or creating anything, even on a read-only medium.
+    """
+    if not os.path.exists(path):
+        raise sqlite3.OperationalError(f"no SQLite database at {path}")
+    uri = Path(path).resolve().as_uri()
+    wal = os.path.exists(f"{path}-wal")
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro" if wal else f"{uri}?immutable=1",
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+class ReadOnlySqliteDriver(SqliteDriver):
+    """The reads of `SqliteDriver` on read-only connections: no writer, migration or lock file."""
+
+    def __init__(self, path: str) -> None:  # no super().__init__: it would open the writer
         self.path = path
-        super().__init__(SqliteDriver(path), signer)
+        self._pool_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._closed = False
+        with self._reader():  # a clear error now for a missing or unreadable file
+            pass
+
+    def _open(self) -> sqlite3.Connection:
+        return _connect_read_only(self.path)
+
+    @contextmanager
+    def writer(self, production: str) -> Iterator[_Session]:
+        self._refuse(production)
+        yield from ()
+
+    def _refuse(self, production: str) -> None:
+        raise RuntimeError(f"the ledger {self.path} is open read-only: {production} not written")
+
+    def close(self) -> None:
+        self._close_readers()
+
+
+class SqliteLedger(BaseLedger):
+    """A ledger in one SQLite file (read-only: nothing is ever written, locked or created)."""
+
+    def __init__(
+        self,
+        path: str,
+        signer: Signer | None,
+        heads: SignedHeads | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
+        self.path = path
+        driver = ReadOnlySqliteDriver(path) if read_only else SqliteDriver(path)
+        super().__init__(driver, signer, heads)

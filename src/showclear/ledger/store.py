@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from typing import NamedTuple, Protocol
 
 from showclear.ledger.api import Checkpoint, StoredEntry
+from showclear.ledger.keys import Rotation
 
 #: Rows fetched per query when a read is paged.
 PAGE = 1000
@@ -37,6 +38,9 @@ class WriterSession(Protocol):
 
     def head(self) -> tuple[int, bytes | None]:
         """(committed size, chain hash of the last entry or None when empty)."""
+
+    def checkpoint_size(self) -> int:
+        """The size of the largest committed checkpoint, 0 when there is none."""
 
     def rows(self, start: int, stop: int) -> Iterator[Row]:
         """Committed rows [start, stop) in seq order."""
@@ -82,6 +86,15 @@ class Driver(Protocol):
 
     def probe_write(self) -> str | None:
         """None when the database would take a write now; otherwise what stops it (no lock waited)."""
+
+    def any_checkpoint(self) -> bool:
+        """Whether the database holds a checkpoint of any production."""
+
+    def rotations(self) -> list[Rotation]:
+        """The key history: every key rotation recorded, in order."""
+
+    def add_rotation(self, rotation: Rotation) -> None:
+        """Record a key rotation (append-only) and commit."""
 
     def close(self) -> None:
         """Release connections."""

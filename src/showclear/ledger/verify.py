@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from binascii import hexlify
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
 from operator import attrgetter
@@ -15,7 +15,8 @@ import msgspec
 
 from showclear.ledger.api import Checkpoint, StoredEntry
 from showclear.ledger.hashing import EMPTY_ROOT, LEAF_STATE, NODE_STATE, ZERO, node_hash
-from showclear.ledger.signing import checkpoint_message, load_public_key, verify_signature
+from showclear.ledger.keys import KeySchedule, Rotation
+from showclear.ledger.signing import checkpoint_message, verify_signature
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,19 +110,21 @@ class LedgerVerifier:
     __slots__ = (
         "_attested",
         "_checked",
-        "_key",
         "_pending",
         "_prev",
+        "_schedule",
         "_size",
         "_stack",
         "_tree",
         "production",
     )
 
-    def __init__(self, production: str, public_key_b64: str) -> None:
-        load_public_key(public_key_b64)  # ValueError when malformed
+    def __init__(
+        self, production: str, public_key_b64: str, rotations: Sequence[Rotation] = ()
+    ) -> None:
+        # ValueError when the key is malformed or a rotation does not follow from it
+        self._schedule = KeySchedule(public_key_b64, rotations)
         self.production = production
-        self._key = public_key_b64
         self._size = 0
         self._prev = ZERO
         self._stack: list[bytes] = []  # roots of perfect subtrees of the first _tree leaves
@@ -332,7 +335,7 @@ class LedgerVerifier:
                 self._attested, f"checkpoint of size {cp.size} is for production {cp.production!r}"
             )
         msg = checkpoint_message(cp.production, cp.size, cp.root, cp.at)
-        if not verify_signature(self._key, msg, cp.signature):
+        if not verify_signature(self._schedule.key_at(cp.at), msg, cp.signature):
             raise VerifyFailure(
                 self._attested,
                 f"checkpoint of size {cp.size} (at {cp.at}) has an invalid signature",
@@ -389,10 +392,15 @@ def verify_ledger(
     public_key_b64: str,
     *,
     allow_unsigned_tail: bool = False,
+    rotations: Sequence[Rotation] = (),
 ) -> VerifyReport:
-    """Verify a whole production: entries in seq order from 0, checkpoints in any order."""
+    """Verify a whole production: entries in seq order from 0, checkpoints in any order.
+
+    Each checkpoint must verify under the key in force when it was made, found by following
+    `rotations` from `public_key_b64`.
+    """
     try:
-        verifier = LedgerVerifier(production, public_key_b64)
+        verifier = LedgerVerifier(production, public_key_b64, rotations)
     except ValueError as exc:
         return VerifyReport(False, 0, None, f"cannot verify: {exc}")
     groups: dict[int, list[Checkpoint]] = {}

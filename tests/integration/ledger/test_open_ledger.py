@@ -27,7 +27,10 @@ def test_memory_url_with_a_data_dir_keeps_its_key_there(tmp_path: Path) -> None:
     assert open_ledger("memory:", str(tmp_path)).public_key_b64 == ledger.public_key_b64
 
 
-def test_absolute_sqlite_url_keeps_the_key_beside_the_file(tmp_path: Path) -> None:
+def test_a_sqlite_ledger_keeps_its_key_in_the_data_folder_not_beside_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOWCLEAR_DATA_DIR", str(tmp_path / "data"))
     path = tmp_path / "deep" / "er" / "db.sqlite3"
     ledger = open_ledger(f"sqlite:///{path}")
     try:
@@ -36,7 +39,22 @@ def test_absolute_sqlite_url_keeps_the_key_beside_the_file(tmp_path: Path) -> No
         with ledger.transaction("prod-a") as tx:
             append_one(tx, 0)
         assert path.exists()
-        assert (path.parent / KEY_FILE).exists()
+        assert (tmp_path / "data" / KEY_FILE).exists()
+        assert not (path.parent / KEY_FILE).exists()
+    finally:
+        ledger.close()
+
+
+def test_showclear_key_file_names_the_key_wherever_the_data_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOWCLEAR_KEY_FILE", str(tmp_path / "keys" / "the.pem"))
+    ledger = open_ledger(f"sqlite:///{tmp_path}/db.sqlite3", str(tmp_path / "data"))
+    try:
+        with ledger.transaction("prod-a") as tx:
+            append_one(tx, 0)
+        assert (tmp_path / "keys" / "the.pem").exists()
+        assert not (tmp_path / "data" / KEY_FILE).exists()
     finally:
         ledger.close()
 

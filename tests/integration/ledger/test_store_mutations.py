@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 from storekit import Backend, Raw, append_one
 
-from showclear.ledger import merkle
+from showclear.ledger import merkle, open_ledger
 from showclear.ledger import verify as verify_module
 from showclear.ledger.api import Checkpoint, Entry
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.entrycodec import decode_entry, encode_entry
 from showclear.ledger.hashing import ZERO, chain_hash, leaf_hash
-from showclear.ledger.signing import Signer, load_or_create_signer, sign_checkpoint
+from showclear.ledger.signing import KEY_FILE, Signer, load_or_create_signer, sign_checkpoint
 
 SIZE = 6
 ENTRY_COLUMNS = ["production", "seq", "at", "by", "body", "leaf_hash", "chain_hash"]
@@ -146,7 +148,7 @@ def test_a_cut_tail_is_found_by_its_checkpoints(tampered: Tampered) -> None:
 
 
 def test_a_tail_cut_with_its_checkpoints_is_found_against_a_held_checkpoint(
-    tampered: Tampered,
+    tampered: Tampered, durable: Backend, tmp_path: Path
 ) -> None:
     held = tampered.ledger.latest_checkpoint("prod-a")
     earlier = tampered.ledger.checkpoints("prod-a")[2]
@@ -154,12 +156,23 @@ def test_a_tail_cut_with_its_checkpoints_is_found_against_a_held_checkpoint(
     assert tampered.ledger.verify("prod-a", held=[held, earlier]).ok
     tampered.raw.execute("DELETE FROM entries WHERE production = 'prod-a' AND seq >= 3")
     tampered.raw.execute("DELETE FROM checkpoints WHERE production = 'prod-a' AND size > 3")
-    # the rest is self-consistent: on its own it verifies, which is why checkpoints are exported
-    assert tampered.ledger.verify("prod-a").ok
-    report = tampered.ledger.verify("prod-a", held=[held])
-    assert not report.ok
-    assert report.first_bad_seq == 3
-    assert tampered.ledger.verify("prod-a", held=[earlier]).ok
+    # the server's own record of what it signed, kept outside the database, shows the cut
+    report = tampered.ledger.verify("prod-a")
+    assert (report.ok, report.first_bad_seq) == (False, 3), report
+    # without that record (a copy verified elsewhere) the rest is self-consistent: on its own
+    # it verifies, which is why checkpoints are exported
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(Path(durable.data_dir) / KEY_FILE, elsewhere / KEY_FILE)
+    copy = open_ledger(durable.url, str(elsewhere), read_only=True)
+    try:
+        assert copy.verify("prod-a").ok
+        report = copy.verify("prod-a", held=[held])
+        assert not report.ok
+        assert report.first_bad_seq == 3
+        assert copy.verify("prod-a", held=[earlier]).ok
+    finally:
+        copy.close()
 
 
 def _rewrite(tampered: Tampered, seq: int, signer: Signer | None) -> None:

@@ -30,6 +30,7 @@ ERRORS = {
     403: Result,
     409: Result,
     422: Result,
+    503: Result,
 }
 ProductionId = Path(..., min_length=1, max_length=64, description="The production's id")
 

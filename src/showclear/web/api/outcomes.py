@@ -36,12 +36,15 @@ def can_ever_give(cmd: str, roles: set[str]) -> bool:
 
 
 def status_for(cmd: str, roles: set[str], result: JSON) -> int:
-    """The HTTP status of a command result: 200, 403 (who may act), 409 (refused), 422 (input)."""
+    """The HTTP status of a command result: 200, 403 (who may act), 409 (refused), 422 (input),
+    503 (not recorded: the production's ledger was altered and its writes are refused)."""
     if result.get("ok"):
         return 201 if cmd == "open_production" else 200
     rule = result.get("rule")
     if rule == "INPUT":
         return 422
+    if rule == "LEDGER-2" and "seq" not in result:
+        return 503
     if rule in {"ROLE-0", "PIN", "OTP", "ACCESS"}:
         return 403
     if not can_ever_give(cmd, roles):

@@ -241,6 +241,7 @@ def render_page(
         "holds": holds_view(page),
         "incidents_open": open_incidents(page),
         "complaints_open": open_complaints(page),
+        "ledger_alarm": get_service().alarm(page.production),
         "result": result_view(page.result),
         **page.extra,
         **context,

@@ -14,7 +14,17 @@ SHOWCLEAR_DATA_DIR = os.environ.get("SHOWCLEAR_TEST_DATA_DIR") or os.path.join(
     tempfile.gettempdir(), "showclear-test"
 )
 SHOWCLEAR_DATABASE_URL = "memory:"
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# The accounts' test database is a file, as in production: an in-memory one shares its cache
+# between connections, and shared-cache table locks fail at once instead of waiting their turn.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": ":memory:",
+        "TEST": {
+            "NAME": os.path.join(tempfile.gettempdir(), f"showclear-test-accounts-{os.getpid()}.db")
+        },
+    }
+}
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
