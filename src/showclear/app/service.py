@@ -6,7 +6,22 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from showclear.domain import Command, InputError, Meta, State, apply_entry, decide, parse
+import msgspec
+
+from showclear.domain import (
+    Command,
+    InputError,
+    Meta,
+    State,
+    apply_entry,
+    as_stored,
+    check_order,
+    corrected,
+    decide,
+    later_of,
+    parse,
+    recorded_by_key,
+)
 from showclear.ledger.api import Entry, LedgerTransaction
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.encoding import decode
@@ -33,20 +48,26 @@ class Showclear:
 
     # -- commands ------------------------------------------------------------------------------
 
-    def execute(self, raw: Any) -> JSON:
-        """Validate, decide and record one command; answer its result object."""
+    def execute(self, raw: Any, *, server_clock: bool = False) -> JSON:
+        """Validate, decide and record one command; answer its result object.
+
+        `server_clock`: `at` is the server's clock (the web), moved up to the production's last
+        entry's time if that is later; otherwise (trusted imports) an `at` earlier than the last
+        entry's is malformed input. A retry with an idempotency key answers the first result.
+        """
         try:
             cmd = parse(raw)
         except InputError as exc:
             return input_error(str(exc))
+        raw = as_stored(raw, cmd)
         if cmd.cmd == "open_production":
             with self._opening:
-                if self.ledger.exists(cmd.production):
+                if self.ledger.exists(cmd.production) and cmd.idempotency_key is None:
                     return input_error(f"production '{cmd.production}' exists already")
-                return self._run(cmd, raw)
+                return self._run(cmd, raw, server_clock)
         if not self.ledger.exists(cmd.production):
             return input_error(f"field 'production': no production '{cmd.production}'")
-        return self._run(cmd, raw)
+        return self._run(cmd, raw, server_clock)
 
     def execute_many(self, raws: Iterable[Any]) -> list[JSON]:
         """Several commands one after another, each committed before the next (trusted imports)."""
@@ -68,20 +89,36 @@ class Showclear:
         except InputError as exc:
             return input_error(str(exc))
 
-    def _run(self, cmd: Command, raw: JSON) -> JSON:
+    def _run(self, cmd: Command, raw: JSON, server_clock: bool = False) -> JSON:
         production = cmd.production
         try:
-            return self.ledger.submit(production, lambda tx: self._decide_and_append(tx, cmd, raw))
+            return self.ledger.submit(
+                production, lambda tx: self._decide_and_append(tx, cmd, raw, server_clock)
+            )
         except InputError as exc:
             return input_error(str(exc))
         except BaseException:
             self.states.forget(production)
             raise
 
-    def _decide_and_append(self, tx: LedgerTransaction, cmd: Command, raw: JSON) -> JSON:
+    def _decide_and_append(
+        self, tx: LedgerTransaction, cmd: Command, raw: JSON, server_clock: bool = False
+    ) -> JSON:
         production = cmd.production
         with self.states.lock(production):
             state = self.states.in_transaction(tx, production)
+            # -- idempotency and time: decided here, in the writer transaction (ADR 0007) --
+            if cmd.idempotency_key is not None:
+                seq = recorded_by_key(state, cmd.by, cmd.idempotency_key)
+                if seq is not None:
+                    return self._first_result(tx, seq, raw, production)
+            if server_clock:
+                at = later_of(cmd.at, state.last_at)
+                if at != cmd.at:
+                    cmd, raw = msgspec.structs.replace(cmd, at=at), {**raw, "at": at}
+            else:
+                check_order(cmd.at, state.last_at)
+            # -- end --
             if cmd.cmd == "open_production" and state.size:
                 # another process opened it since `exists` was checked: the head read in the
                 # writer transaction decides
@@ -90,10 +127,31 @@ class Showclear:
                 self._check_correction(tx, raw)
             decision = decide(state, cmd)
             result = decision.result()
-            stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
-            apply_entry(state, Meta(stored.seq, cmd.at, cmd.by), decision.events)
+            stored_entry = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
+            meta = Meta(stored_entry.seq, cmd.at, cmd.by, cmd.idempotency_key)
+            apply_entry(state, meta, decision.events)
             self.states.maybe_snapshot(tx, production, state)
-        return {**result, "seq": stored.seq, "hash": stored.chain_hash.hex()}
+        return {**result, "seq": stored_entry.seq, "hash": stored_entry.chain_hash.hex()}
+
+    def _first_result(self, tx: LedgerTransaction, seq: int, raw: JSON, production: str) -> JSON:
+        """The result a retried command's key first recorded; INPUT if the command differs."""
+        first = next(iter(tx.entries(seq)))
+        if _what(first.command) != _what(raw):
+            key = raw.get("idempotency_key")
+            raise InputError(
+                f"field 'idempotency_key': {key!r} already recorded a different command "
+                f"(entry {seq}); use a new key for a new command",
+                "idempotency_key",
+            )
+        return {**first.result, "seq": seq, "hash": self._chain_hash(tx, seq, production)}
+
+    def _chain_hash(self, tx: LedgerTransaction, seq: int, production: str) -> str:
+        """The chain hash of entry `seq`, committed or appended earlier in this transaction."""
+        base, rows = getattr(tx, "base_size", None), getattr(tx, "rows", None)
+        if isinstance(base, int) and isinstance(rows, list) and seq >= base:
+            return str(rows[seq - base].chain.hex())
+        stored_entry = next(iter(self.ledger.stored_entries(production, seq, seq + 1)))
+        return stored_entry.chain_hash.hex()
 
     @staticmethod
     def _check_correction(tx: LedgerTransaction, raw: JSON) -> None:
@@ -101,12 +159,7 @@ class Showclear:
         if not isinstance(seq, int) or seq >= tx.size:
             return  # the domain names the missing entry
         original = next(iter(tx.entries(seq)))
-        unknown = [k for k in fields if k not in original.command]
-        if unknown:
-            raise InputError(
-                f"field 'fields': entry {seq} ({original.command.get('cmd')}) has no field '{unknown[0]}'",
-                "fields",
-            )
+        corrected(original.command, fields, seq)
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -208,6 +261,11 @@ class Showclear:
     def close(self) -> None:
         """Release the database."""
         self.ledger.close()
+
+
+def _what(command: JSON) -> JSON:
+    """What a command asks, without when it was sent (a retry is sent later)."""
+    return {k: v for k, v in command.items() if k not in ("at", "client_at")}
 
 
 def _entry_json(body: bytes) -> JSON:
