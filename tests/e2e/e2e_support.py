@@ -93,6 +93,39 @@ def apply(svc: Any, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return results
 
 
+def take_out_w2(svc: Any) -> None:
+    """W2 planned for a rehearsal with perf1 (meeting, briefing), out and inspected by arm1."""
+    setup = {
+        "setup": "M1",
+        "date": NEXT_DAY,
+        "use": "rehearsal",
+        "weapons": ["W2"],
+        "performers": ["perf1"],
+        "blanks": False,
+        "min_distance_ft": 30,
+        "shields": False,
+        "muzzle_toward_person": False,
+        "mitigation": "",
+        "approved_by": "",
+    }
+    meeting = {"setup": "M1", "date": NEXT_DAY, "attendees": ["arm1", "ad1", "perf1"]}
+    inspection = {"weapon": "W2", "chambers_checked": 0, "barrel_clear": True, "found": {}}
+    steps = [
+        ("ad1", "plan_setup", setup),
+        ("ad1", "safety_meeting", meeting),
+        ("arm1", "brief", {"performer": "perf1", "weapon": "W2"}),
+        ("arm1", "check_out", {"weapon": "W2"}),
+        ("arm1", "inspect", inspection),
+    ]
+    apply(
+        svc,
+        [
+            {"cmd": c, "production": PRODUCTION, "by": by, "at": at(i + 1), **f}
+            for i, (by, c, f) in enumerate(steps)
+        ],
+    )
+
+
 def make_person(production: str, person: str, username: str | None = None) -> Person:
     """A user bound to a protocol person, with a token and a PIN."""
     user = get_user_model().objects.create_user(username or person, password="pw-" + person)

@@ -31,10 +31,13 @@ from showclear.projections.views import state_json, trace
 JSON = dict[str, Any]
 
 
-def input_error(message: str, line: int | None = None) -> JSON:
-    """The INPUT result: nothing was written."""
+def input_error(message: str, line: int | None = None, field: str | None = None) -> JSON:
+    """The INPUT result, naming the field at fault when there is one: nothing was written."""
     prefix = f"line {line}: " if line is not None else ""
-    return {"ok": False, "rule": "INPUT", "message": prefix + message}
+    result: JSON = {"ok": False, "rule": "INPUT", "message": prefix + message}
+    if field is not None:
+        result["field"] = field
+    return result
 
 
 class Showclear:
@@ -58,7 +61,7 @@ class Showclear:
         try:
             cmd = parse(raw)
         except InputError as exc:
-            return input_error(str(exc))
+            return input_error(str(exc), field=exc.field)
         raw = as_stored(raw, cmd)
         if cmd.cmd == "open_production":
             with self._opening:
@@ -87,7 +90,7 @@ class Showclear:
                 state = self.states.read(cmd.production)
                 return decide(state, cmd).result()
         except InputError as exc:
-            return input_error(str(exc))
+            return input_error(str(exc), field=exc.field)
 
     def _run(self, cmd: Command, raw: JSON, server_clock: bool = False) -> JSON:
         production = cmd.production
@@ -96,7 +99,7 @@ class Showclear:
                 production, lambda tx: self._decide_and_append(tx, cmd, raw, server_clock)
             )
         except InputError as exc:
-            return input_error(str(exc))
+            return input_error(str(exc), field=exc.field)
         except BaseException:
             self.states.forget(production)
             raise

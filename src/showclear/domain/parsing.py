@@ -84,10 +84,12 @@ def check_characters(value: Any, field: str, depth: int = 0) -> None:
 def _check_id_ends(raw: dict[str, Any], cmd: str) -> None:
     """Ids and names never end in a newline (a regex `$` would let exactly one through)."""
     for key, value in raw.items():
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            if isinstance(item, str) and item.endswith(_ENDS_IN_NEWLINE) and key not in _TEXTS:
-                raise InputError(f"field '{key}' in {cmd} ends in a line break", key)
+        if key in _TEXTS:
+            continue
+        named = [(f"{key}[{i}]", v) for i, v in enumerate(value)] if isinstance(value, list) else []
+        for name, item in named or [(key, value)]:
+            if isinstance(item, str) and item.endswith(_ENDS_IN_NEWLINE):
+                raise InputError(f"field '{name}' in {cmd} ends in a line break", name)
 
 
 def parse(raw: Any) -> Command:
