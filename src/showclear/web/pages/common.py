@@ -131,6 +131,9 @@ class Page:
     def execute(self, cmd: dict[str, Any]) -> dict[str, Any]:
         """Run a command as the signed-in person and remember the result for the page."""
         full = {**cmd, "production": self.production}
+        key = self.request.POST.get("idempotency_key")
+        if key:  # the form's own key (form_key): a form posted twice records one entry
+            full["idempotency_key"] = str(key)
         self.result = dict(execute_as(self.request, self.production, full))
         self.refresh()
         return self.result
