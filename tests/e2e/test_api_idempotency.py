@@ -116,3 +116,14 @@ def test_concurrent_retries_record_one_entry(
     assert len({body["seq"] for _, body in answers}) == 1
     assert len({body["hash"] for _, body in answers}) == 1
     assert _size(demo) == size + 1
+
+
+def test_the_openapi_document_shows_the_limits_and_the_key_header(db: Any) -> None:
+    doc = api_as(None).get("openapi.json").json()
+    items = doc["components"]["schemas"]["ReportIncidentBody"]["properties"]["items"]
+    assert items["maxItems"] == 200
+    assert items["items"]["maxLength"] == 64
+    assert "pattern" in items["items"]
+    operation = doc["paths"]["/api/productions/{production}/commands/complain"]["post"]
+    headers = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert [h["name"] for h in headers] == ["Idempotency-Key"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import types
+import typing
 from typing import Any
 
 import msgspec
@@ -10,6 +12,11 @@ import msgspec
 from showclear.domain.commands import (
     COMMAND_TYPES,
     ENVELOPE,
+    KEY,
+    NAME_CHARS,
+    PERSON_ID,
+    SAFE_ID,
+    TEXT_CHARS,
     Command,
     Correct,
     Dispose,
@@ -42,8 +49,6 @@ _WRITTEN = {
 _UNKNOWN = re.compile(r"Object contains unknown field `([^`]*)`(?: - at `\$\.?(.*)`)?")
 _MISSING = re.compile(r"Object missing required field `([^`]*)`(?: - at `\$\.?(.*)`)?")
 _AT = re.compile(r"^(.*) - at `\$\.?(.*)`$", re.DOTALL)
-_ENDS_IN_NEWLINE = "\n"  # a pattern's `$` lets one trailing newline through; ids never end so
-_TEXTS = {"text", "finding", "response", "reason", "where", "mitigation", "supplier", "headstamp"}
 MAX_DEPTH = 8  # nesting of objects and lists in one command (a correction's values included)
 
 
@@ -81,15 +86,80 @@ def check_characters(value: Any, field: str, depth: int = 0) -> None:
             check_characters(item, f"{field}[{i}]", depth + 1)
 
 
-def _check_id_ends(raw: dict[str, Any], cmd: str) -> None:
-    """Ids and names never end in a newline (a regex `$` would let exactly one through)."""
-    for key, value in raw.items():
-        if key in _TEXTS:
+_ENCODE = msgspec.json.Encoder()
+
+
+def _scan(raw: dict[str, Any]) -> None:
+    """Refuse a NUL anywhere; one encoding finds most commands clean, a suspect one is walked."""
+    try:
+        encoded = _ENCODE.encode(raw)
+    except (TypeError, ValueError, RecursionError):
+        encoded = b"\\u0000"  # not plain JSON: walk it, and msgspec names what is wrong
+    if b"\\u0000" in encoded:
+        check_characters(raw, "")
+
+
+_SHAPES = {
+    SAFE_ID: "is not an id: letters, digits, '.', '_' or '-', from a letter or digit, no '..'",
+    PERSON_ID: "is not a person's id: no spaces or control characters",
+    NAME_CHARS: "has a control character (a line break, a tab)",
+    TEXT_CHARS: "has a NUL character",
+    KEY: "is not a key: letters, digits, '.', '_', ':' or '-'",
+}
+
+
+def _pattern_of(tp: Any) -> tuple[str, bool] | None:
+    """The character pattern a field's type carries, and whether the field is a list of them."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        base, *metadata = typing.get_args(tp)
+        for meta in metadata:
+            extra = getattr(meta, "extra_json_schema", None) or {}
+            if "pattern" in extra:
+                return str(extra["pattern"]), False
+        return _pattern_of(base)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            found = _pattern_of(arg)
+            if found is not None:
+                return found
+    if origin is list:
+        found = _pattern_of(typing.get_args(tp)[0])
+        return (found[0], True) if found is not None else None
+    return None
+
+
+def _patterned(kind: type[Command]) -> list[tuple[str, re.Pattern[str], bool]]:
+    """The fields of a command type whose characters the parser checks."""
+    out = []
+    for info in msgspec.structs.fields(kind):
+        found = _pattern_of(info.type)
+        if found is not None and found[0] != TEXT_CHARS:  # texts: `_scan` refuses a NUL
+            out.append((info.name, re.compile(found[0]), found[1]))
+    return out
+
+
+_PATTERNED = {cmd: _patterned(kind) for cmd, kind in COMMAND_TYPES.items()}
+
+
+def _check_shapes(command: Command, cmd: str) -> None:
+    """Every id, name and key keeps to its characters (the whole string, no trailing newline)."""
+    for name, regex, many in _PATTERNED[cmd]:
+        value = getattr(command, name)
+        if value is None:
             continue
-        named = [(f"{key}[{i}]", v) for i, v in enumerate(value)] if isinstance(value, list) else []
-        for name, item in named or [(key, value)]:
-            if isinstance(item, str) and item.endswith(_ENDS_IN_NEWLINE):
-                raise InputError(f"field '{name}' in {cmd} ends in a line break", name)
+        if not many:
+            if regex.fullmatch(value) is None:
+                _misshapen(cmd, name, value, regex)
+            continue
+        for i, item in enumerate(value):
+            if regex.fullmatch(item) is None:
+                _misshapen(cmd, f"{name}[{i}]", item, regex)
+
+
+def _misshapen(cmd: str, label: str, value: str, regex: re.Pattern[str]) -> None:
+    problem = _SHAPES.get(regex.pattern, "has characters it may not have")
+    raise InputError(f"field '{label}' in {cmd}: {value[:80]!r} {problem}", label)
 
 
 def parse(raw: Any) -> Command:
@@ -107,12 +177,12 @@ def parse(raw: Any) -> Command:
     kind = COMMAND_TYPES.get(cmd)
     if kind is None:
         raise InputError(f"field 'cmd': unknown command {cmd[:64]!r}", "cmd")
-    check_characters(raw, "")
+    _scan(raw)
     try:
         command = msgspec.convert(raw, kind, strict=True)
     except msgspec.ValidationError as exc:
         raise _translate(exc, cmd) from None
-    _check_id_ends(raw, cmd)
+    _check_shapes(command, cmd)
     at = canonical_time(command.at, "at")
     client_at = (
         None if command.client_at is None else canonical_time(command.client_at, "client_at")
@@ -139,6 +209,7 @@ def parse(raw: Any) -> Command:
     if isinstance(command, SafetyMeeting) and command.setup is None and not command.stand_down:
         raise InputError("safety_meeting needs 'setup' unless it is a stand_down", "setup")
     if isinstance(command, Correct):
+        check_characters(command.fields, "fields")  # its values are any JSON: bound the nesting
         fixed = sorted(set(ENVELOPE) & set(command.fields))
         if fixed:
             raise InputError(

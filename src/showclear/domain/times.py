@@ -45,7 +45,10 @@ def canonical(moment: datetime) -> str:
 
 def canonical_time(value: object, field: str = "at") -> str:
     """A moment checked and respelled canonically (`Z` becomes +00:00, fractions six digits)."""
-    return canonical(parse_datetime(value, field))
+    moment = parse_datetime(value, field)
+    if isinstance(value, str) and "Z" not in value and "." not in value and value[-6:] != "-00:00":
+        return value  # already the canonical spelling (checked by parse_datetime)
+    return canonical(moment)
 
 
 def parse_date(value: object, field: str) -> date:

@@ -62,8 +62,12 @@ class Result(Schema):
 
 
 def _constraints(meta: msgspec.Meta) -> dict[str, Any]:
-    """pydantic Field arguments from a msgspec Meta."""
-    return {k: getattr(meta, k) for k in _META_KEYS if getattr(meta, k, None) is not None}
+    """pydantic Field arguments from a msgspec Meta (a pattern may ride in its JSON schema)."""
+    found = {k: getattr(meta, k) for k in _META_KEYS if getattr(meta, k, None) is not None}
+    pattern = (meta.extra_json_schema or {}).get("pattern")
+    if pattern is not None:
+        found["pattern"] = pattern
+    return found
 
 
 def pydantic_type(tp: Any) -> Any:
