@@ -52,6 +52,17 @@ def test_a_field_the_entry_does_not_have_is_a_400_and_writes_nothing(show: Any) 
     assert show.ledger.size(SHOW) == size
 
 
+@pytest.mark.parametrize("entry", [str(2**63), str(2**53), "9" * 5000])
+def test_an_entry_number_out_of_bounds_is_a_400_and_writes_nothing(show: Any, entry: str) -> None:
+    size = show.ledger.size(SHOW)
+    page = member("arm1").post(
+        LEDGER, {"action": "correct", "entry": entry, "field": "name", "value": "x", "reason": "x"}
+    )
+    assert page.status_code == 400
+    assert "Entry:" in text(page)
+    assert show.ledger.size(SHOW) == size
+
+
 def test_a_performer_correcting_someone_elses_entry_is_refused_and_recorded(show: Any) -> None:
     seq, _ = _seq_of(show, "add_storage")
     assert member("perf1").get(LEDGER).status_code == 403

@@ -246,17 +246,21 @@ def person_choices(page: Page, ids: Iterable[str]) -> list[dict[str, str]]:
     return [{"id": pid, "name": page.name(pid)} for pid in ids]
 
 
-def get_int(post: Mapping[str, Any], key: str, label: str, *, minimum: int = 0) -> int:
-    """A whole number from a form, or a FormError naming the field."""
+def get_int(
+    post: Mapping[str, Any], key: str, label: str, *, minimum: int = 0, maximum: int = 1_000_000
+) -> int:
+    """A whole number from a form within bounds, or a FormError naming the field."""
     raw = str(post.get(key, "")).strip()
     if not raw:
         raise FormError(f"{label}: enter a number")
     try:
         value = int(raw)
     except ValueError:
-        raise FormError(f"{label}: {raw!r} is not a whole number") from None
+        raise FormError(f"{label}: {raw[:20]!r} is not a whole number") from None
     if value < minimum:
         raise FormError(f"{label}: must be at least {minimum}")
+    if value > maximum:
+        raise FormError(f"{label}: must be at most {maximum}")
     return value
 
 
