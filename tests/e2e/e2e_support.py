@@ -93,21 +93,25 @@ def apply(svc: Any, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return results
 
 
+# A rehearsal of W2 with perf1 on the next day.
+REHEARSAL = {
+    "setup": "M1",
+    "date": NEXT_DAY,
+    "use": "rehearsal",
+    "weapons": ["W2"],
+    "performers": ["perf1"],
+    "blanks": False,
+    "min_distance_ft": 30,
+    "shields": False,
+    "muzzle_toward_person": False,
+    "mitigation": "",
+    "approved_by": "",
+}
+
+
 def take_out_w2(svc: Any) -> None:
     """W2 planned for a rehearsal with perf1 (meeting, briefing), out and inspected by arm1."""
-    setup = {
-        "setup": "M1",
-        "date": NEXT_DAY,
-        "use": "rehearsal",
-        "weapons": ["W2"],
-        "performers": ["perf1"],
-        "blanks": False,
-        "min_distance_ft": 30,
-        "shields": False,
-        "muzzle_toward_person": False,
-        "mitigation": "",
-        "approved_by": "",
-    }
+    setup = REHEARSAL
     meeting = {"setup": "M1", "date": NEXT_DAY, "attendees": ["arm1", "ad1", "perf1"]}
     inspection = {"weapon": "W2", "chambers_checked": 0, "barrel_clear": True, "found": {}}
     steps = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from e2e_support import PRODUCTION, Person, api_as, server_clock, take_out_w2
+from e2e_support import PRODUCTION, REHEARSAL, Person, api_as, apply, server_clock, take_out_w2
 
 DECLARATION = {"weapon": "W2", "status": "cold", "shown_to": ["ad1", "perf1"]}
 
@@ -100,3 +100,45 @@ def test_a_malformed_client_time_is_input_and_writes_nothing(
     assert response.status_code == 422, response.json()
     assert response.json()["rule"] == "INPUT"
     assert out.ledger.size(PRODUCTION) == size
+
+
+def test_a_backdated_hand_over_does_not_revive_expired_training(
+    demo: Any, people: dict[str, Person]
+) -> None:
+    # perf1's firearms training ran to 2026-12-31; everything else is in order on 2027-01-04
+    day = "2027-01-04"
+    setup = {**REHEARSAL, "setup": "M9", "date": day}
+    steps = [
+        (
+            "prod1",
+            "qualify",
+            {"person": "arm1", "qualification": "armorer_license", "valid_until": "2028-01-01"},
+        ),
+        ("ad1", "plan_setup", setup),
+        (
+            "ad1",
+            "safety_meeting",
+            {"setup": "M9", "date": day, "attendees": ["arm1", "ad1", "perf1"]},
+        ),
+        ("arm1", "brief", {"performer": "perf1", "weapon": "W2"}),
+        ("arm1", "check_out", {"weapon": "W2"}),
+        (
+            "arm1",
+            "inspect",
+            {"weapon": "W2", "chambers_checked": 0, "barrel_clear": True, "found": {}},
+        ),
+    ]
+    apply(
+        demo,
+        [
+            {"cmd": c, "production": PRODUCTION, "by": by, "at": f"{day}T08:0{i}:00-07:00", **f}
+            for i, (by, c, f) in enumerate(steps)
+        ],
+    )
+    arm1 = api_as(people["arm1"], clock=False)
+    with server_clock("2027-01-04T16:10:00+00:00"):
+        assert arm1.command("declare", DECLARATION).status_code == 200
+        response = _give(arm1, people["perf1"], at="2026-12-31T09:11:00-07:00")
+    assert response.status_code == 409, response.json()
+    assert response.json()["rule"] == "ROLE-3"
+    assert f"firearms_training valid on {day}" in response.json()["message"]
