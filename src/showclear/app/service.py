@@ -130,11 +130,12 @@ class Showclear:
                 self._check_correction(tx, raw)
             decision = decide(state, cmd)
             result = decision.result()
-            stored_entry = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
-            meta = Meta(stored_entry.seq, cmd.at, cmd.by, cmd.idempotency_key)
-            apply_entry(state, meta, decision.events)
+            stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
+            apply_entry(
+                state, Meta(stored.seq, cmd.at, cmd.by, cmd.idempotency_key), decision.events
+            )
             self.states.maybe_snapshot(tx, production, state)
-        return {**result, "seq": stored_entry.seq, "hash": stored_entry.chain_hash.hex()}
+        return {**result, "seq": stored.seq, "hash": stored.chain_hash.hex()}
 
     def _first_result(self, tx: LedgerTransaction, seq: int, raw: JSON, production: str) -> JSON:
         """The result a retried command's key first recorded; INPUT if the command differs."""
