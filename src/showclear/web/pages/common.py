@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from showclear.web.accounts.access import execute_as, member_for, roles_of
+from showclear.web.accounts.access import execute_as, member_for, now_iso, roles_of
 from showclear.web.pages.rules import rule_text
 from showclear.web.services import get_service
 
@@ -155,7 +155,7 @@ def load_page(request: HttpRequest, production: str) -> Page:
     except KeyError:
         raise Http404(f"no production {production!r}") from None
     info = production_info(state, production)
-    now = datetime.now(zone(str(info["timezone"])))
+    now = datetime.fromisoformat(now_iso()).astimezone(zone(str(info["timezone"])))
     roles = set(roles_of(production, person))
     return Page(request, production, person, roles, state, info, now)
 
