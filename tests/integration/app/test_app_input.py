@@ -110,3 +110,34 @@ def test_an_imported_time_earlier_than_the_last_entry_is_input(
         assert other.ledger.size(DEMO_PRODUCTION) == size + 1
     finally:
         other.close()
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"by": "ad1"}, "fields.by"),
+        ({"at": "2026-03-02T07:00:00-07:00"}, "fields.at"),
+        ({"count": "6"}, "fields.count"),
+        ({"count": 10**7}, "fields.count"),
+        ({"lot": "D1" * 1_000_000}, "fields.lot"),
+    ],
+)
+def test_a_correction_that_does_not_fit_is_input_and_writes_nothing(
+    service: Showclear, fields: dict[str, Any], named: str
+) -> None:
+    load = next(e for e in service.entries(DEMO_PRODUCTION) if e["command"]["cmd"] == "load")
+    size = service.ledger.size(DEMO_PRODUCTION)
+    result = service.execute(
+        {
+            "cmd": "correct",
+            "production": DEMO_PRODUCTION,
+            "by": "arm1",
+            "at": LATER,
+            "entry": load["seq"],
+            "reason": "typed wrong",
+            "fields": fields,
+        }
+    )
+    assert result["rule"] == "INPUT", result
+    assert result["field"] == named
+    assert service.ledger.size(DEMO_PRODUCTION) == size
