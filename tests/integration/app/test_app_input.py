@@ -141,3 +141,29 @@ def test_a_correction_that_does_not_fit_is_input_and_writes_nothing(
     assert result["rule"] == "INPUT", result
     assert result["field"] == named
     assert service.ledger.size(DEMO_PRODUCTION) == size
+
+
+def test_concurrent_retries_with_one_key_record_one_entry(
+    service: Showclear, url: str, tmp_path: Path
+) -> None:
+    other = bootstrap(url, str(tmp_path))  # a second server process on the same database
+    size = service.ledger.size(DEMO_PRODUCTION)
+    answers: list[dict[str, Any]] = []
+    gate = threading.Barrier(8)
+
+    def retry(svc: Showclear) -> None:
+        gate.wait()
+        answers.append(svc.execute(_complaint(1, idempotency_key="burst"), server_clock=True))
+
+    pool = [threading.Thread(target=retry, args=((service, other)[n % 2],)) for n in range(8)]
+    try:
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join(60)
+    finally:
+        other.close()
+    assert len(answers) == 8
+    assert all(a["ok"] for a in answers), answers
+    assert len({(a["seq"], a["hash"]) for a in answers}) == 1
+    assert service.ledger.size(DEMO_PRODUCTION) == size + 1
