@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from e2e_support import NEXT_DAY, PRODUCTION, Person, api_as, apply, at
+from e2e_support import PRODUCTION, Person, api_as, apply, at, take_out_w2
 
 from showclear.web.accounts.models import Membership
 
@@ -13,44 +13,11 @@ from showclear.web.accounts.models import Membership
 @pytest.fixture
 def ready(demo: Any, people: dict[str, Person]) -> Any:
     """W2 out of storage, inspected and declared cold to perf1, in arm1's hands."""
-    steps = [
-        (
-            "ad1",
-            "plan_setup",
-            {
-                "setup": "M1",
-                "date": NEXT_DAY,
-                "use": "rehearsal",
-                "weapons": ["W2"],
-                "performers": ["perf1"],
-                "blanks": False,
-                "min_distance_ft": 30,
-                "shields": False,
-                "muzzle_toward_person": False,
-                "mitigation": "",
-                "approved_by": "",
-            },
-        ),
-        (
-            "ad1",
-            "safety_meeting",
-            {"setup": "M1", "date": NEXT_DAY, "attendees": ["arm1", "ad1", "perf1"]},
-        ),
-        ("arm1", "brief", {"performer": "perf1", "weapon": "W2"}),
-        ("arm1", "check_out", {"weapon": "W2"}),
-        (
-            "arm1",
-            "inspect",
-            {"weapon": "W2", "chambers_checked": 0, "barrel_clear": True, "found": {}},
-        ),
-        ("arm1", "declare", {"weapon": "W2", "status": "cold", "shown_to": ["ad1", "perf1"]}),
-    ]
+    take_out_w2(demo)
+    declaration = {"weapon": "W2", "status": "cold", "shown_to": ["ad1", "perf1"]}
     apply(
         demo,
-        [
-            {"cmd": c, "production": PRODUCTION, "by": by, "at": at(i + 1), **f}
-            for i, (by, c, f) in enumerate(steps)
-        ],
+        [{"cmd": "declare", "production": PRODUCTION, "by": "arm1", "at": at(6), **declaration}],
     )
     return demo
 

@@ -22,11 +22,16 @@ def other(people: dict[str, Person], demo: Any) -> Person:
     boss = get_user_model().objects.create_user("boss", password="pw-boss")
     client = Client()
     verified_session(client, boss)
-    body = {"production": OTHER, "name": "Eastern Two", "timezone": "America/New_York"}
+    body = {
+        "production": OTHER,
+        "name": "Eastern Two",
+        "timezone": "America/New_York",
+        "at": "2026-03-03T07:00:00-05:00",  # the server's clock reads it (e2e_support.Api)
+    }
     response = Api(client).post("productions", body)
     assert response.status_code == 201, response.content
     assert response.json()["ok"] is True
-    demo.execute(
+    stored = demo.execute(
         {
             "cmd": "add_storage",
             "production": OTHER,
@@ -36,6 +41,7 @@ def other(people: dict[str, Person], demo: Any) -> Person:
             "name": "Vault",
         }
     )
+    assert stored.get("seq") is not None, stored  # recorded (a refusal is an entry too)
     membership = Membership.objects.get(production=OTHER, person="boss", user=boss)
     _, secret = ApiToken.issue(membership, "test")
     return Person("boss", boss, membership, secret, "")

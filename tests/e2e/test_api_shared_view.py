@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from e2e_support import PRODUCTION, Person, api_as
+from e2e_support import PRODUCTION, Person, api_as, at
 
 
 def test_a_performers_brief_view_does_not_leak_into_the_armorers(
@@ -15,7 +15,7 @@ def test_a_performers_brief_view_does_not_leak_into_the_armorers(
             "cmd": "report_incident",
             "production": PRODUCTION,
             "by": "crew1",
-            "at": "2026-03-02T09:00:00-07:00",
+            "at": at(1),
             "text": "cart left by the church",
             "items": [],
         }

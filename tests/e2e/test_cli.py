@@ -50,6 +50,7 @@ def test_malformed_lines_name_line_and_field_and_the_rest_still_applies(tmp_path
         "ok": False,
         "rule": "INPUT",
         "message": "line 3: unknown field 'rolez' in enroll",
+        "field": "rolez",
     }
     assert results[3]["message"].startswith("line 5: ")
     assert results[4]["ok"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pages_support import PINS, SHOW, member, offered, run, text
@@ -160,3 +161,17 @@ def test_lot_page_counts_and_verification(show: Any) -> None:
     )
     assert "✔ DONE" in text(response)
     assert show.entries(SHOW)[-1]["command"]["witness"] == "safe1"
+
+
+def test_each_form_carries_its_own_key_and_a_form_posted_twice_records_once(show: Any) -> None:
+    arm = member("arm1")
+    page = arm.get(W1).content.decode()
+    keys = re.findall(r'name="idempotency_key" value="([0-9a-f]{32})"', page)
+    assert keys
+    assert len(set(keys)) == len(keys)  # one key per form shown
+    size = show.ledger.size(SHOW)
+    first = arm.post(W1, {"action": "check_out", "idempotency_key": keys[0]})
+    again = arm.post(W1, {"action": "check_out", "idempotency_key": keys[0]})
+    assert "✔ DONE" in text(first)
+    assert "✔ DONE" in text(again)  # the first result, not a refusal of a second check-out
+    assert show.ledger.size(SHOW) == size + 1

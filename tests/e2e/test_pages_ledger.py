@@ -41,14 +41,24 @@ def test_an_armorer_corrects_a_field_and_both_versions_stay_visible(show: Any) -
     )
 
 
-def test_a_field_the_entry_does_not_have_is_a_400_and_writes_nothing(show: Any) -> None:
+@pytest.mark.parametrize(
+    ("entry", "field", "said"),
+    [
+        (None, "chamber", "has no field 'chamber'"),  # None: the add_storage entry
+        (str(2**63), "name", "Entry: must be at most"),
+        (str(2**53), "name", "Entry: must be at most"),
+        ("9" * 5000, "name", "Entry: must be at most"),
+    ],
+)
+def test_a_bad_entry_or_field_is_a_400_and_writes_nothing(
+    show: Any, entry: str | None, field: str, said: str
+) -> None:
     seq, _ = _seq_of(show, "add_storage")
     size = show.ledger.size(SHOW)
-    page = member("arm1").post(
-        LEDGER, {"action": "correct", "entry": seq, "field": "chamber", "value": "3", "reason": "x"}
-    )
+    form = {"action": "correct", "entry": entry or seq, "field": field, "value": "3", "reason": "x"}
+    page = member("arm1").post(LEDGER, form)
     assert page.status_code == 400
-    assert "has no field 'chamber'" in text(page)
+    assert said in text(page)
     assert show.ledger.size(SHOW) == size
 
 

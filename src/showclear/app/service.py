@@ -8,7 +8,22 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from showclear.domain import Command, InputError, Meta, State, apply_entry, decide, parse
+import msgspec
+
+from showclear.domain import (
+    Command,
+    InputError,
+    Meta,
+    State,
+    apply_entry,
+    as_stored,
+    check_order,
+    corrected,
+    decide,
+    later_of,
+    parse,
+    recorded_by_key,
+)
 from showclear.ledger.api import Entry, LedgerTransaction
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.encoding import decode
@@ -23,10 +38,13 @@ log = logging.getLogger("showclear.app")
 STUCK_WRITER_S = 5.0
 
 
-def input_error(message: str, line: int | None = None) -> JSON:
-    """The INPUT result: nothing was written."""
+def input_error(message: str, line: int | None = None, field: str | None = None) -> JSON:
+    """The INPUT result, naming the field at fault when there is one: nothing was written."""
     prefix = f"line {line}: " if line is not None else ""
-    return {"ok": False, "rule": "INPUT", "message": prefix + message}
+    result: JSON = {"ok": False, "rule": "INPUT", "message": prefix + message}
+    if field is not None:
+        result["field"] = field
+    return result
 
 
 class Showclear:
@@ -40,20 +58,26 @@ class Showclear:
 
     # -- commands ------------------------------------------------------------------------------
 
-    def execute(self, raw: Any) -> JSON:
-        """Validate, decide and record one command; answer its result object."""
+    def execute(self, raw: Any, *, server_clock: bool = False) -> JSON:
+        """Validate, decide and record one command; answer its result object.
+
+        `server_clock`: `at` is the server's clock (the web), moved up to the production's last
+        entry's time if that is later; otherwise (trusted imports) an `at` earlier than the last
+        entry's is malformed input. A retry with an idempotency key answers the first result.
+        """
         try:
             cmd = parse(raw)
         except InputError as exc:
-            return input_error(str(exc))
+            return input_error(str(exc), field=exc.field)
+        raw = as_stored(raw, cmd)
         if cmd.cmd == "open_production":
             with self._opening:
-                if self.ledger.exists(cmd.production):
+                if self.ledger.exists(cmd.production) and cmd.idempotency_key is None:
                     return input_error(f"production '{cmd.production}' exists already")
-                return self._run(cmd, raw)
+                return self._run(cmd, raw, server_clock)
         if not self.ledger.exists(cmd.production):
             return input_error(f"field 'production': no production '{cmd.production}'")
-        return self._run(cmd, raw)
+        return self._run(cmd, raw, server_clock)
 
     def execute_many(self, raws: Iterable[Any]) -> list[JSON]:
         """Several commands one after another, each committed before the next (trusted imports)."""
@@ -72,18 +96,18 @@ class Showclear:
             with self.states.reading(cmd.production) as state:
                 return decide(state, cmd).result()
         except InputError as exc:
-            return input_error(str(exc))
+            return input_error(str(exc), field=exc.field)
 
-    def _run(self, cmd: Command, raw: JSON) -> JSON:
+    def _run(self, cmd: Command, raw: JSON, server_clock: bool = False) -> JSON:
         production = cmd.production
         try:
             return self.ledger.submit(
                 production,
-                lambda tx: self._decide_and_append(tx, cmd, raw),
+                lambda tx: self._decide_and_append(tx, cmd, raw, server_clock),
                 hold=self.states.writing(production),  # after the writer lock, until the commit
             )
         except InputError as exc:
-            return input_error(str(exc))
+            return input_error(str(exc), field=exc.field)
         except LedgerIntegrityError as exc:
             # nothing can be recorded in a ledger the server can't vouch for: said and logged
             log.error("command not recorded: %s by %s in %s: %s", cmd.cmd, cmd.by, production, exc)
@@ -92,10 +116,24 @@ class Showclear:
             self.states.forget(production)
             raise
 
-    def _decide_and_append(self, tx: LedgerTransaction, cmd: Command, raw: JSON) -> JSON:
+    def _decide_and_append(
+        self, tx: LedgerTransaction, cmd: Command, raw: JSON, server_clock: bool = False
+    ) -> JSON:
         production = cmd.production
         with self.states.lock(production):  # held already through `hold`; re-entrant
             state = self.states.in_transaction(tx, production)
+            # -- idempotency and time: decided here, in the writer transaction (ADR 0007) --
+            if cmd.idempotency_key is not None:
+                seq = recorded_by_key(state, cmd.by, cmd.idempotency_key)
+                if seq is not None:
+                    return self._first_result(tx, seq, raw, production)
+            if server_clock:
+                at = later_of(cmd.at, state.last_at)
+                if at != cmd.at:
+                    cmd, raw = msgspec.structs.replace(cmd, at=at), {**raw, "at": at}
+            else:
+                check_order(cmd.at, state.last_at)
+            # -- end --
             if cmd.cmd == "open_production" and state.size:
                 # another process opened it since `exists` was checked: the head read in the
                 # writer transaction decides
@@ -106,12 +144,34 @@ class Showclear:
             result = decision.result()
             stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
             try:
-                apply_entry(state, Meta(stored.seq, cmd.at, cmd.by), decision.events)
+                apply_entry(
+                    state, Meta(stored.seq, cmd.at, cmd.by, cmd.idempotency_key), decision.events
+                )
                 self.states.maybe_snapshot(tx, production, state)
             except BaseException:  # half applied, and its entry rolled back: rebuild it
                 self.states.forget(production)
                 raise
         return {**result, "seq": stored.seq, "hash": stored.chain_hash.hex()}
+
+    def _first_result(self, tx: LedgerTransaction, seq: int, raw: JSON, production: str) -> JSON:
+        """The result a retried command's key first recorded; INPUT if the command differs."""
+        first = next(iter(tx.entries(seq)))
+        if _what(first.command) != _what(raw):
+            key = raw.get("idempotency_key")
+            raise InputError(
+                f"field 'idempotency_key': {key!r} already recorded a different command "
+                f"(entry {seq}); use a new key for a new command",
+                "idempotency_key",
+            )
+        return {**first.result, "seq": seq, "hash": self._chain_hash(tx, seq, production)}
+
+    def _chain_hash(self, tx: LedgerTransaction, seq: int, production: str) -> str:
+        """The chain hash of entry `seq`, committed or appended earlier in this transaction."""
+        base, rows = getattr(tx, "base_size", None), getattr(tx, "rows", None)
+        if isinstance(base, int) and isinstance(rows, list) and seq >= base:
+            return str(rows[seq - base].chain.hex())
+        stored_entry = next(iter(self.ledger.stored_entries(production, seq, seq + 1)))
+        return stored_entry.chain_hash.hex()
 
     @staticmethod
     def _check_correction(tx: LedgerTransaction, raw: JSON) -> None:
@@ -119,12 +179,7 @@ class Showclear:
         if not isinstance(seq, int) or seq >= tx.size:
             return  # the domain names the missing entry
         original = next(iter(tx.entries(seq)))
-        unknown = [k for k in fields if k not in original.command]
-        if unknown:
-            raise InputError(
-                f"field 'fields': entry {seq} ({original.command.get('cmd')}) has no field '{unknown[0]}'",
-                "fields",
-            )
+        corrected(original.command, fields, seq)
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -256,6 +311,11 @@ class Showclear:
     def close(self) -> None:
         """Release the database."""
         self.ledger.close()
+
+
+def _what(command: JSON) -> JSON:
+    """What a command asks, without when it was sent (a retry is sent later)."""
+    return {k: v for k, v in command.items() if k not in ("at", "client_at")}
 
 
 def _entry_json(body: bytes) -> JSON:

@@ -1,21 +1,32 @@
 """The protocol as pure code: commands, events, state, and the rules that decide."""
 
-from showclear.domain.commands import COMMAND_TYPES, Command, InputError, parse
+from showclear.domain.commands import COMMAND_TYPES, ENVELOPE, Command
 from showclear.domain.decide import Decision, decide
+from showclear.domain.errors import InputError
 from showclear.domain.evolve import Meta, apply_entry, evolve
-from showclear.domain.state import State, dump_state, load_state
+from showclear.domain.parsing import as_stored, corrected, parse
+from showclear.domain.state import State, dump_state, load_state, recorded_by_key
+from showclear.domain.times import canonical_time, check_order, later_of, parse_datetime
 
 __all__ = [
     "COMMAND_TYPES",
+    "ENVELOPE",
     "Command",
     "Decision",
     "InputError",
     "Meta",
     "State",
     "apply_entry",
+    "as_stored",
+    "canonical_time",
+    "check_order",
+    "corrected",
     "decide",
     "dump_state",
     "evolve",
+    "later_of",
     "load_state",
     "parse",
+    "parse_datetime",
+    "recorded_by_key",
 ]

@@ -1,13 +1,12 @@
-"""Commands: one typed struct per protocol command, and the parser that validates raw JSON."""
+"""Commands: one typed struct per protocol command, with the limits every field keeps to."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
 
+from showclear.domain.errors import InputError
 from showclear.domain.values import (
     Load,
     LotKind,
@@ -19,19 +18,49 @@ from showclear.domain.values import (
     WeaponKind,
 )
 
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-Text = Annotated[str, msgspec.Meta(max_length=4000)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+__all__ = ["COMMAND_TYPES", "ENVELOPE", "Command", "InputError"]
+
+# Ids of productions and items (weapons, lots, storages, setups, holds, incidents): letters,
+# digits, `.`, `_` and `-`, starting with a letter or digit, never `..`; safe in a URL path.
+SAFE_ID = r"^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.[A-Za-z0-9_-])*\.?$"
+# People's ids (often a sign-in name): any printable characters but spaces.
+PERSON_ID = r"^[^\x00-\x20\x7f]+$"
+NAME_CHARS = r"^[^\x00-\x1f\x7f]*$"  # a one-line name: no control characters
+TEXT_CHARS = r"^[^\x00]*$"  # a written text: lines and tabs, but no NUL
+MAX_LIST = 200  # people, weapons or items named by one command; no production comes near
+MAX_ROLES = 7  # every role there is
+MAX_CORRECTED = 32  # fields one correction may change
+
+
+def shaped(pattern: str, *, min_length: int | None = None, max_length: int) -> msgspec.Meta:
+    """Limits with a character pattern that the parser checks itself (msgspec's is slow).
+
+    The pattern rides in the JSON schema, so the API's bodies and OpenAPI document show it.
+    """
+    return msgspec.Meta(
+        min_length=min_length, max_length=max_length, extra_json_schema={"pattern": pattern}
+    )
+
+
+Id = Annotated[str, shaped(SAFE_ID, min_length=1, max_length=64)]
+PersonId = Annotated[str, shaped(PERSON_ID, min_length=1, max_length=64)]
+Text = Annotated[str, shaped(TEXT_CHARS, max_length=4000)]
+Written = Annotated[str, shaped(TEXT_CHARS, min_length=1, max_length=4000)]
+Name = Annotated[str, shaped(NAME_CHARS, min_length=1, max_length=200)]
+Moment = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+Day = Annotated[str, msgspec.Meta(min_length=10, max_length=10)]
 Count = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 Natural = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+Seq = Annotated[int, msgspec.Meta(ge=0, lt=2**53)]
+People = Annotated[list[PersonId], msgspec.Meta(max_length=MAX_LIST)]
+Items = Annotated[list[Id], msgspec.Meta(max_length=MAX_LIST)]
+# An idempotency key: a client's name for one command, e.g. a UUID.
+KEY = r"^[A-Za-z0-9._:-]+$"
+Key = Annotated[str, shaped(KEY, min_length=1, max_length=64)]
 
-
-class InputError(ValueError):
-    """Malformed input: names the field at fault; nothing is written."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+# Fields of every command that say who, where and when rather than what; a correction can't
+# change them, and the API fills them in itself.
+ENVELOPE = ("cmd", "production", "by", "at", "client_at", "idempotency_key")
 
 
 class Command(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -39,32 +68,34 @@ class Command(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=T
 
     cmd: str
     production: Id
-    by: Id
-    at: str
+    by: PersonId
+    at: Moment
+    client_at: Moment | None = None  # the sender's own clock, kept for the record (ADR 0007)
+    idempotency_key: Key | None = None  # a retry with the same key answers the first result
 
 
 class OpenProduction(Command, frozen=True, kw_only=True):
     """Open a production; `by` becomes its producer."""
 
     name: Name
-    timezone: Id
+    timezone: Annotated[str, shaped(NAME_CHARS, min_length=1, max_length=64)]
     declaration_minutes: Annotated[int, msgspec.Meta(ge=1, le=240)] = 15
 
 
 class Enroll(Command, frozen=True, kw_only=True):
     """Enroll a person with roles (adds roles when enrolled again)."""
 
-    person: Id
+    person: PersonId
     name: Name
-    roles: Annotated[list[Role], msgspec.Meta(min_length=1)]
+    roles: Annotated[list[Role], msgspec.Meta(min_length=1, max_length=MAX_ROLES)]
 
 
 class Qualify(Command, frozen=True, kw_only=True):
     """Record a qualification with its expiry date."""
 
-    person: Id
+    person: PersonId
     qualification: Qualification
-    valid_until: str
+    valid_until: Day
 
 
 class AddStorage(Command, frozen=True, kw_only=True):
@@ -114,7 +145,7 @@ class VerifyLot(Command, frozen=True, kw_only=True):
 class Brief(Command, frozen=True, kw_only=True):
     """An armorer's briefing of a performer on a weapon."""
 
-    performer: Id
+    performer: PersonId
     weapon: Id
 
 
@@ -122,23 +153,23 @@ class PlanSetup(Command, frozen=True, kw_only=True):
     """The first AD's plan of a use of weapons on a day."""
 
     setup: Id
-    date: str
+    date: Day
     use: Use
-    weapons: Annotated[list[Id], msgspec.Meta(min_length=1)]
-    performers: list[Id]
+    weapons: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=MAX_LIST)]
+    performers: People
     blanks: bool
     min_distance_ft: Annotated[int, msgspec.Meta(ge=0, le=100_000)]
     shields: bool
     muzzle_toward_person: bool
     mitigation: Text
-    approved_by: Annotated[str, msgspec.Meta(max_length=64)]
+    approved_by: Annotated[str, shaped(NAME_CHARS, max_length=64)]
 
 
 class SafetyMeeting(Command, frozen=True, kw_only=True):
     """A safety meeting with its attendance (a stand-down when `stand_down`)."""
 
-    date: str
-    attendees: Annotated[list[Id], msgspec.Meta(min_length=1)]
+    date: Day
+    attendees: Annotated[list[PersonId], msgspec.Meta(min_length=1, max_length=MAX_LIST)]
     setup: Id | None = None
     stand_down: bool = False
 
@@ -189,7 +220,7 @@ class Declare(Command, frozen=True, kw_only=True):
 
     weapon: Id
     status: Status
-    shown_to: list[Id]  # empty: refused by SAFE-3 (recorded), not malformed
+    shown_to: People  # empty: refused by SAFE-3 (recorded), not malformed
 
 
 class Announce(Command, frozen=True, kw_only=True):
@@ -202,7 +233,7 @@ class Announce(Command, frozen=True, kw_only=True):
 class HandOver(Command, frozen=True, kw_only=True):
     """A hand-over of a weapon or lot to a named, acknowledging receiver."""
 
-    to: Id
+    to: PersonId
     acknowledged: bool
     weapon: Id | None = None
     lot: Id | None = None
@@ -264,13 +295,13 @@ class CountLot(Command, frozen=True, kw_only=True):
     lot: Id
     on_hand: Natural
     casings: Natural
-    witness: Id
+    witness: PersonId
 
 
 class Wrap(Command, frozen=True, kw_only=True):
     """Wrap a shooting day."""
 
-    date: str
+    date: Day
 
 
 class Hold(Command, frozen=True, kw_only=True):
@@ -292,36 +323,39 @@ class Release(Command, frozen=True, kw_only=True):
 class ReportIncident(Command, frozen=True, kw_only=True):
     """Anyone's report of a safety incident."""
 
-    text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
-    items: list[Id]
+    text: Written
+    items: Items
 
 
 class CloseIncident(Command, frozen=True, kw_only=True):
     """One of the two sign-offs that close an incident."""
 
     incident: Id
-    finding: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    finding: Written
 
 
 class Complain(Command, frozen=True, kw_only=True):
     """Anyone's safety complaint."""
 
-    text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    text: Written
 
 
 class Acknowledge(Command, frozen=True, kw_only=True):
     """The safety advisor's response to a complaint."""
 
     complaint: Id
-    response: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    response: Written
 
 
 class Correct(Command, frozen=True, kw_only=True):
     """A correction of an earlier entry (LEDGER-3)."""
 
-    entry: Natural
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
-    fields: dict[str, Any]
+    entry: Seq
+    reason: Written
+    fields: Annotated[
+        dict[Annotated[str, msgspec.Meta(max_length=64)], Any],
+        msgspec.Meta(max_length=MAX_CORRECTED),
+    ]
 
 
 COMMAND_TYPES: dict[str, type[Command]] = {
@@ -358,112 +392,3 @@ COMMAND_TYPES: dict[str, type[Command]] = {
     "acknowledge": Acknowledge,
     "correct": Correct,
 }
-
-# Commands naming exactly one of weapon / lot.
-_ONE_ITEM = {"check_out", "hand_over", "report_unattended", "put_away", "dispose"}
-_DATE_FIELDS = {
-    "qualify": "valid_until",
-    "plan_setup": "date",
-    "safety_meeting": "date",
-    "wrap": "date",
-}
-
-# Written texts that must say something (a finding, a response, a reason).
-_WRITTEN = {
-    "close_incident": "finding",
-    "acknowledge": "response",
-    "complain": "text",
-    "report_incident": "text",
-    "correct": "reason",
-    "dispose": "reason",
-    "hold": "reason",
-    "release": "reason",
-}
-
-_UNKNOWN = re.compile(r"Object contains unknown field `([^`]*)`(?: - at `\$\.?(.*)`)?")
-_MISSING = re.compile(r"Object missing required field `([^`]*)`(?: - at `\$\.?(.*)`)?")
-_AT = re.compile(r"^(.*) - at `\$\.?(.*)`$")
-
-
-def _translate(exc: msgspec.ValidationError, cmd: str) -> InputError:
-    """Turn a msgspec message into one naming the field in the protocol's words."""
-    text = str(exc)
-    if m := _UNKNOWN.match(text):
-        field = ".".join(p for p in (m.group(2), m.group(1)) if p)
-        return InputError(f"unknown field '{field}' in {cmd}", field)
-    if m := _MISSING.match(text):
-        field = ".".join(p for p in (m.group(2), m.group(1)) if p)
-        return InputError(f"missing field '{field}' in {cmd}", field)
-    if m := _AT.match(text):
-        field = m.group(2)
-        what = m.group(1).replace("`", "").replace("Expected", "expected")
-        what = what.replace("Invalid enum value", "not an allowed value:")
-        return InputError(f"field '{field}' in {cmd}: {what}", field)
-    return InputError(f"{cmd}: {text}")
-
-
-def parse_datetime(value: str, field: str = "at") -> datetime:
-    """An ISO 8601 date-time with an offset."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            f"field '{field}': '{value}' is not an ISO 8601 date-time", field
-        ) from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InputError(f"field '{field}': '{value}' has no UTC offset (add e.g. -07:00)", field)
-    return moment
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def parse_date(value: str, field: str) -> date:
-    """A calendar date written YYYY-MM-DD (dates compare as strings everywhere)."""
-    try:
-        if not _DATE.match(value):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"field '{field}': '{value}' is not a date (YYYY-MM-DD)", field) from None
-
-
-def parse(raw: Any) -> Command:
-    """Validate one raw JSON object as a command; raise InputError naming the field at fault."""
-    if not isinstance(raw, dict):
-        raise InputError("a command must be a JSON object")
-    cmd = raw.get("cmd")
-    if not isinstance(cmd, str):
-        raise InputError(
-            "missing field 'cmd'" if cmd is None else "field 'cmd' must be a string", "cmd"
-        )
-    kind = COMMAND_TYPES.get(cmd)
-    if kind is None:
-        raise InputError(f"field 'cmd': unknown command '{cmd}'", "cmd")
-    try:
-        command = msgspec.convert(raw, kind, strict=True)
-    except msgspec.ValidationError as exc:
-        raise _translate(exc, cmd) from None
-    parse_datetime(command.at)
-    if cmd in _DATE_FIELDS:
-        field = _DATE_FIELDS[cmd]
-        parse_date(getattr(command, field), field)
-    if cmd in _ONE_ITEM or cmd == "report_live_round":
-        weapon, lot = getattr(command, "weapon", None), getattr(command, "lot", None)
-        if weapon is not None and lot is not None:
-            raise InputError(f"{cmd} names either 'weapon' or 'lot', not both", "weapon")
-        if cmd != "report_live_round" and weapon is None and lot is None:
-            raise InputError(f"{cmd} needs 'weapon' or 'lot'", "weapon")
-    if isinstance(command, Dispose):
-        if command.lot is not None and command.count is None:
-            raise InputError("dispose of a lot needs 'count'", "count")
-        if command.weapon is not None and command.count is not None:
-            raise InputError("dispose of a weapon takes no 'count'", "count")
-    text_field = _WRITTEN.get(cmd)
-    if text_field is not None and not str(getattr(command, text_field)).strip():
-        raise InputError(f"field '{text_field}' in {cmd}: it is blank; write it out", text_field)
-    if isinstance(command, SafetyMeeting) and command.setup is None and not command.stand_down:
-        raise InputError("safety_meeting needs 'setup' unless it is a stand_down", "setup")
-    if isinstance(command, Correct) and {"cmd", "production"} & set(command.fields):
-        raise InputError("a correction can't change 'cmd' or 'production'", "fields")
-    return command

@@ -7,10 +7,12 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from showclear.domain.commands import Command, InputError, parse_datetime
+from showclear.domain.commands import Command
+from showclear.domain.errors import InputError
 from showclear.domain.rules import ammo, custody, holds, people, recon, safety
 from showclear.domain.rules.common import Ctx, Event, Invalid, Refused, local_day
 from showclear.domain.state import State
+from showclear.domain.times import parse_datetime
 
 HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "open_production": people.open_production,

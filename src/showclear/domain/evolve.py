@@ -20,6 +20,7 @@ from showclear.domain.state import (
     State,
     Storage,
     Weapon,
+    remember_key,
 )
 
 Event = dict[str, Any]
@@ -32,6 +33,7 @@ class Meta:
     seq: int
     at: str
     by: str
+    key: str | None = None  # the command's idempotency key, if it had one
 
 
 def _touch(s: State, lid: str) -> None:
@@ -415,4 +417,6 @@ def apply_entry(state: State, meta: Meta, events: list[Event]) -> State:
     state.size = meta.seq + 1
     state.last_at = meta.at
     state.authors.append(meta.by)
+    if meta.key is not None:
+        remember_key(state, meta.by, meta.key, meta.seq)
     return state

@@ -197,6 +197,33 @@ class State(msgspec.Struct):
     authors: list[str] = []  # `by` of every entry, by seq (LEDGER-3)
     last_stand_down_seq: int = -1
     counters: dict[str, int] = {}
+    keys: dict[str, int] = {}  # "by\nidempotency key" -> seq, for the last KEY_WINDOW entries
+
+
+# Idempotency keys are remembered for this many entries: a retry comes seconds or minutes after
+# its first try, and a day on set records a few thousand entries at most.
+KEY_WINDOW = 10_000
+
+
+def key_of(by: str, key: str) -> str:
+    """The name a person's idempotency key is remembered under."""
+    return f"{by}\n{key}"
+
+
+def remember_key(state: State, by: str, key: str, seq: int) -> None:
+    """Remember the entry an idempotency key recorded; forget keys older than the window."""
+    state.keys[key_of(by, key)] = seq
+    if len(state.keys) > 2 * KEY_WINDOW:  # amortised: at most one sweep per KEY_WINDOW entries
+        oldest = state.size - KEY_WINDOW
+        state.keys = {k: s for k, s in state.keys.items() if s >= oldest}
+
+
+def recorded_by_key(state: State, by: str, key: str) -> int | None:
+    """The seq of the entry this person recorded with this key within the window, or None."""
+    seq = state.keys.get(key_of(by, key))
+    if seq is None or seq < state.size - KEY_WINDOW:
+        return None
+    return seq
 
 
 _encoder = msgspec.json.Encoder(order="sorted")

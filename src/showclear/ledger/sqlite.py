@@ -226,14 +226,20 @@ class SqliteDriver:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._writer = _connect(path)
-        self._writer.execute("PRAGMA journal_mode = WAL")
-        migrate(self._writer)
-        self._write_lock = threading.Lock()
         # Writers in other processes queue on this file's lock, woken the moment it is free,
         # instead of polling through SQLite's busy handler, which sleeps up to 100 ms a try.
         # BEGIN IMMEDIATE still decides who writes: a writer that skips the file is still safe.
         self._lock_fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT, 0o600)
+        self._writer = _connect(path)
+        # Opening queues on it too: switching a new file to WAL while another process migrates
+        # it is a lock upgrade SQLite refuses at once ("database is locked"), busy handler or not.
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            self._writer.execute("PRAGMA journal_mode = WAL")
+            migrate(self._writer)
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        self._write_lock = threading.Lock()
         self._heads: dict[str, tuple[int, bytes]] = {}
         self._signed: dict[str, int] = {}
         self._data_version = -1

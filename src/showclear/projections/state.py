@@ -15,7 +15,7 @@ from showclear.domain import Meta, State, apply_entry, dump_state, load_state
 from showclear.ledger.api import Entry, Ledger, LedgerTransaction
 
 # Bump when evolve() changes meaning: older snapshots are then ignored and rebuilt from entries.
-SNAPSHOT = "state.v2"  # bumped whenever evolve changes meaning (v2: evidence lots freeze weapons)
+SNAPSHOT = "state.v3"  # v2: evidence lots freeze weapons; v3: recent idempotency keys
 SNAPSHOT_EVERY = 1000
 
 
@@ -23,8 +23,14 @@ def fold(entries: Iterable[Entry], state: State | None = None) -> State:
     """Fold ledger entries into a state (from scratch unless `state` is given)."""
     current = state if state is not None else State()
     for entry in entries:
-        apply_entry(current, Meta(entry.seq, entry.at, entry.by), entry.events)
+        apply_entry(current, Meta(entry.seq, entry.at, entry.by, _key(entry.command)), entry.events)
     return current
+
+
+def _key(command: dict[str, object]) -> str | None:
+    """The idempotency key an entry's command carried, if any."""
+    key = command.get("idempotency_key")
+    return key if isinstance(key, str) else None
 
 
 class StateProjection:

@@ -16,7 +16,7 @@ START = "2026-03-02T07:00:00-07:00"
 COLT = ".45 Colt"
 
 # Bookkeeping every entry changes, refused or not.
-_BOOKKEEPING = ("size", "authors", "last_at")
+_BOOKKEEPING = ("size", "authors", "last_at", "keys")
 
 
 def snapshot(state: State) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from domain_builders import DAY
 
-from showclear.domain.commands import InputError, parse
+from showclear.domain import InputError, parse
 
 AT = "2026-03-02T09:00:00-07:00"
 

@@ -32,7 +32,9 @@ def test_sign_and_verify_round_trip() -> None:
     assert len(base64.b64decode(signer.public_key_b64)) == 32
     assert verify_signature(signer.public_key_b64, b"hello", signature)
     assert not verify_signature(signer.public_key_b64, b"hellp", signature)
-    assert not verify_signature(signer.public_key_b64, b"hello", signature[:-1] + b"\0")
+    assert not verify_signature(
+        signer.public_key_b64, b"hello", signature[:-1] + bytes([signature[-1] ^ 1])
+    )
     assert not verify_signature(signer.public_key_b64, b"hello", signature[:63])
     assert not verify_signature(Signer.generate().public_key_b64, b"hello", signature)
 

@@ -23,8 +23,19 @@ HAND_OVER_EXTRAS = ("receiver_pin", "giver", "giver_pin")
 
 
 def now_iso() -> str:
-    """The server's time as ISO 8601 with offset (UTC), for commands sent without `at`."""
+    """The server's clock, canonical RFC 3339 in UTC: the one source of the web's "now"."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def execute_now(command: dict[str, Any]) -> dict[str, Any]:
+    """Run a command at the server's time: a client's `at` is kept only as `client_at` (ADR 0007)."""
+    command = dict(command)
+    sent = command.pop("at", None)
+    if sent is not None and "client_at" not in command:
+        command["client_at"] = sent
+    command["at"] = now_iso()
+    result: dict[str, Any] = get_service().execute(command, server_clock=True)
+    return result
 
 
 def people_of(production: str) -> dict[str, Any]:
@@ -170,8 +181,6 @@ def execute_as(request: HttpRequest, production: str, cmd: dict[str, Any]) -> di
     command = dict(cmd)
     command["by"] = membership.person
     command["production"] = production
-    if not command.get("at"):
-        command["at"] = now_iso()
     if command.get("cmd") == "hand_over":
         problem = _hand_over(production, membership.person, command)
         if problem is not None:
@@ -181,7 +190,7 @@ def execute_as(request: HttpRequest, production: str, cmd: dict[str, Any]) -> di
             if extra in command:
                 return _input(extra, f"unknown field '{extra}' in {command.get('cmd')}")
     pin_refused = command.pop("_pin_refused", False)
-    result: dict[str, Any] = get_service().execute(command)
+    result = execute_now(command)
     if pin_refused and not result.get("ok"):
         result["message"] = f"receiver's PIN was not accepted; {result.get('message', '')}".strip()
     return result

@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from ninja import Path, Router, Status
+from ninja import Header, Path, Router, Status
 
 from showclear.domain.commands import COMMAND_TYPES
 from showclear.web.accounts.access import (
     execute_as,
-    now_iso,
+    execute_now,
     otp_ok_anywhere,
     roles_of,
     token_of,
@@ -20,8 +20,7 @@ from showclear.web.accounts.access import (
 from showclear.web.accounts.models import Membership
 from showclear.web.api.auth import member_roles
 from showclear.web.api.outcomes import NEED_OTP, Denied, problem, status_for
-from showclear.web.api.schemas import Result, command_schema
-from showclear.web.services import get_service
+from showclear.web.api.schemas import KEY_HELP, Result, command_schema
 
 router = Router(tags=["commands"])
 
@@ -33,6 +32,14 @@ ERRORS = {
     503: Result,
 }
 ProductionId = Path(..., min_length=1, max_length=64, description="The production's id")
+KeyHeader = Header(
+    None,
+    alias="Idempotency-Key",
+    min_length=1,
+    max_length=64,
+    pattern=r"^[A-Za-z0-9._:-]+$",
+    description=KEY_HELP,
+)
 
 WHO_TEXT = {
     "open_production": "anyone signed in; you become its producer",
@@ -70,13 +77,18 @@ WHO_TEXT = {
 }
 
 
-def run_command(request: HttpRequest, production: str, cmd: str, body: dict[str, Any]) -> Any:
+def run_command(
+    request: HttpRequest, production: str, cmd: str, body: dict[str, Any], key: str | None = None
+) -> Any:
     """Authorize, run one command as the caller and map its result to an HTTP status."""
     try:
         _, roles = member_roles(request, production)
     except Denied as refused:
         return Status(refused.status, refused.body)
-    result = execute_as(request, production, {"cmd": cmd, **body})
+    command = {"cmd": cmd, **body}
+    if key is not None:
+        command["idempotency_key"] = key
+    result = execute_as(request, production, command)
     return Status(status_for(cmd, roles, result), result)
 
 
@@ -85,7 +97,10 @@ def _describe(cmd: str) -> str:
     return (
         f"Who: {WHO_TEXT.get(cmd, 'see protocol.md')}.\n\n"
         "The body is the command's JSON as `showclear apply` takes it, less `cmd`, `production` "
-        "and `by` (you are `by`). Answers the result object: 200 accepted (a reported fact may "
+        "and `by` (you are `by`). The time is the server's: an `at` you send is kept as "
+        "`client_at` and used by no rule. An `Idempotency-Key` header makes a retry answer the "
+        "first result instead of recording the command again (a different command with the "
+        "same key: 422 INPUT). Answers the result object: 200 accepted (a reported fact may "
         "open an incident), 403 your roles can never give it (the refusal is still recorded), "
         "409 refused by a rule (recorded), 422 malformed input (nothing written)."
     )
@@ -95,8 +110,13 @@ def _endpoint(cmd: str) -> None:
     """Register the POST endpoint of one command."""
     body_type = command_schema(cmd)
 
-    def view(request: HttpRequest, body: body_type, production: str = ProductionId) -> Any:  # type: ignore[valid-type]
-        return run_command(request, production, cmd, body.model_dump(exclude_unset=True))
+    def view(
+        request: HttpRequest,
+        body: body_type,  # type: ignore[valid-type]
+        production: str = ProductionId,
+        key: str | None = KeyHeader,
+    ) -> Any:
+        return run_command(request, production, cmd, body.model_dump(exclude_unset=True), key)
 
     view.__name__ = cmd
     router.add_api_operation(
@@ -127,7 +147,11 @@ OpenBody = command_schema("open_production")
     description=_describe("open_production"),
     exclude_unset=True,
 )
-def open_production(request: HttpRequest, body: OpenBody) -> Any:  # type: ignore[valid-type]
+def open_production(
+    request: HttpRequest,
+    body: OpenBody,  # type: ignore[valid-type]
+    key: str | None = KeyHeader,
+) -> Any:
     """Open a production as the signed-in user, who is enrolled as its producer."""
     if token_of(request) is not None:
         return Status(
@@ -140,10 +164,11 @@ def open_production(request: HttpRequest, body: OpenBody) -> Any:  # type: ignor
     production = data.pop("production")
     person = data.pop("person", None) or user.get_username()
     command = {"cmd": "open_production", "production": production, "by": person, **data}
-    if not command.get("at"):
-        command["at"] = now_iso()
-    result = get_service().execute(command)
-    if result.get("ok"):
+    if key is not None:
+        command["idempotency_key"] = key
+    result = execute_now(command)
+    already = Membership.objects.filter(user=user, production=production, person=person)
+    if result.get("ok") and not already.exists():  # a retry finds its membership made
         try:
             with transaction.atomic():
                 Membership.objects.filter(production=production).delete()  # stale: no ledger had it

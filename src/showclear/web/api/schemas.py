@@ -12,13 +12,20 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
-from showclear.domain.commands import COMMAND_TYPES
+from showclear.domain.commands import COMMAND_TYPES, ENVELOPE, PERSON_ID, SAFE_ID
 
-# Fields the API fills in itself: the path names the production, the session names the person.
-SERVER_FIELDS = ("cmd", "production", "by")
+# Fields the API fills in itself: the path names the production, the session names the person,
+# the server's clock gives `at`, the Idempotency-Key header gives the key.
+SERVER_FIELDS = tuple(f for f in ENVELOPE if f != "at")
 AT_HELP = (
-    "When it happened, ISO 8601 with a UTC offset (e.g. 2026-03-02T07:30:00-07:00). "
-    "Omitted: the server's time (UTC). Send it when a device records a fact it sends later."
+    "Your device's own time, RFC 3339 with a UTC offset (e.g. 2026-03-02T07:30:00-07:00). "
+    "Kept for the record as `client_at`; no rule uses it. The entry's `at` is always the "
+    "server's clock (ADR 0007)."
+)
+KEY_HELP = (
+    "A name you choose for this one command (e.g. a UUID), 1-64 letters, digits, '.', '_', ':' "
+    "or '-'. A retry with the same key answers the first result and records nothing new; the "
+    "same key with a different command is malformed input."
 )
 HAND_OVER_HELP = {
     "receiver_pin": "The receiver's hand-over PIN: required with acknowledged=true when you are "
@@ -55,8 +62,12 @@ class Result(Schema):
 
 
 def _constraints(meta: msgspec.Meta) -> dict[str, Any]:
-    """pydantic Field arguments from a msgspec Meta."""
-    return {k: getattr(meta, k) for k in _META_KEYS if getattr(meta, k, None) is not None}
+    """pydantic Field arguments from a msgspec Meta (a pattern may ride in its JSON schema)."""
+    found = {k: getattr(meta, k) for k in _META_KEYS if getattr(meta, k, None) is not None}
+    pattern = (meta.extra_json_schema or {}).get("pattern")
+    if pattern is not None:
+        found["pattern"] = pattern
+    return found
 
 
 def pydantic_type(tp: Any) -> Any:
@@ -118,11 +129,11 @@ def command_schema(cmd: str) -> type[Schema]:
         fields[info.name] = _field(info)
     if cmd == "open_production":
         fields["production"] = (
-            Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^/\s]+$")],
+            Annotated[str, Field(min_length=1, max_length=64, pattern=SAFE_ID)],
             Field(..., description="The new production's id"),
         )
         fields["person"] = (
-            Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^/\s]+$")] | None,
+            Annotated[str, Field(min_length=1, max_length=64, pattern=PERSON_ID)] | None,
             Field(None, description="Your person id in it (default: your username)"),
         )
     if cmd == "hand_over":

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from showclear.app.access import may_read, state_as_seen
-from showclear.web.accounts.access import execute_as, member_for, roles_of
+from showclear.web.accounts.access import execute_as, member_for, now_iso, roles_of
 from showclear.web.pages.rules import rule_text
 from showclear.web.services import get_service
 
@@ -141,6 +141,9 @@ class Page:
     def execute(self, cmd: dict[str, Any]) -> dict[str, Any]:
         """Run a command as the signed-in person and remember the result for the page."""
         full = {**cmd, "production": self.production}
+        key = self.request.POST.get("idempotency_key")
+        if key:  # the form's own key (form_key): a form posted twice records one entry
+            full["idempotency_key"] = str(key)
         self.result = dict(execute_as(self.request, self.production, full))
         self.refresh()
         return self.result
@@ -163,7 +166,7 @@ def load_page(request: HttpRequest, production: str) -> Page:
     except KeyError:
         raise Http404(f"no production {production!r}") from None
     info = production_info(state, production)
-    now = datetime.now(zone(str(info["timezone"])))
+    now = datetime.fromisoformat(now_iso()).astimezone(zone(str(info["timezone"])))
     return Page(request, production, person, roles, state, info, now)
 
 
@@ -264,7 +267,7 @@ def whole_number(raw: str, label: str, *, minimum: int = 0, maximum: int = MAX_N
     try:
         value = int(raw)
     except ValueError:
-        raise FormError(f"{label}: {raw!r} is not a whole number") from None
+        raise FormError(f"{label}: {raw[:20]!r} is not a whole number") from None
     if value < minimum:
         raise FormError(f"{label}: must be at least {minimum}")
     if value > maximum:

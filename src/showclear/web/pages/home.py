@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from showclear.web.accounts.access import now_iso, roles_of
+from showclear.web.accounts.access import execute_now, roles_of
 from showclear.web.accounts.decorators import verified_if_needed
 from showclear.web.accounts.models import Membership
 from showclear.web.pages.common import FormError, get_int, get_text, result_view
@@ -63,7 +63,6 @@ def _open(request: HttpRequest) -> tuple[dict[str, Any], str]:
         "cmd": "open_production",
         "production": production,
         "by": person,
-        "at": now_iso(),
         "name": get_text(post, "name", "Name"),
         "timezone": timezone,
         "declaration_minutes": get_int(
@@ -86,7 +85,7 @@ def open_production(request: HttpRequest) -> HttpResponse:
         context["result"] = result_view({"ok": False, "rule": "INPUT", "message": str(exc)})
         return render(request, "pages/open.html", context, status=400)
     # Nobody is enrolled yet, so the opener names themselves: they become its producer.
-    result = get_service().execute(cmd)
+    result = execute_now(cmd)
     if not result.get("ok"):
         context["result"] = result_view(result)
         return render(request, "pages/open.html", context, status=400)

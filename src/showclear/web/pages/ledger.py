@@ -44,7 +44,7 @@ def _value(original: Any, raw: str, label: str) -> Any:
 
 def correct(page: Page, post: Any) -> dict[str, Any]:
     """A correct command from the form: one field of one entry, with a reason."""
-    seq = get_int(post, "entry", "Entry", minimum=0)
+    seq = get_int(post, "entry", "Entry", minimum=0, maximum=2**53 - 1)
     field = get_text(post, "field", "Field")
     entries = get_service().entries(page.production, seq, seq + 1, view="original")
     if not entries:

@@ -1,11 +1,14 @@
-"""Template filters: moments shown on the production's clock."""
+"""Template filters and tags: moments shown on the production's clock, a form's idempotency key."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -37,3 +40,9 @@ def when_s(value: object, tz: object = "UTC") -> str:
     """An ISO moment as 'YYYY-MM-DD HH:MM:SS' on the production's clock."""
     moment = _local(value, tz)
     return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else str(value or "")
+
+
+@register.simple_tag
+def form_key() -> SafeString:
+    """A hidden idempotency key, new for each form shown: posting the form twice records it once."""
+    return format_html('<input type="hidden" name="idempotency_key" value="{}">', uuid4().hex)
