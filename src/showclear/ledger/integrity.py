@@ -101,6 +101,21 @@ class SignedHeads:
         size, root, at, signature, chain = found
         return Signed(Checkpoint(production, size, root, at, signature), chain)
 
+    def productions(self) -> list[str]:
+        """Every production this server signed in this database."""
+        with self._lock:
+            conn = self._connection()
+            if conn is None:
+                return []
+            try:
+                found = conn.execute(
+                    "SELECT production FROM signed WHERE db = ? ORDER BY production",
+                    (self.database,),
+                ).fetchall()
+            except sqlite3.OperationalError:  # a file without the table has no record
+                return []
+        return [row[0] for row in found]
+
     def advance(self, signed: Signed) -> None:
         """Record a newly signed checkpoint unless the record is already at a larger size."""
         cp = signed.checkpoint
