@@ -10,6 +10,7 @@ from pages_support import MEMBER_PAGES, SHOW, member, text
 def test_an_altered_ledger_is_in_the_banner_and_refuses_writes(show: Any) -> None:
     crew = member("crew1")
     assert "LEDGER ALTERED" not in text(crew.get(f"/p/{SHOW}/"))
+    assert "Showclear-Integrity-Alarm" not in crew.get(f"/p/{SHOW}/")
     rows = show.ledger._driver._productions[SHOW].rows  # below the key, as a DBA could
     del rows[-2:]  # the tail cut
     assert show.ledger.check(SHOW) is not None
@@ -37,6 +38,11 @@ def test_an_altered_ledger_refuses_commands_with_503_and_fails_the_health_check(
     assert response.json()["message"].startswith("not recorded: ")
     assert "seq" not in response.json()
     assert show.ledger.size(SHOW) == size - 2  # nothing written on top of the cut
+    for read in ("state", "ledger/entries", "incidents"):  # reads go on, never silently
+        answer = armorer.get(f"/api/productions/{SHOW}/{read}")
+        assert answer.status_code == 200, read
+        assert "entries were removed" in answer["Showclear-Integrity-Alarm"], read
+    assert "entries were removed" in armorer.get(f"/p/{SHOW}/")["Showclear-Integrity-Alarm"]
     health = client.get("/healthz")
     assert health.status_code == 503
     assert any(p.startswith(f"writes to {SHOW} are refused") for p in health.json()["problems"])

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "showclear.web.headers.SecurityHeadersMiddleware",  # CSP everywhere, no-store when personal
     "showclear.web.apierrors.ApiJsonErrorsMiddleware",  # JSON errors only under /api/
+    "showclear.web.alarms.IntegrityAlarmMiddleware",  # an altered ledger is said on every answer
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
