@@ -142,6 +142,7 @@ class Showclear:
                 self._check_correction(tx, raw)
             decision = decide(state, cmd)
             result = decision.result()
+            # LEDGER-1: accepted or refused, the command is an entry
             stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
             try:
                 apply_entry(

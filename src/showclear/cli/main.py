@@ -182,8 +182,8 @@ def log(db: str | None, production: str, start: int, stop: int | None, view: str
 @click.option("--markdown", is_flag=True, help="print the catalogue as docs/rules.md")
 def rules(markdown: bool) -> None:
     """List every rule of the protocol with the commands it guards."""
-    from showclear.cli.docs import rules_markdown
-    from showclear.domain.catalogue import RULES
+    from showclear.app.protocol import RULES
+    from showclear.app.rulesdoc import rules_markdown
 
     if markdown:
         click.echo(rules_markdown(), nl=False)

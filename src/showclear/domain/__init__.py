@@ -1,7 +1,16 @@
 """The protocol as pure code: commands, events, state, and the rules that decide."""
 
-from showclear.domain.commands import COMMAND_TYPES, ENVELOPE, Command
+from showclear.domain.catalogue import RULES, Rule
+from showclear.domain.commands import ENVELOPE, Command
 from showclear.domain.decide import Decision, decide
+from showclear.domain.declarations import (
+    COMMAND_TYPES,
+    DECLARATIONS,
+    DECLARED,
+    WHO,
+    Declaration,
+    guarded_by,
+)
 from showclear.domain.errors import InputError
 from showclear.domain.evolve import Meta, apply_entry, evolve
 from showclear.domain.parsing import as_stored, corrected, parse
@@ -10,11 +19,17 @@ from showclear.domain.times import canonical_time, check_order, later_of, parse_
 
 __all__ = [
     "COMMAND_TYPES",
+    "DECLARATIONS",
+    "DECLARED",
     "ENVELOPE",
+    "RULES",
+    "WHO",
     "Command",
     "Decision",
+    "Declaration",
     "InputError",
     "Meta",
+    "Rule",
     "State",
     "apply_entry",
     "as_stored",
@@ -24,6 +39,7 @@ __all__ = [
     "decide",
     "dump_state",
     "evolve",
+    "guarded_by",
     "later_of",
     "load_state",
     "parse",

@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from showclear.domain.commands import Command
+from showclear.domain.declarations import DECLARED
 from showclear.domain.errors import InputError
-from showclear.domain.rules import ammo, custody, holds, people, recon, safety
 from showclear.domain.rules.common import Ctx, Event, Invalid, Refused, local_day
 from showclear.domain.state import State
 from showclear.domain.times import parse_datetime
-
-HANDLERS: dict[str, Callable[[Ctx], None]] = {
-    "open_production": people.open_production,
-    "enroll": people.enroll,
-    "qualify": people.qualify,
-    "add_storage": people.add_storage,
-    "register_weapon": people.register_weapon,
-    "receive_lot": ammo.receive_lot,
-    "verify_lot": ammo.verify_lot,
-    "brief": people.brief,
-    "plan_setup": safety.plan_setup,
-    "safety_meeting": safety.safety_meeting,
-    "check_out": custody.check_out,
-    "inspect": safety.inspect,
-    "load": ammo.load,
-    "unload": ammo.unload,
-    "declare": safety.declare,
-    "announce": safety.announce,
-    "hand_over": custody.hand_over,
-    "fire": safety.fire,
-    "report_misfire": safety.report_misfire,
-    "report_unattended": custody.report_unattended,
-    "report_live_round": ammo.report_live_round,
-    "put_away": custody.put_away,
-    "dispose": ammo.dispose,
-    "count": recon.count,
-    "wrap": recon.wrap,
-    "hold": holds.hold,
-    "release": holds.release,
-    "report_incident": holds.report_incident,
-    "close_incident": holds.close_incident,
-    "complain": recon.complain,
-    "acknowledge": recon.acknowledge,
-    "correct": recon.correct,
-}
 
 
 @dataclass(slots=True)
@@ -98,7 +62,7 @@ def decide(state: State, cmd: Command) -> Decision:
                 "ROLE-0",
                 f"{cmd.by} is not enrolled in {state.production}: only enrolled people give commands",
             )
-        HANDLERS[cmd.cmd](ctx)
+        DECLARED[cmd.cmd].run(ctx, cmd)
     except Invalid as exc:
         raise InputError(str(exc), exc.field) from None
     except Refused as refusal:
@@ -130,6 +94,6 @@ def decide(state: State, cmd: Command) -> Decision:
 def _names_exist(ctx: Ctx) -> None:
     """Even a command from a stranger names things that must exist (else it is malformed)."""
     with suppress(Refused):
-        HANDLERS[ctx.cmd.cmd](ctx)
+        DECLARED[ctx.cmd.cmd].run(ctx, ctx.cmd)
     ctx.events.clear()
     ctx.rule = ctx.incident = ctx.message = None

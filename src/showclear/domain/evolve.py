@@ -46,6 +46,7 @@ def _touch(s: State, lid: str) -> None:
 
 
 def _unverify(w: Weapon, meta: Meta) -> None:
+    """CUST-4: handling the weapon makes it unverified until its next full inspection."""
     w.condition = "unverified"
     w.changed_seq = meta.seq
 

@@ -28,10 +28,8 @@ def blanks_in(ctx: Ctx, contents: dict[str, int]) -> int:
     return sum(n for lid, n in contents.items() if lots[lid].kind == "blank")
 
 
-def receive_lot(ctx: Ctx) -> None:
+def receive_lot(ctx: Ctx, cmd: ReceiveLot) -> None:
     """AMMO-1 and AMMO-3: a lot is received with the status its kind and origin give it."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, ReceiveLot)
     if cmd.lot in ctx.state.lots:
         raise Invalid(f"field 'lot': lot '{cmd.lot}' was received already", "lot")
     storage(ctx, cmd.storage)
@@ -99,10 +97,8 @@ def _kept(ctx: Ctx) -> str:
     return f"it is kept as evidence, incident {ctx.incident} is open and the production is on hold"
 
 
-def verify_lot(ctx: Ctx) -> None:
+def verify_lot(ctx: Ctx, cmd: VerifyLot) -> None:
     """AMMO-2: a round-by-round verification; a suspect round is AMMO-1."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, VerifyLot)
     target = lot(ctx, cmd.lot)
     require(ctx, "ROLE-0", ("armorer",), "verify ammunition")
     as_armorer(ctx)
@@ -186,10 +182,8 @@ def _holder_check(ctx: Ctx, wid: str, lid: str, verb: str) -> None:
         )
 
 
-def load(ctx: Ctx) -> None:
+def load(ctx: Ctx, cmd: Load_) -> None:
     """AMMO-2, AMMO-4, SAFE-5: load rounds from a verified lot into a weapon."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Load_)
     w, lt = weapon(ctx, cmd.weapon), lot(ctx, cmd.lot)
     require(ctx, "ROLE-0", ("armorer",), "load weapons")
     as_armorer(ctx)
@@ -245,10 +239,8 @@ def load(ctx: Ctx) -> None:
     ctx.emit("weapon_loaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
 
 
-def unload(ctx: Ctx) -> None:
+def unload(ctx: Ctx, cmd: Unload) -> None:
     """AMMO-4 and INC-3: rounds go back into their lot."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Unload)
     w = weapon(ctx, cmd.weapon)
     lot(ctx, cmd.lot)
     is_frozen = frozen(ctx.state, "weapon", cmd.weapon) or frozen(ctx.state, "lot", cmd.lot)
@@ -268,10 +260,8 @@ def unload(ctx: Ctx) -> None:
     ctx.emit("weapon_unloaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
 
 
-def dispose(ctx: Ctx) -> None:
+def dispose(ctx: Ctx, cmd: Dispose) -> None:
     """AMMO-5: rounds or a weapon leave the production, with a reason."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Dispose)
     kind = "weapon" if cmd.weapon is not None else "lot"
     item = cmd.weapon if cmd.weapon is not None else str(cmd.lot)
     if kind == "weapon":
@@ -325,10 +315,8 @@ def dispose(ctx: Ctx) -> None:
     ctx.emit("lot_rounds_removed", lot=item, count=count, reason=cmd.reason)
 
 
-def report_live_round(ctx: Ctx) -> None:
+def report_live_round(ctx: Ctx, cmd: ReportLiveRound) -> None:
     """AMMO-1: live rounds found; the lot or weapon becomes evidence and the production stops."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, ReportLiveRound)
     weapons, lots = [], []
     if cmd.weapon is not None:
         weapon(ctx, cmd.weapon)

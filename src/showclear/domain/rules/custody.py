@@ -23,6 +23,12 @@ from showclear.domain.rules.common import (
 )
 from showclear.domain.state import Lot, Meeting, Person, Weapon
 
+#: CUST-3: who may ever receive each kind of item (an investigator only frozen ones).
+RECEIVERS: dict[str, tuple[str, ...]] = {
+    "weapon": ("armorer", "performer", "investigator"),
+    "lot": ("armorer", "investigator"),
+}
+
 
 def _item(ctx: Ctx) -> tuple[str, str, Weapon | Lot]:
     kind, item = item_of(ctx.cmd)
@@ -33,10 +39,8 @@ def _label(kind: str, item: str) -> str:
     return item if kind == "weapon" else f"lot {item}"
 
 
-def check_out(ctx: Ctx) -> None:
+def check_out(ctx: Ctx, cmd: CheckOut) -> None:
     """CUST-1 and SAFE-1: an item leaves storage into an armorer's custody."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, CheckOut)
     kind, item, thing = _item(ctx)
     is_frozen = frozen(ctx.state, kind, item)
     require(
@@ -151,10 +155,8 @@ def _safe4(ctx: Ctx, receiver: Person, w: Weapon) -> None:
     raise Refused("SAFE-4", f"no setup planned for {ctx.day} lists {w.id} and {receiver.id}")
 
 
-def hand_over(ctx: Ctx) -> None:
+def hand_over(ctx: Ctx, cmd: HandOver) -> None:
     """CUST-2, CUST-3, SAFE-4: a hand-over between two named people."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, HandOver)
     kind, item, thing = _item(ctx)
     receiver = person(ctx, cmd.to, "to")
     label = _label(kind, item)
@@ -221,10 +223,8 @@ def _receiver_licensed(ctx: Ctx, receiver: Person, label: str) -> None:
         )
 
 
-def put_away(ctx: Ctx) -> None:
+def put_away(ctx: Ctx, cmd: PutAway) -> None:
     """CUST-1: the armorer holding an item locks it in a storage."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, PutAway)
     kind, item, thing = _item(ctx)
     storage(ctx, cmd.storage)
     label = _label(kind, item)
@@ -241,10 +241,8 @@ def put_away(ctx: Ctx) -> None:
     ctx.emit("item_put_away", item=kind, id=item, storage=cmd.storage)
 
 
-def report_unattended(ctx: Ctx) -> None:
+def report_unattended(ctx: Ctx, cmd: ReportUnattended) -> None:
     """CUST-1: an item found unattended becomes unverified, goes on hold and opens an incident."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, ReportUnattended)
     kind, item, _ = _item(ctx)
     ctx.emit("unattended_reported", item=kind, id=item, where=cmd.where)
     weapons, lots = ([item], []) if kind == "weapon" else ([], [item])

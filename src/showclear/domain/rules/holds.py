@@ -30,10 +30,8 @@ def _target_exists(ctx: Ctx, target: str, tid: str) -> None:
         raise Invalid(f"field 'id': the production is '{ctx.state.production}', not '{tid}'", "id")
 
 
-def hold(ctx: Ctx) -> None:
+def hold(ctx: Ctx, cmd: Hold) -> None:
     """HOLD-1: an armorer or the safety advisor puts a target on hold."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Hold)
     _target_exists(ctx, cmd.target, cmd.id)
     require(ctx, "ROLE-0", ("armorer", "safety_advisor"), "put things on hold")
     if not ctx.has("safety_advisor"):
@@ -49,10 +47,8 @@ def hold(ctx: Ctx) -> None:
     )
 
 
-def release(ctx: Ctx) -> None:
+def release(ctx: Ctx, cmd: ReleaseCmd) -> None:
     """HOLD-2: lift every hold on the target that this person may lift."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, ReleaseCmd)
     _target_exists(ctx, cmd.target, cmd.id)
     require(ctx, "HOLD-2", ("armorer", "safety_advisor"), "release holds")
     if not ctx.has("safety_advisor"):
@@ -89,10 +85,8 @@ def release(ctx: Ctx) -> None:
         raise Refused("HOLD-2", "nothing this release may lift: " + "; ".join(blocked))
 
 
-def report_incident(ctx: Ctx) -> None:
+def report_incident(ctx: Ctx, cmd: ReportIncident) -> None:
     """INC-1: anyone reports an incident; its items are frozen as evidence (INC-3)."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, ReportIncident)
     weapons, lots = [], []
     for item in cmd.items:
         if item in ctx.state.weapons:
@@ -105,10 +99,8 @@ def report_incident(ctx: Ctx) -> None:
     open_incident(ctx, "INC-1", cmd.text, weapons=weapons, lots=lots)
 
 
-def close_incident(ctx: Ctx) -> None:
+def close_incident(ctx: Ctx, cmd: CloseIncident) -> None:
     """INC-1 and INC-2: the safety advisor and a producer each sign a finding."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, CloseIncident)
     inc = ctx.state.incidents.get(cmd.incident)
     if inc is None:
         raise Invalid(

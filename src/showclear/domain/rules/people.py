@@ -25,10 +25,8 @@ from showclear.domain.rules.common import (
 from showclear.domain.values import ARMORER_EXCLUDES
 
 
-def open_production(ctx: Ctx) -> None:
+def open_production(ctx: Ctx, cmd: OpenProduction) -> None:
     """Anyone opens a production and is enrolled as its producer."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, OpenProduction)
     try:
         zone(cmd.timezone)
     except Exception:
@@ -45,10 +43,8 @@ def open_production(ctx: Ctx) -> None:
     ctx.emit("person_enrolled", person=cmd.by, name=cmd.by, roles=["producer"])
 
 
-def enroll(ctx: Ctx) -> None:
+def enroll(ctx: Ctx, cmd: Enroll) -> None:
     """A producer enrolls a person; enrolling again adds roles (ROLE-1 applies to the union)."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Enroll)
     require(ctx, "ROLE-0", ("producer",), "enroll people")
     existing = ctx.state.people.get(cmd.person)
     roles = list(dict.fromkeys([*(existing.roles if existing else []), *cmd.roles]))
@@ -62,10 +58,8 @@ def enroll(ctx: Ctx) -> None:
     ctx.emit("person_enrolled", person=cmd.person, name=cmd.name, roles=roles)
 
 
-def qualify(ctx: Ctx) -> None:
+def qualify(ctx: Ctx, cmd: Qualify) -> None:
     """A producer or an armorer records a qualification."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Qualify)
     person(ctx, cmd.person, "person")
     require(ctx, "ROLE-0", ("producer", "armorer"), "record qualifications")
     if cmd.person == cmd.by:
@@ -83,10 +77,8 @@ def qualify(ctx: Ctx) -> None:
     )
 
 
-def add_storage(ctx: Ctx) -> None:
+def add_storage(ctx: Ctx, cmd: AddStorage) -> None:
     """An armorer adds a locked storage."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, AddStorage)
     if cmd.storage in ctx.state.storages:
         raise Invalid(f"field 'storage': storage '{cmd.storage}' exists already", "storage")
     require(ctx, "ROLE-0", ("armorer",), "add storage")
@@ -94,10 +86,8 @@ def add_storage(ctx: Ctx) -> None:
     ctx.emit("storage_added", storage=cmd.storage, name=cmd.name)
 
 
-def register_weapon(ctx: Ctx) -> None:
+def register_weapon(ctx: Ctx, cmd: RegisterWeapon) -> None:
     """An armorer registers a weapon into a storage."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, RegisterWeapon)
     if cmd.weapon in ctx.state.weapons:
         raise Invalid(f"field 'weapon': weapon '{cmd.weapon}' is registered already", "weapon")
     storage(ctx, cmd.storage)
@@ -117,10 +107,8 @@ def register_weapon(ctx: Ctx) -> None:
     )
 
 
-def brief(ctx: Ctx) -> None:
+def brief(ctx: Ctx, cmd: Brief) -> None:
     """An armorer briefs a performer on a weapon (ROLE-3 counts it for that make and model)."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Brief)
     performer = person(ctx, cmd.performer, "performer")
     w = weapon(ctx, cmd.weapon)
     require(ctx, "ROLE-0", ("armorer",), "brief performers")

@@ -16,10 +16,8 @@ from showclear.domain.rules.common import (
 )
 
 
-def count(ctx: Ctx) -> None:
+def count(ctx: Ctx, cmd: CountLot) -> None:
     """RECON: a witnessed count; any difference opens an incident."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, CountLot)
     lt = lot(ctx, cmd.lot)
     person(ctx, cmd.witness, "witness")
     require(ctx, "ROLE-0", ("armorer",), "count ammunition")
@@ -76,10 +74,8 @@ def outstanding(ctx: Ctx, day: str) -> list[str]:
     return out
 
 
-def wrap(ctx: Ctx) -> None:
+def wrap(ctx: Ctx, cmd: Wrap) -> None:
     """WRAP: a day wraps only with everything stored, inspected and counted."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Wrap)
     require(ctx, "ROLE-0", ("armorer",), "wrap the day")
     as_armorer(ctx)
     day = iso_date(cmd.date)
@@ -89,17 +85,13 @@ def wrap(ctx: Ctx) -> None:
     ctx.emit("day_wrapped", date=day)
 
 
-def complain(ctx: Ctx) -> None:
+def complain(ctx: Ctx, cmd: Complain) -> None:
     """COMPLAINT: anyone files a safety complaint."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Complain)
     ctx.emit("complaint_filed", complaint=ctx.next_id("C"), text=cmd.text)
 
 
-def acknowledge(ctx: Ctx) -> None:
+def acknowledge(ctx: Ctx, cmd: Acknowledge) -> None:
     """COMPLAINT: the safety advisor answers a complaint."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Acknowledge)
     c = ctx.state.complaints.get(cmd.complaint)
     if c is None:
         raise Invalid(
@@ -111,10 +103,8 @@ def acknowledge(ctx: Ctx) -> None:
     ctx.emit("complaint_acknowledged", complaint=c.id, response=cmd.response)
 
 
-def correct(ctx: Ctx) -> None:
+def correct(ctx: Ctx, cmd: Correct) -> None:
     """LEDGER-3: a correction points at the entry it corrects; its author or an armorer (ROLE-0)."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Correct)
     if cmd.entry >= ctx.state.size:
         raise Invalid(f"field 'entry': no entry {cmd.entry} in this production's ledger", "entry")
     author = ctx.state.authors[cmd.entry] if cmd.entry < len(ctx.state.authors) else None

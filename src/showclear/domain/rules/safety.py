@@ -31,10 +31,8 @@ from showclear.domain.rules.common import (
 from showclear.domain.state import Weapon
 
 
-def plan_setup(ctx: Ctx) -> None:
+def plan_setup(ctx: Ctx, cmd: PlanSetup) -> None:
     """SAFE-5: a plan with blanks close to people, or muzzle toward a person, needs mitigation."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, PlanSetup)
     if cmd.setup in ctx.state.setups:
         raise Invalid(f"field 'setup': setup '{cmd.setup}' is planned already", "setup")
     for wid in cmd.weapons:
@@ -87,10 +85,8 @@ def plan_setup(ctx: Ctx) -> None:
     )
 
 
-def safety_meeting(ctx: Ctx) -> None:
+def safety_meeting(ctx: Ctx, cmd: SafetyMeeting) -> None:
     """SAFE-1 and INC-2: a meeting counts when an armorer, a first AD and every performer attend."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, SafetyMeeting)
     if cmd.setup is not None:
         setup(ctx, cmd.setup)
     people = [person(ctx, pid, "attendees") for pid in cmd.attendees]
@@ -128,10 +124,8 @@ def _expected(ctx: Ctx, contents: dict[str, int]) -> dict[str, int]:
     return out
 
 
-def inspect(ctx: Ctx) -> None:
+def inspect(ctx: Ctx, cmd: Inspect) -> None:
     """SAFE-2: a full inspection is a fact; a mismatch or obstruction opens an incident."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Inspect)
     w = weapon(ctx, cmd.weapon)
     require(ctx, "SAFE-2", ("armorer",), "inspect weapons")
     as_armorer(ctx)
@@ -235,10 +229,8 @@ def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
     )
 
 
-def declare(ctx: Ctx) -> None:
+def declare(ctx: Ctx, cmd: Declare) -> None:
     """SAFE-3: only an armorer declares, after a full matching inspection, shown to a first AD."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Declare)
     w = weapon(ctx, cmd.weapon)
     shown = [person(ctx, pid, "shown_to") for pid in cmd.shown_to]
     require(ctx, "SAFE-3", ("armorer",), "declare a weapon cold or hot")
@@ -273,10 +265,8 @@ def declare(ctx: Ctx) -> None:
     )
 
 
-def announce(ctx: Ctx) -> None:
+def announce(ctx: Ctx, cmd: Announce) -> None:
     """SAFE-3: a first AD's announcement relays the armorer's standing declaration only."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Announce)
     w = weapon(ctx, cmd.weapon)
     require(ctx, "SAFE-3", ("first_ad",), "announce a weapon's status")
     d = w.declaration
@@ -290,10 +280,8 @@ def announce(ctx: Ctx) -> None:
     ctx.emit("declaration_announced", weapon=cmd.weapon, status=cmd.status)
 
 
-def fire(ctx: Ctx) -> None:
+def fire(ctx: Ctx, cmd: Fire) -> None:
     """SAFE-6 and INC-2: a discharge is recorded per take; outside a hot setup it is accidental."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Fire)
     w = weapon(ctx, cmd.weapon)
     setup(ctx, cmd.setup)
     s = ctx.state.setups[cmd.setup]
@@ -353,10 +341,8 @@ def fire(ctx: Ctx) -> None:
         )
 
 
-def report_misfire(ctx: Ctx) -> None:
+def report_misfire(ctx: Ctx, cmd: ReportMisfire) -> None:
     """INC-2: a misfire makes the weapon unverified and puts it on hold."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, ReportMisfire)
     weapon(ctx, cmd.weapon)
     setup(ctx, cmd.setup)
     ctx.emit("misfire_reported", weapon=cmd.weapon, setup=cmd.setup)

@@ -29,7 +29,7 @@ class Denied(Exception):
 
 def can_ever_give(cmd: str, roles: set[str]) -> bool:
     """Whether someone with these roles may ever give the command (the protocol's who column)."""
-    from showclear.domain.catalogue import WHO
+    from showclear.app.protocol import WHO
 
     allowed = WHO.get(cmd)
     return allowed is None or bool(roles & set(allowed))
