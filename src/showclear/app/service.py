@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from showclear.app.records import Records
 from showclear.domain import (
     Command,
     InputError,
@@ -47,7 +48,7 @@ def input_error(message: str, line: int | None = None, field: str | None = None)
     return result
 
 
-class Showclear:
+class Showclear(Records):
     """The one core object the CLI and the web share."""
 
     def __init__(self, ledger: BaseLedger) -> None:
