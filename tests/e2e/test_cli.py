@@ -228,6 +228,7 @@ def test_a_killed_apply_loses_no_printed_result(tmp_path: Path) -> None:
         printed.append(json.loads(child.stdout.readline()))
     child.send_signal(signal.SIGKILL)
     child.wait()
+    child.stdout.close()
     assert len(printed) == 300
     assert run("verify", "--db", url).returncode == 0
     state = json.loads(run("state", "--db", url, "-p", "western1", "--json").stdout)
@@ -414,6 +415,8 @@ def test_verify_and_export_run_while_another_process_holds_the_writer_lock(
     finally:
         holder.kill()
         holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
 
 
 def test_a_database_outside_the_data_folder_signs_with_the_same_key_from_web_and_cli(
