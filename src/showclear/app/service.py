@@ -144,7 +144,7 @@ class Showclear(Records):
             decision = decide(state, cmd)
             result = decision.result()
             # LEDGER-1: accepted or refused, the command is an entry
-            stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
+            stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.stored_events())
             try:
                 apply_entry(
                     state, Meta(stored.seq, cmd.at, cmd.by, cmd.idempotency_key), decision.events

@@ -12,7 +12,8 @@ from showclear.domain.declarations import (
     guarded_by,
 )
 from showclear.domain.errors import InputError
-from showclear.domain.evolve import Meta, apply_entry, evolve
+from showclear.domain.events import Event, load_events, stored, type_name
+from showclear.domain.evolve import Meta, apply_entry, apply_recorded, evolve
 from showclear.domain.parsing import as_stored, corrected, parse
 from showclear.domain.state import State, dump_state, load_state, recorded_by_key
 from showclear.domain.times import canonical_time, check_order, later_of, parse_datetime
@@ -27,11 +28,13 @@ __all__ = [
     "Command",
     "Decision",
     "Declaration",
+    "Event",
     "InputError",
     "Meta",
     "Rule",
     "State",
     "apply_entry",
+    "apply_recorded",
     "as_stored",
     "canonical_time",
     "check_order",
@@ -41,8 +44,11 @@ __all__ = [
     "evolve",
     "guarded_by",
     "later_of",
+    "load_events",
     "load_state",
     "parse",
     "parse_datetime",
     "recorded_by_key",
+    "stored",
+    "type_name",
 ]

@@ -9,7 +9,8 @@ from typing import Any
 from showclear.domain.commands import Command
 from showclear.domain.declarations import DECLARED
 from showclear.domain.errors import InputError
-from showclear.domain.rules.common import Ctx, Event, Invalid, Refused, local_day
+from showclear.domain.events import CommandRefused, Event, stored, type_name
+from showclear.domain.rules.common import Ctx, Invalid, Refused, local_day
 from showclear.domain.state import State
 from showclear.domain.times import parse_datetime
 
@@ -25,10 +26,14 @@ class Decision:
     message: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
+    def stored_events(self) -> list[dict[str, Any]]:
+        """The events as the ledger stores them."""
+        return stored(self.events)
+
     def result(self) -> dict[str, Any]:
         """The result object of the machine interface (without seq and hash)."""
         out: dict[str, Any] = {"ok": self.ok}
-        main = next((e["type"] for e in self.events if e["type"] != "command_refused"), None)
+        main = next((type_name(e) for e in self.events if not isinstance(e, CommandRefused)), None)
         out["event"] = "command_refused" if not self.ok else main
         for key in ("rule", "incident", "message"):
             value = getattr(self, key)
@@ -69,15 +74,7 @@ def decide(state: State, cmd: Command) -> Decision:
         # The one refusal that still records: live ammunition presented is kept as evidence (AMMO-1).
         live = cmd.cmd == "receive_lot" and getattr(cmd, "kind", None) == "live"
         events = ctx.events if live else []
-        events.append(
-            {
-                "type": "command_refused",
-                "v": 1,
-                "rule": refusal.rule,
-                "message": refusal.message,
-                **refusal.details,
-            }
-        )
+        events.append(CommandRefused(rule=refusal.rule, message=refusal.message, **refusal.details))
         return Decision(
             ok=False,
             events=events,

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from showclear.domain.commands import Dispose, Load_, ReceiveLot, ReportLiveRound, Unload, VerifyLot
+from showclear.domain.events import (
+    LiveRoundReported,
+    LotReceived,
+    LotRoundsRemoved,
+    LotVerified,
+    WeaponDisposed,
+    WeaponLoaded,
+    WeaponUnloaded,
+)
 from showclear.domain.rules.common import (
     Ctx,
     Invalid,
@@ -73,17 +82,18 @@ def receive_lot(ctx: Ctx, cmd: ReceiveLot) -> None:
 def _record_lot(ctx: Ctx, cmd: ReceiveLot, status: str) -> None:
     """Record the lot; a live one is kept as evidence with an AMMO-1 incident (production hold)."""
     ctx.emit(
-        "lot_received",
-        lot=cmd.lot,
-        kind=cmd.kind,
-        caliber=cmd.caliber,
-        count=cmd.count,
-        supplier=cmd.supplier,
-        load=cmd.load,
-        headstamp=cmd.headstamp,
-        carried_over=cmd.carried_over,
-        storage=cmd.storage,
-        status=status,
+        LotReceived(
+            lot=cmd.lot,
+            kind=cmd.kind,
+            caliber=cmd.caliber,
+            count=cmd.count,
+            supplier=cmd.supplier,
+            load=cmd.load,
+            headstamp=cmd.headstamp,
+            carried_over=cmd.carried_over,
+            storage=cmd.storage,
+            status=status,
+        )
     )
     if cmd.kind == "live":
         live_found(
@@ -113,9 +123,7 @@ def verify_lot(ctx: Ctx, cmd: VerifyLot) -> None:
             "AMMO-2",
             f"lot {cmd.lot} holds {target.in_container} rounds in its container but {cmd.checked} were checked; check every round",
         )
-    ctx.emit(
-        "lot_verified", lot=cmd.lot, checked=cmd.checked, method=cmd.method, suspect=cmd.suspect
-    )
+    ctx.emit(LotVerified(lot=cmd.lot, checked=cmd.checked, method=cmd.method, suspect=cmd.suspect))
     if cmd.suspect:
         live_found(
             ctx,
@@ -127,11 +135,12 @@ def verify_lot(ctx: Ctx, cmd: VerifyLot) -> None:
 def _verify_live(ctx: Ctx, cmd: VerifyLot) -> None:
     """AMMO-1: examining a live lot is a fact about evidence; it never makes the lot usable."""
     ctx.emit(
-        "live_round_reported",
-        where=f"verifying live lot {cmd.lot} ({cmd.method}; {cmd.checked} round(s) checked)",
-        count=cmd.checked,
-        weapon=None,
-        lot=cmd.lot,
+        LiveRoundReported(
+            where=f"verifying live lot {cmd.lot} ({cmd.method}; {cmd.checked} round(s) checked)",
+            count=cmd.checked,
+            weapon=None,
+            lot=cmd.lot,
+        )
     )
     state = ctx.state
     ids = [
@@ -152,11 +161,12 @@ def _partial_suspect(ctx: Ctx, cmd: VerifyLot, in_container: int) -> None:
     """AMMO-1 before AMMO-2: suspect rounds found by a partial check are still a recorded fact."""
     checked = f"{cmd.checked} of {in_container} rounds checked"
     ctx.emit(
-        "live_round_reported",
-        where=f"verifying lot {cmd.lot} ({checked})",
-        count=cmd.suspect,
-        weapon=None,
-        lot=cmd.lot,
+        LiveRoundReported(
+            where=f"verifying lot {cmd.lot} ({checked})",
+            count=cmd.suspect,
+            weapon=None,
+            lot=cmd.lot,
+        )
     )
     live_found(
         ctx,
@@ -236,7 +246,7 @@ def load(ctx: Ctx, cmd: Load_) -> None:
                 "SAFE-5",
                 f"no setup planned for {ctx.day} lists {cmd.weapon} with blanks: blanks are loaded only for such a setup",
             )
-    ctx.emit("weapon_loaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
+    ctx.emit(WeaponLoaded(weapon=cmd.weapon, lot=cmd.lot, count=cmd.count))
 
 
 def unload(ctx: Ctx, cmd: Unload) -> None:
@@ -257,7 +267,7 @@ def unload(ctx: Ctx, cmd: Unload) -> None:
         raise Refused(
             "AMMO-5", f"{cmd.weapon} holds {have} rounds of lot {cmd.lot}; can't unload {cmd.count}"
         )
-    ctx.emit("weapon_unloaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
+    ctx.emit(WeaponUnloaded(weapon=cmd.weapon, lot=cmd.lot, count=cmd.count))
 
 
 def dispose(ctx: Ctx, cmd: Dispose) -> None:
@@ -298,7 +308,7 @@ def dispose(ctx: Ctx, cmd: Dispose) -> None:
             raise Refused(
                 "CUST-1", f"{item} is held by {w.held_by}: it must be stored or in {cmd.by}'s hands"
             )
-        ctx.emit("weapon_disposed", weapon=item, reason=cmd.reason)
+        ctx.emit(WeaponDisposed(weapon=item, reason=cmd.reason))
         return
     lt = ctx.state.lots[item]
     count = cmd.count or 0
@@ -312,7 +322,7 @@ def dispose(ctx: Ctx, cmd: Dispose) -> None:
             "CUST-1",
             f"lot {item} is held by {lt.held_by}: it must be stored or in {cmd.by}'s hands",
         )
-    ctx.emit("lot_rounds_removed", lot=item, count=count, reason=cmd.reason)
+    ctx.emit(LotRoundsRemoved(lot=item, count=count, reason=cmd.reason))
 
 
 def report_live_round(ctx: Ctx, cmd: ReportLiveRound) -> None:
@@ -324,9 +334,7 @@ def report_live_round(ctx: Ctx, cmd: ReportLiveRound) -> None:
     if cmd.lot is not None:
         lot(ctx, cmd.lot)
         lots.append(cmd.lot)
-    ctx.emit(
-        "live_round_reported", where=cmd.where, count=cmd.count, weapon=cmd.weapon, lot=cmd.lot
-    )
+    ctx.emit(LiveRoundReported(where=cmd.where, count=cmd.count, weapon=cmd.weapon, lot=cmd.lot))
     where = f" in {cmd.weapon or 'lot ' + str(cmd.lot)}" if weapons or lots else ""
     live_found(
         ctx,

@@ -10,9 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from showclear.domain.commands import Command
+from showclear.domain.events import Event, HoldPlaced, IncidentOpened
 from showclear.domain.state import Lot, Person, State, Weapon
-
-Event = dict[str, Any]
 
 ROLE_NAMES = {
     "armorer": "an armorer",
@@ -69,9 +68,8 @@ class Ctx:
     message: str | None = None
     _issued: dict[str, int] = field(default_factory=dict)
 
-    def emit(self, type_: str, **data: Any) -> Event:
-        """Add an event of `type_`."""
-        event: Event = {"type": type_, "v": 1, **data}
+    def emit(self, event: Event) -> Event:
+        """Record an event of this decision."""
         self.events.append(event)
         return event
 
@@ -304,13 +302,14 @@ def open_incident(
                 f"; {', '.join(loaded)} loaded from lot {', '.join(sources)}: frozen and on hold"
             )
     ctx.emit(
-        "incident_opened",
-        incident=incident,
-        rule=rule,
-        text=text,
-        weapons=frozen_weapons,
-        lots=frozen_lots,
-        needs_stand_down=stand_down,
+        IncidentOpened(
+            incident=incident,
+            rule=rule,
+            text=text,
+            weapons=frozen_weapons,
+            lots=frozen_lots,
+            needs_stand_down=stand_down,
+        )
     )
     needs = list(TWO_PARTY) if two_party else []
     targets = [("weapon", w) for w in held] + [("lot", lid) for lid in hold_lots]
@@ -318,13 +317,14 @@ def open_incident(
         targets.append(("production", ctx.state.production))
     for target, tid in targets:
         ctx.emit(
-            "hold_placed",
-            hold=ctx.next_id("H"),
-            target=target,
-            id=tid,
-            reason=f"{rule}: {text}",
-            incident=incident,
-            needs=needs,
+            HoldPlaced(
+                hold=ctx.next_id("H"),
+                target=target,
+                id=tid,
+                reason=f"{rule}: {text}",
+                incident=incident,
+                needs=needs,
+            )
         )
     if ctx.incident is None:
         ctx.incident = incident

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from showclear.domain.commands import CheckOut, HandOver, PutAway, ReportUnattended
+from showclear.domain.events import ItemCheckedOut, ItemHandedOver, ItemPutAway, UnattendedReported
 from showclear.domain.rules.common import (
     Ctx,
     Refused,
@@ -65,7 +66,7 @@ def check_out(ctx: Ctx, cmd: CheckOut) -> None:
         )
     if kind == "weapon" and not investigator:
         _safety_meeting_held(ctx, item)
-    ctx.emit("item_checked_out", item=kind, id=item, holder=cmd.by, day=ctx.day)
+    ctx.emit(ItemCheckedOut(item=kind, id=item, holder=cmd.by, day=ctx.day))
 
 
 def _safety_meeting_held(ctx: Ctx, wid: str) -> None:
@@ -203,12 +204,13 @@ def hand_over(ctx: Ctx, cmd: HandOver) -> None:
         assert isinstance(thing, Weapon)
         _safe4(ctx, receiver, thing)
     ctx.emit(
-        "item_handed_over",
-        item=kind,
-        id=item,
-        to=cmd.to,
-        keeps_declaration=to_performer,
-        day=ctx.day,
+        ItemHandedOver(
+            item=kind,
+            id=item,
+            to=cmd.to,
+            keeps_declaration=to_performer,
+            day=ctx.day,
+        )
     )
 
 
@@ -238,13 +240,13 @@ def put_away(ctx: Ctx, cmd: PutAway) -> None:
     if not (is_frozen and ctx.has("investigator")):
         as_armorer(ctx)
     refuse_if_frozen(ctx, kind, item, "putting it away")
-    ctx.emit("item_put_away", item=kind, id=item, storage=cmd.storage)
+    ctx.emit(ItemPutAway(item=kind, id=item, storage=cmd.storage))
 
 
 def report_unattended(ctx: Ctx, cmd: ReportUnattended) -> None:
     """CUST-1: an item found unattended becomes unverified, goes on hold and opens an incident."""
     kind, item, _ = _item(ctx)
-    ctx.emit("unattended_reported", item=kind, id=item, where=cmd.where)
+    ctx.emit(UnattendedReported(item=kind, id=item, where=cmd.where))
     weapons, lots = ([item], []) if kind == "weapon" else ([], [item])
     open_incident(
         ctx,

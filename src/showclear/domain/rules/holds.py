@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from showclear.domain.commands import CloseIncident, Hold, ReportIncident
 from showclear.domain.commands import Release as ReleaseCmd
+from showclear.domain.events import (
+    HoldPlaced,
+    HoldReleased,
+    HoldReleaseSigned,
+    IncidentClosed,
+    IncidentReported,
+    IncidentSigned,
+)
 from showclear.domain.rules.common import (
     TWO_PARTY,
     Ctx,
@@ -37,13 +45,14 @@ def hold(ctx: Ctx, cmd: Hold) -> None:
     if not ctx.has("safety_advisor"):
         as_armorer(ctx)
     ctx.emit(
-        "hold_placed",
-        hold=ctx.next_id("H"),
-        target=cmd.target,
-        id=cmd.id,
-        reason=cmd.reason,
-        incident=None,
-        needs=[],
+        HoldPlaced(
+            hold=ctx.next_id("H"),
+            target=cmd.target,
+            id=cmd.id,
+            reason=cmd.reason,
+            incident=None,
+            needs=[],
+        )
     )
 
 
@@ -67,7 +76,7 @@ def release(ctx: Ctx, cmd: ReleaseCmd) -> None:
             blocked.append(f"{h.id} lifts only once incident {inc.id} is closed")
             continue
         if not h.needs:
-            ctx.emit("hold_released", hold=h.id, target=h.target, id=h.target_id)
+            ctx.emit(HoldReleased(hold=h.id, target=h.target, id=h.target_id))
             acted = True
             continue
         role = next((r for r in mine if r in h.needs and r not in h.released_by), None)
@@ -77,10 +86,10 @@ def release(ctx: Ctx, cmd: ReleaseCmd) -> None:
                 f"{h.id} already has the release of {who}; it needs the other of armorer and safety advisor"
             )
             continue
-        ctx.emit("hold_release_signed", hold=h.id, role=role, person=cmd.by)
+        ctx.emit(HoldReleaseSigned(hold=h.id, role=role, person=cmd.by))
         acted = True
         if all(r in h.released_by or r == role for r in h.needs):
-            ctx.emit("hold_released", hold=h.id, target=h.target, id=h.target_id)
+            ctx.emit(HoldReleased(hold=h.id, target=h.target, id=h.target_id))
     if not acted:
         raise Refused("HOLD-2", "nothing this release may lift: " + "; ".join(blocked))
 
@@ -95,7 +104,7 @@ def report_incident(ctx: Ctx, cmd: ReportIncident) -> None:
             lots.append(item)
         else:
             raise Invalid(f"field 'items': no weapon or lot '{item}' in this production", "items")
-    ctx.emit("incident_reported", text=cmd.text, items=list(cmd.items))
+    ctx.emit(IncidentReported(text=cmd.text, items=list(cmd.items)))
     open_incident(ctx, "INC-1", cmd.text, weapons=weapons, lots=lots)
 
 
@@ -122,6 +131,6 @@ def close_incident(ctx: Ctx, cmd: CloseIncident) -> None:
             "INC-2",
             f"incident {inc.id} is an accidental discharge: a stand-down safety meeting must be recorded after it before it closes",
         )
-    ctx.emit("incident_signed", incident=inc.id, role=role, finding=cmd.finding)
+    ctx.emit(IncidentSigned(incident=inc.id, role=role, finding=cmd.finding))
     if len(inc.closes) + 1 >= 2:
-        ctx.emit("incident_closed", incident=inc.id)
+        ctx.emit(IncidentClosed(incident=inc.id))

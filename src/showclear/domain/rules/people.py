@@ -10,6 +10,14 @@ from showclear.domain.commands import (
     Qualify,
     RegisterWeapon,
 )
+from showclear.domain.events import (
+    PerformerBriefed,
+    PersonEnrolled,
+    ProductionOpened,
+    QualificationRecorded,
+    StorageAdded,
+    WeaponRegistered,
+)
 from showclear.domain.rules.common import (
     Ctx,
     Invalid,
@@ -34,13 +42,14 @@ def open_production(ctx: Ctx, cmd: OpenProduction) -> None:
             f"field 'timezone': '{cmd.timezone}' is not an IANA time zone", "timezone"
         ) from None
     ctx.emit(
-        "production_opened",
-        production=cmd.production,
-        name=cmd.name,
-        timezone=cmd.timezone,
-        declaration_minutes=cmd.declaration_minutes,
+        ProductionOpened(
+            production=cmd.production,
+            name=cmd.name,
+            timezone=cmd.timezone,
+            declaration_minutes=cmd.declaration_minutes,
+        )
     )
-    ctx.emit("person_enrolled", person=cmd.by, name=cmd.by, roles=["producer"])
+    ctx.emit(PersonEnrolled(person=cmd.by, name=cmd.by, roles=["producer"]))
 
 
 def enroll(ctx: Ctx, cmd: Enroll) -> None:
@@ -55,7 +64,7 @@ def enroll(ctx: Ctx, cmd: Enroll) -> None:
                 "ROLE-1",
                 f"{cmd.person} can't be armorer and {', '.join(clash)}: the armorer has no other duties; enroll another person for {', '.join(clash)}",
             )
-    ctx.emit("person_enrolled", person=cmd.person, name=cmd.name, roles=roles)
+    ctx.emit(PersonEnrolled(person=cmd.person, name=cmd.name, roles=roles))
 
 
 def qualify(ctx: Ctx, cmd: Qualify) -> None:
@@ -70,10 +79,11 @@ def qualify(ctx: Ctx, cmd: Qualify) -> None:
     if not ctx.has("producer"):
         as_armorer(ctx)
     ctx.emit(
-        "qualification_recorded",
-        person=cmd.person,
-        qualification=cmd.qualification,
-        valid_until=iso_date(cmd.valid_until),
+        QualificationRecorded(
+            person=cmd.person,
+            qualification=cmd.qualification,
+            valid_until=iso_date(cmd.valid_until),
+        )
     )
 
 
@@ -83,7 +93,7 @@ def add_storage(ctx: Ctx, cmd: AddStorage) -> None:
         raise Invalid(f"field 'storage': storage '{cmd.storage}' exists already", "storage")
     require(ctx, "ROLE-0", ("armorer",), "add storage")
     as_armorer(ctx)
-    ctx.emit("storage_added", storage=cmd.storage, name=cmd.name)
+    ctx.emit(StorageAdded(storage=cmd.storage, name=cmd.name))
 
 
 def register_weapon(ctx: Ctx, cmd: RegisterWeapon) -> None:
@@ -94,16 +104,17 @@ def register_weapon(ctx: Ctx, cmd: RegisterWeapon) -> None:
     require(ctx, "ROLE-0", ("armorer",), "register weapons")
     as_armorer(ctx)
     ctx.emit(
-        "weapon_registered",
-        weapon=cmd.weapon,
-        kind=cmd.kind,
-        make=cmd.make,
-        model=cmd.model,
-        serial=cmd.serial,
-        caliber=cmd.caliber,
-        capacity=cmd.capacity,
-        source=cmd.source,
-        storage=cmd.storage,
+        WeaponRegistered(
+            weapon=cmd.weapon,
+            kind=cmd.kind,
+            make=cmd.make,
+            model=cmd.model,
+            serial=cmd.serial,
+            caliber=cmd.caliber,
+            capacity=cmd.capacity,
+            source=cmd.source,
+            storage=cmd.storage,
+        )
     )
 
 
@@ -119,5 +130,5 @@ def brief(ctx: Ctx, cmd: Brief) -> None:
             f"{cmd.performer} is not enrolled as a performer; only performers are briefed to handle weapons",
         )
     ctx.emit(
-        "performer_briefed", performer=cmd.performer, weapon=cmd.weapon, make=w.make, model=w.model
+        PerformerBriefed(performer=cmd.performer, weapon=cmd.weapon, make=w.make, model=w.model)
     )

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from showclear.domain.commands import Acknowledge, Complain, Correct, CountLot, Wrap
+from showclear.domain.events import (
+    ComplaintAcknowledged,
+    ComplaintFiled,
+    DayWrapped,
+    EntryCorrected,
+    LotCounted,
+)
 from showclear.domain.rules.common import (
     Ctx,
     Invalid,
@@ -28,15 +35,16 @@ def count(ctx: Ctx, cmd: CountLot) -> None:
         )
     matches = cmd.on_hand == lt.in_container and cmd.casings == lt.fired_since_count
     ctx.emit(
-        "lot_counted",
-        lot=cmd.lot,
-        on_hand=cmd.on_hand,
-        casings=cmd.casings,
-        witness=cmd.witness,
-        expected_on_hand=lt.in_container,
-        expected_casings=lt.fired_since_count,
-        matches=matches,
-        day=ctx.day,
+        LotCounted(
+            lot=cmd.lot,
+            on_hand=cmd.on_hand,
+            casings=cmd.casings,
+            witness=cmd.witness,
+            expected_on_hand=lt.in_container,
+            expected_casings=lt.fired_since_count,
+            matches=matches,
+            day=ctx.day,
+        )
     )
     if not matches:
         diffs = []
@@ -82,12 +90,12 @@ def wrap(ctx: Ctx, cmd: Wrap) -> None:
     missing = outstanding(ctx, day)
     if missing:
         raise Refused("WRAP", f"{day} can't wrap: " + "; ".join(missing), outstanding=missing)
-    ctx.emit("day_wrapped", date=day)
+    ctx.emit(DayWrapped(date=day))
 
 
 def complain(ctx: Ctx, cmd: Complain) -> None:
     """COMPLAINT: anyone files a safety complaint."""
-    ctx.emit("complaint_filed", complaint=ctx.next_id("C"), text=cmd.text)
+    ctx.emit(ComplaintFiled(complaint=ctx.next_id("C"), text=cmd.text))
 
 
 def acknowledge(ctx: Ctx, cmd: Acknowledge) -> None:
@@ -100,7 +108,7 @@ def acknowledge(ctx: Ctx, cmd: Acknowledge) -> None:
     require(ctx, "ROLE-0", ("safety_advisor",), "acknowledge complaints")
     if not c.open:
         raise Refused("COMPLAINT", f"complaint {c.id} was acknowledged already by {c.responded_by}")
-    ctx.emit("complaint_acknowledged", complaint=c.id, response=cmd.response)
+    ctx.emit(ComplaintAcknowledged(complaint=c.id, response=cmd.response))
 
 
 def correct(ctx: Ctx, cmd: Correct) -> None:
@@ -113,4 +121,4 @@ def correct(ctx: Ctx, cmd: Correct) -> None:
             ctx, "ROLE-0", ("armorer",), f"correct entry {cmd.entry} by {author} (its author may)"
         )
         as_armorer(ctx)
-    ctx.emit("entry_corrected", entry=cmd.entry, reason=cmd.reason, fields=dict(cmd.fields))
+    ctx.emit(EntryCorrected(entry=cmd.entry, reason=cmd.reason, fields=dict(cmd.fields)))

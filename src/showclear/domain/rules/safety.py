@@ -11,6 +11,17 @@ from showclear.domain.commands import (
     ReportMisfire,
     SafetyMeeting,
 )
+from showclear.domain.events import (
+    DeclarationAnnounced,
+    HoldReleased,
+    LiveRoundReported,
+    MisfireReported,
+    SafetyMeetingHeld,
+    SetupPlanned,
+    WeaponDeclared,
+    WeaponFired,
+    WeaponInspected,
+)
 from showclear.domain.rules.common import (
     Ctx,
     Invalid,
@@ -70,18 +81,19 @@ def plan_setup(ctx: Ctx, cmd: PlanSetup) -> None:
         if missing:
             raise Refused("SAFE-5", f"setup {cmd.setup}: {why} needs {', '.join(missing)}")
     ctx.emit(
-        "setup_planned",
-        setup=cmd.setup,
-        date=iso_date(cmd.date),
-        use=cmd.use,
-        weapons=list(cmd.weapons),
-        performers=list(cmd.performers),
-        blanks=cmd.blanks,
-        min_distance_ft=cmd.min_distance_ft,
-        shields=cmd.shields,
-        muzzle_toward_person=cmd.muzzle_toward_person,
-        mitigation=cmd.mitigation,
-        approved_by=cmd.approved_by,
+        SetupPlanned(
+            setup=cmd.setup,
+            date=iso_date(cmd.date),
+            use=cmd.use,
+            weapons=list(cmd.weapons),
+            performers=list(cmd.performers),
+            blanks=cmd.blanks,
+            min_distance_ft=cmd.min_distance_ft,
+            shields=cmd.shields,
+            muzzle_toward_person=cmd.muzzle_toward_person,
+            mitigation=cmd.mitigation,
+            approved_by=cmd.approved_by,
+        )
     )
 
 
@@ -101,13 +113,14 @@ def safety_meeting(ctx: Ctx, cmd: SafetyMeeting) -> None:
         complete = complete and not missing
     date = iso_date(cmd.date)
     ctx.emit(
-        "safety_meeting_held",
-        date=date,
-        setup=cmd.setup,
-        attendees=list(dict.fromkeys(cmd.attendees)),
-        stand_down=cmd.stand_down,
-        complete=complete,
-        day=ctx.day,
+        SafetyMeetingHeld(
+            date=date,
+            setup=cmd.setup,
+            attendees=list(dict.fromkeys(cmd.attendees)),
+            stand_down=cmd.stand_down,
+            complete=complete,
+            day=ctx.day,
+        )
     )
     if not complete:
         lacking = [r for r in ("armorer", "first_ad") if r not in roles] + missing
@@ -153,7 +166,7 @@ def inspect(ctx: Ctx, cmd: Inspect) -> None:
             if h.target == "weapon" and h.target_id == cmd.weapon and h.incident is not None:
                 inc = ctx.state.incidents[h.incident]
                 if inc.rule == "CUST-1":
-                    ctx.emit("hold_released", hold=h.id, target="weapon", id=cmd.weapon)
+                    ctx.emit(HoldReleased(hold=h.id, target="weapon", id=cmd.weapon))
 
 
 def _found(cmd: Inspect) -> dict[str, int]:
@@ -174,12 +187,13 @@ def _what_is_wrong(expected: dict[str, int], found: dict[str, int], barrel_clear
 
 def _inspected(ctx: Ctx, cmd: Inspect, found: dict[str, int], matches: bool) -> None:
     ctx.emit(
-        "weapon_inspected",
-        weapon=cmd.weapon,
-        chambers_checked=cmd.chambers_checked,
-        barrel_clear=cmd.barrel_clear,
-        found={k: v for k, v in found.items() if v},
-        matches=matches,
+        WeaponInspected(
+            weapon=cmd.weapon,
+            chambers_checked=cmd.chambers_checked,
+            barrel_clear=cmd.barrel_clear,
+            found={k: v for k, v in found.items() if v},
+            matches=matches,
+        )
     )
 
 
@@ -196,11 +210,12 @@ def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
     if bad:
         # AMMO-1 before SAFE-2: a live round found by a partial inspection is still a fact.
         ctx.emit(
-            "live_round_reported",
-            where=f"inspecting {cmd.weapon}",
-            count=bad,
-            weapon=cmd.weapon,
-            lot=None,
+            LiveRoundReported(
+                where=f"inspecting {cmd.weapon}",
+                count=bad,
+                weapon=cmd.weapon,
+                lot=None,
+            )
         )
         live_found(
             ctx,
@@ -257,11 +272,12 @@ def declare(ctx: Ctx, cmd: Declare) -> None:
     if not any("first_ad" in p.roles for p in shown):
         raise Refused("SAFE-3", f"the declaration of {cmd.weapon} must be shown to a first AD")
     ctx.emit(
-        "weapon_declared",
-        weapon=cmd.weapon,
-        status=cmd.status,
-        shown_to=list(dict.fromkeys(cmd.shown_to)),
-        ts=ctx.ts,
+        WeaponDeclared(
+            weapon=cmd.weapon,
+            status=cmd.status,
+            shown_to=list(dict.fromkeys(cmd.shown_to)),
+            ts=ctx.ts,
+        )
     )
 
 
@@ -277,7 +293,7 @@ def announce(ctx: Ctx, cmd: Announce) -> None:
         )
     if d.status != cmd.status:
         raise Refused("SAFE-3", f"{cmd.weapon} is declared {d.status} by {d.by}, not {cmd.status}")
-    ctx.emit("declaration_announced", weapon=cmd.weapon, status=cmd.status)
+    ctx.emit(DeclarationAnnounced(weapon=cmd.weapon, status=cmd.status))
 
 
 def fire(ctx: Ctx, cmd: Fire) -> None:
@@ -318,15 +334,16 @@ def fire(ctx: Ctx, cmd: Fire) -> None:
             consumed[lid] = take
             left -= take
     ctx.emit(
-        "weapon_fired",
-        weapon=cmd.weapon,
-        setup=cmd.setup,
-        take=cmd.take,
-        rounds=cmd.rounds,
-        consumed=consumed,
-        unexplained=left,
-        accidental=bool(reasons),
-        day=ctx.day,
+        WeaponFired(
+            weapon=cmd.weapon,
+            setup=cmd.setup,
+            take=cmd.take,
+            rounds=cmd.rounds,
+            consumed=consumed,
+            unexplained=left,
+            accidental=bool(reasons),
+            day=ctx.day,
+        )
     )
     if reasons:
         open_incident(
@@ -345,7 +362,7 @@ def report_misfire(ctx: Ctx, cmd: ReportMisfire) -> None:
     """INC-2: a misfire makes the weapon unverified and puts it on hold."""
     weapon(ctx, cmd.weapon)
     setup(ctx, cmd.setup)
-    ctx.emit("misfire_reported", weapon=cmd.weapon, setup=cmd.setup)
+    ctx.emit(MisfireReported(weapon=cmd.weapon, setup=cmd.setup))
     open_incident(
         ctx,
         "INC-2",
