@@ -233,6 +233,17 @@ RULES: tuple[Rule, ...] = (
 
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
 
+#: Where each family's rules are checked: modules of `showclear.domain.rules`. ROLE-0 (who may
+#: give a command) is checked by every command; the record's rules but LEDGER-3 by the ledger.
+FAMILY_MODULES: dict[str, tuple[str, ...]] = {
+    "Ammunition": ("ammunition",),
+    "Custody": ("custody",),
+    "Roles": ("roles",),
+    "Safety": ("safety", "firing"),
+    "Holds and incidents": ("holds", "reconciliation"),
+    "The record": ("record",),
+}
+
 
 def rule(rule_id: str) -> Rule:
     """The rule with this id."""

@@ -71,9 +71,8 @@ def decide(state: State, cmd: Command) -> Decision:
     except Invalid as exc:
         raise InputError(str(exc), exc.field) from None
     except Refused as refusal:
-        # The one refusal that still records: live ammunition presented is kept as evidence (AMMO-1).
-        live = cmd.cmd == "receive_lot" and getattr(cmd, "kind", None) == "live"
-        events = ctx.events if live else []
+        # A refusal records nothing but itself, unless the rule keeps what it found (AMMO-1).
+        events = ctx.events if refusal.keep else []
         events.append(CommandRefused(rule=refusal.rule, message=refusal.message, **refusal.details))
         return Decision(
             ok=False,

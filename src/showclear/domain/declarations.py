@@ -47,7 +47,16 @@ from showclear.domain.commands import (
     VerifyLot,
     Wrap,
 )
-from showclear.domain.rules import ammo, custody, holds, people, recon, safety
+from showclear.domain.rules import (
+    ammunition,
+    custody,
+    firing,
+    holds,
+    reconciliation,
+    record,
+    roles,
+    safety,
+)
 from showclear.domain.rules.common import Ctx
 
 C = TypeVar("C", bound=Command)
@@ -87,7 +96,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "open_production",
         OpenProduction,
-        people.open_production,
+        roles.open_production,
         who=ANYONE,
         rules=(),
         summary="Open a production; `by` becomes its producer.",
@@ -96,7 +105,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "enroll",
         Enroll,
-        people.enroll,
+        roles.enroll,
         who=("producer",),
         rules=("ROLE-1",),
         summary="Enroll a person with roles (adds roles when enrolled again).",
@@ -104,7 +113,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "qualify",
         Qualify,
-        people.qualify,
+        roles.qualify,
         who=("producer", "armorer"),
         rules=(),
         summary="Record a qualification with its expiry date.",
@@ -112,7 +121,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "add_storage",
         AddStorage,
-        people.add_storage,
+        roles.add_storage,
         who=("armorer",),
         rules=(),
         summary="Add a named locked storage.",
@@ -120,7 +129,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "register_weapon",
         RegisterWeapon,
-        people.register_weapon,
+        roles.register_weapon,
         who=("armorer",),
         rules=(),
         summary="Register a weapon into a storage.",
@@ -128,7 +137,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "receive_lot",
         ReceiveLot,
-        ammo.receive_lot,
+        ammunition.receive_lot,
         who=("armorer",),
         rules=("AMMO-1", "AMMO-3"),
         summary="Receive a container of ammunition into a storage.",
@@ -136,7 +145,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "verify_lot",
         VerifyLot,
-        ammo.verify_lot,
+        ammunition.verify_lot,
         who=("armorer",),
         rules=("AMMO-1", "AMMO-2"),
         summary="An armorer's round-by-round verification of a lot (a fact).",
@@ -144,7 +153,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "brief",
         Brief,
-        people.brief,
+        roles.brief,
         who=("armorer",),
         rules=("ROLE-3",),
         summary="An armorer's briefing of a performer on a weapon.",
@@ -185,7 +194,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "load",
         Load_,
-        ammo.load,
+        ammunition.load,
         who=("armorer",),
         rules=("AMMO-1", "AMMO-2", "AMMO-4", "SAFE-5", "HOLD-1", "INC-3"),
         summary="Load rounds from a lot into a weapon.",
@@ -193,7 +202,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "unload",
         Unload,
-        ammo.unload,
+        ammunition.unload,
         who=("armorer", "investigator"),
         rules=("AMMO-4", "AMMO-5", "INC-3"),
         summary="Unload rounds from a weapon back into their lot.",
@@ -228,7 +237,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "fire",
         Fire,
-        safety.fire,
+        firing.fire,
         who=ANYONE,
         rules=("SAFE-6", "SAFE-7", "INC-2"),
         summary="A discharge, recorded per take by whoever fired (a fact).",
@@ -237,7 +246,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "report_misfire",
         ReportMisfire,
-        safety.report_misfire,
+        holds.report_misfire,
         who=ANYONE,
         rules=("INC-2",),
         summary="A misfire report (a fact).",
@@ -253,7 +262,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "report_live_round",
         ReportLiveRound,
-        ammo.report_live_round,
+        ammunition.report_live_round,
         who=ANYONE,
         rules=("AMMO-1",),
         summary="A report of live rounds found (a fact).",
@@ -270,7 +279,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "dispose",
         Dispose,
-        ammo.dispose,
+        ammunition.dispose,
         who=("armorer", "investigator"),
         rules=("AMMO-5", "CUST-1", "INC-3"),
         summary="Remove a weapon, or rounds of a lot, from the production.",
@@ -279,7 +288,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "count",
         CountLot,
-        recon.count,
+        reconciliation.count,
         who=("armorer",),
         rules=("RECON",),
         summary="An armorer's witnessed count of one lot (a fact).",
@@ -287,7 +296,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "wrap",
         Wrap,
-        recon.wrap,
+        reconciliation.wrap,
         who=("armorer",),
         rules=("WRAP",),
         summary="Wrap a shooting day.",
@@ -328,7 +337,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "complain",
         Complain,
-        recon.complain,
+        reconciliation.complain,
         who=ANYONE,
         rules=("COMPLAINT",),
         summary="Anyone's safety complaint.",
@@ -336,7 +345,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "acknowledge",
         Acknowledge,
-        recon.acknowledge,
+        reconciliation.acknowledge,
         who=("safety_advisor",),
         rules=("COMPLAINT",),
         summary="The safety advisor's response to a complaint.",
@@ -344,7 +353,7 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
     Declaration(
         "correct",
         Correct,
-        recon.correct,
+        record.correct,
         who=ANYONE,
         rules=("LEDGER-3",),
         summary="A correction of an earlier entry (LEDGER-3).",

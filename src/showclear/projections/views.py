@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from showclear.domain import Meta, State, apply_recorded
-from showclear.domain.rules.common import local_day, lot_holds, weapon_holds
+from showclear.domain.rules.common import local_day
+from showclear.domain.rules.holds import lot_holds, weapon_holds
 from showclear.domain.state import Declaration, Inspection, Lot, Weapon
 from showclear.ledger.api import Entry
 

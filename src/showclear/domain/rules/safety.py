@@ -1,45 +1,44 @@
-"""Safety (SAFE-1..7, INC-2): plans, meetings, inspections, declarations, firing, misfires."""
+"""Safety (SAFE-1..4): plans, safety meetings, inspections, declarations."""
 
 from __future__ import annotations
 
-from showclear.domain.commands import (
-    Announce,
-    Declare,
-    Fire,
-    Inspect,
-    PlanSetup,
-    ReportMisfire,
-    SafetyMeeting,
-)
+from showclear.domain.commands import Announce, Declare, Inspect, PlanSetup, SafetyMeeting
 from showclear.domain.events import (
     DeclarationAnnounced,
     HoldReleased,
     LiveRoundReported,
-    MisfireReported,
     SafetyMeetingHeld,
     SetupPlanned,
     WeaponDeclared,
-    WeaponFired,
     WeaponInspected,
 )
+from showclear.domain.rules import ammunition  # AMMO-1 answers live rounds an inspection finds
 from showclear.domain.rules.common import (
     Ctx,
     Invalid,
     Refused,
-    as_armorer,
-    hold_text,
+    held_that_day,
     iso_date,
-    licensed,
-    live_found,
-    open_incident,
     person,
-    refuse_if_weapon_held,
-    require,
     setup,
     weapon,
-    weapon_holds,
 )
-from showclear.domain.state import Weapon
+from showclear.domain.rules.holds import open_incident, refuse_if_weapon_held
+from showclear.domain.rules.roles import (
+    approver_licensed,
+    as_armorer,
+    enrolled_performer,
+    require,
+)
+from showclear.domain.state import Person, Weapon
+
+
+def _expected(ctx: Ctx, contents: dict[str, int]) -> dict[str, int]:
+    lots = ctx.state.lots
+    out = {"dummy": 0, "blank": 0, "live": 0, "suspect": 0}
+    for lid, n in contents.items():
+        out[lots[lid].kind] += n
+    return out
 
 
 def plan_setup(ctx: Ctx, cmd: PlanSetup) -> None:
@@ -51,19 +50,10 @@ def plan_setup(ctx: Ctx, cmd: PlanSetup) -> None:
     performers = [person(ctx, pid, "performers") for pid in cmd.performers]
     approver = person(ctx, cmd.approved_by, "approved_by") if cmd.approved_by else None
     require(ctx, "ROLE-0", ("first_ad",), "plan setups")
-    if approver is not None and not (
-        "armorer" in approver.roles and licensed(ctx.state, approver, ctx.day)
-    ):
-        raise Refused(
-            "ROLE-2",
-            f"approved_by {cmd.approved_by} is not an armorer with a licence valid on {ctx.day}",
-        )
+    if approver is not None:
+        approver_licensed(ctx, approver)
     for p in performers:
-        if "performer" not in p.roles:
-            raise Refused(
-                "ROLE-3",
-                f"{p.id} is listed as a performer of setup {cmd.setup} but is not enrolled as a performer",
-            )
+        enrolled_performer(ctx, p, cmd.setup)
     close = cmd.blanks and cmd.min_distance_ft < 20
     if close or cmd.muzzle_toward_person:
         why = (
@@ -129,14 +119,6 @@ def safety_meeting(ctx: Ctx, cmd: SafetyMeeting) -> None:
         ctx.message = f"SAFE-1: recorded on {ctx.day} for {date}: a meeting clears weapons to leave storage only when recorded that day"
 
 
-def _expected(ctx: Ctx, contents: dict[str, int]) -> dict[str, int]:
-    lots = ctx.state.lots
-    out = {"dummy": 0, "blank": 0, "live": 0, "suspect": 0}
-    for lid, n in contents.items():
-        out[lots[lid].kind] += n
-    return out
-
-
 def inspect(ctx: Ctx, cmd: Inspect) -> None:
     """SAFE-2: a full inspection is a fact; a mismatch or obstruction opens an incident."""
     w = weapon(ctx, cmd.weapon)
@@ -151,7 +133,7 @@ def inspect(ctx: Ctx, cmd: Inspect) -> None:
     _inspected(ctx, cmd, found, matches)
     if found["live"] or found["suspect"]:
         n = found["live"] + found["suspect"]
-        live_found(
+        ammunition.live_found(
             ctx,
             f"{n} live or suspect round(s) found inspecting {cmd.weapon}",
             weapons=[cmd.weapon],
@@ -217,7 +199,7 @@ def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
                 lot=None,
             )
         )
-        live_found(
+        ammunition.live_found(
             ctx,
             f"{bad} live or suspect round(s) found by a partial inspection of {cmd.weapon}"
             f" ({checked}){obstructed}; it is not verified",
@@ -296,78 +278,48 @@ def announce(ctx: Ctx, cmd: Announce) -> None:
     ctx.emit(DeclarationAnnounced(weapon=cmd.weapon, status=cmd.status))
 
 
-def fire(ctx: Ctx, cmd: Fire) -> None:
-    """SAFE-6 and INC-2: a discharge is recorded per take; outside a hot setup it is accidental."""
-    w = weapon(ctx, cmd.weapon)
-    setup(ctx, cmd.setup)
-    s = ctx.state.setups[cmd.setup]
-    lots = ctx.state.lots
-    blank_lots = [(lid, n) for lid, n in w.contents.items() if lots[lid].kind == "blank"]
-    blanks = sum(n for _, n in blank_lots)
-    reasons = []
+def safe_1(ctx: Ctx, wid: str) -> None:
+    """SAFE-1: a complete safety meeting today for a setup listing the weapon."""
+    setups = ctx.state.setups
+    today = [m for m in ctx.state.meetings.get(ctx.day, []) if held_that_day(m)]
+    for m in today:
+        if m.setup is not None and m.complete and wid in setups[m.setup].weapons:
+            return
+    partial = [m.setup for m in today if m.setup is not None and wid in setups[m.setup].weapons]
+    if partial:
+        raise Refused(
+            "SAFE-1",
+            f"the safety meeting for setup {partial[0]} on {ctx.day} lacked an armorer, a first AD or a performer of that setup: {wid} stays in storage until a full meeting is held",
+        )
+    early = any(not held_that_day(m) for m in ctx.state.meetings.get(ctx.day, []))
+    ahead = " (a meeting recorded on an earlier day does not count)" if early else ""
+    raise Refused(
+        "SAFE-1",
+        f"no safety meeting recorded on {ctx.day} for a setup listing {wid}{ahead}: hold one (armorer, first AD and every performer of the setup) before it leaves storage",
+    )
+
+
+def safe_4(ctx: Ctx, receiver: Person, w: Weapon) -> None:
+    """SAFE-4: a fresh declaration shown to the performer, and a setup today for both."""
     d = w.declaration
-    if d is None or d.status != "hot":
-        reasons.append(f"{cmd.weapon} is declared {d.status if d else 'nothing'}, not hot")
-    holder = w.held_by
-    if (
-        s.date != ctx.day
-        or not s.blanks
-        or holder not in s.performers
-        or cmd.weapon not in s.weapons
-    ):
-        reasons.append(
-            f"{cmd.weapon} is not held by a performer of a setup with blanks planned for {ctx.day}"
+    if d is None:
+        raise Refused(
+            "SAFE-4",
+            f"{w.id} has no standing declaration: an armorer must inspect and declare it, showing it to {receiver.id}",
         )
-    elif holder != cmd.by:
-        reasons.append(f"{cmd.by} fired {cmd.weapon} held by {holder}")
-    if cmd.rounds > blanks:
-        reasons.append(f"{cmd.rounds} round(s) fired but {blanks} blank(s) were in it")
-    holds = weapon_holds(ctx.state, cmd.weapon, ctx.day)
-    if holds:
-        # A hold withdraws every permission to fire (ADR 0002).
-        reasons.append(f"{cmd.weapon} is on hold: {hold_text(ctx.state, holds)}")
-    consumed: dict[str, int] = {}
-    left = cmd.rounds
-    for lid, n in blank_lots:
-        take = min(n, left)
-        if take:
-            consumed[lid] = take
-            left -= take
-    ctx.emit(
-        WeaponFired(
-            weapon=cmd.weapon,
-            setup=cmd.setup,
-            take=cmd.take,
-            rounds=cmd.rounds,
-            consumed=consumed,
-            unexplained=left,
-            accidental=bool(reasons),
-            day=ctx.day,
+    age = ctx.ts - d.ts
+    limit = ctx.state.declaration_minutes
+    if age > limit * 60:
+        raise Refused(
+            "SAFE-4",
+            f"{w.id} was declared {d.status} {age // 60} minutes ago, more than {limit}: inspect and declare it again",
         )
-    )
-    if reasons:
-        open_incident(
-            ctx,
-            "SAFE-6",
-            "accidental discharge: " + "; ".join(reasons),
-            weapons=[cmd.weapon],
-            hold_weapons=[cmd.weapon],
-            hold_production=True,
-            two_party=True,
-            stand_down=True,
+    if receiver.id not in d.shown_to:
+        raise Refused(
+            "SAFE-4",
+            f"{w.id}'s {d.status} declaration was not shown to {receiver.id} (shown to {', '.join(d.shown_to)}): declare it again showing them",
         )
-
-
-def report_misfire(ctx: Ctx, cmd: ReportMisfire) -> None:
-    """INC-2: a misfire makes the weapon unverified and puts it on hold."""
-    weapon(ctx, cmd.weapon)
-    setup(ctx, cmd.setup)
-    ctx.emit(MisfireReported(weapon=cmd.weapon, setup=cmd.setup))
-    open_incident(
-        ctx,
-        "INC-2",
-        f"misfire of {cmd.weapon} in setup {cmd.setup}",
-        weapons=[cmd.weapon],
-        hold_weapons=[cmd.weapon],
-        two_party=True,
-    )
+    for s in map(ctx.state.setups.__getitem__, ctx.state.setups_by_day.get(ctx.day, ())):
+        if w.id in s.weapons and receiver.id in s.performers:
+            return
+    raise Refused("SAFE-4", f"no setup planned for {ctx.day} lists {w.id} and {receiver.id}")

@@ -1,26 +1,12 @@
-"""Counts, wrap, complaints and corrections (RECON, WRAP, COMPLAINT, LEDGER-3)."""
+"""Holds and incidents at the end of a day (RECON, WRAP, COMPLAINT): counts, wrap, complaints."""
 
 from __future__ import annotations
 
-from showclear.domain.commands import Acknowledge, Complain, Correct, CountLot, Wrap
-from showclear.domain.events import (
-    ComplaintAcknowledged,
-    ComplaintFiled,
-    DayWrapped,
-    EntryCorrected,
-    LotCounted,
-)
-from showclear.domain.rules.common import (
-    Ctx,
-    Invalid,
-    Refused,
-    as_armorer,
-    iso_date,
-    lot,
-    open_incident,
-    person,
-    require,
-)
+from showclear.domain.commands import Acknowledge, Complain, CountLot, Wrap
+from showclear.domain.events import ComplaintAcknowledged, ComplaintFiled, DayWrapped, LotCounted
+from showclear.domain.rules.common import Ctx, Invalid, Refused, iso_date, lot, person
+from showclear.domain.rules.holds import open_incident
+from showclear.domain.rules.roles import as_armorer, require
 
 
 def count(ctx: Ctx, cmd: CountLot) -> None:
@@ -109,16 +95,3 @@ def acknowledge(ctx: Ctx, cmd: Acknowledge) -> None:
     if not c.open:
         raise Refused("COMPLAINT", f"complaint {c.id} was acknowledged already by {c.responded_by}")
     ctx.emit(ComplaintAcknowledged(complaint=c.id, response=cmd.response))
-
-
-def correct(ctx: Ctx, cmd: Correct) -> None:
-    """LEDGER-3: a correction points at the entry it corrects; its author or an armorer (ROLE-0)."""
-    if cmd.entry >= ctx.state.size:
-        raise Invalid(f"field 'entry': no entry {cmd.entry} in this production's ledger", "entry")
-    author = ctx.state.authors[cmd.entry] if cmd.entry < len(ctx.state.authors) else None
-    if author != cmd.by:
-        require(
-            ctx, "ROLE-0", ("armorer",), f"correct entry {cmd.entry} by {author} (its author may)"
-        )
-        as_armorer(ctx)
-    ctx.emit(EntryCorrected(entry=cmd.entry, reason=cmd.reason, fields=dict(cmd.fields)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from showclear.domain.commands import Dispose, Load_, ReceiveLot, ReportLiveRound, Unload, VerifyLot
 from showclear.domain.events import (
     LiveRoundReported,
@@ -12,23 +14,38 @@ from showclear.domain.events import (
     WeaponLoaded,
     WeaponUnloaded,
 )
-from showclear.domain.rules.common import (
-    Ctx,
-    Invalid,
-    Refused,
-    as_armorer,
+from showclear.domain.rules.common import Ctx, Invalid, Refused, lot, storage, weapon
+from showclear.domain.rules.custody import stored_or_in_hand
+from showclear.domain.rules.firing import blanks_planned
+from showclear.domain.rules.holds import (
+    evidence_gate,
     freezing_incidents,
-    frozen,
-    live_found,
-    lot,
+    open_incident,
     refuse_if_frozen,
+    refuse_if_held,
     refuse_if_lot_held,
     refuse_if_weapon_held,
-    require,
-    storage,
-    weapon,
+    refuse_loading_evidence,
 )
+from showclear.domain.rules.roles import as_armorer, require
 from showclear.domain.values import TAKES_NO_ROUNDS, UNKNOWN_SUPPLIERS
+
+
+def live_found(ctx: Ctx, text: str, weapons: Sequence[str] = (), lots: Sequence[str] = ()) -> str:
+    """AMMO-1: live or suspect rounds found; their items become evidence and are held, the
+    production stops, and only a two-party release lifts the hold."""
+    return open_incident(
+        ctx,
+        "AMMO-1",
+        text,
+        weapons=list(weapons),
+        lots=list(lots),
+        hold_weapons=list(weapons),
+        hold_lots=list(lots),
+        hold_production=True,
+        two_party=True,
+        freeze_loaded=True,
+    )
 
 
 def blanks_in(ctx: Ctx, contents: dict[str, int]) -> int:
@@ -54,6 +71,7 @@ def receive_lot(ctx: Ctx, cmd: ReceiveLot) -> None:
             # Who may act is named first, but live rounds presented are never left unrecorded.
             _record_lot(ctx, cmd, "evidence")
             refusal.message += f"; live ammunition was presented as lot {cmd.lot}: {_kept(ctx)}"
+            refusal.keep = True
         raise
     unknown = cmd.supplier.strip().lower() in UNKNOWN_SUPPLIERS
     if cmd.kind == "live":
@@ -69,6 +87,7 @@ def receive_lot(ctx: Ctx, cmd: ReceiveLot) -> None:
         raise Refused(
             "AMMO-1",
             f"lot {cmd.lot} is live ammunition: never part of the inventory; {_kept(ctx)}",
+            keep=True,
         )
     if status == "quarantined":
         why = (
@@ -199,13 +218,7 @@ def load(ctx: Ctx, cmd: Load_) -> None:
     as_armorer(ctx)
     refuse_if_weapon_held(ctx, cmd.weapon, "be loaded")
     refuse_if_lot_held(ctx, cmd.lot, "be loaded from")
-    for kind, item in (("weapon", cmd.weapon), ("lot", cmd.lot)):
-        ids = freezing_incidents(ctx.state, kind, item)
-        if ids:
-            raise Refused(
-                "INC-3",
-                f"{kind} {item} is frozen as evidence of incident {', '.join(ids)}: nothing is loaded while it is open",
-            )
+    refuse_loading_evidence(ctx, cmd.weapon, cmd.lot)
     if lt.kind == "live":
         raise Refused("AMMO-1", f"lot {cmd.lot} is live ammunition: it is never loaded")
     if lt.status != "verified":
@@ -236,16 +249,7 @@ def load(ctx: Ctx, cmd: Load_) -> None:
             f"{cmd.weapon} holds {loaded} of {w.capacity} rounds; {cmd.count} more would exceed its capacity",
         )
     if lt.kind == "blank":
-        planned = [
-            s.id
-            for s in map(ctx.state.setups.__getitem__, ctx.state.setups_by_day.get(ctx.day, ()))
-            if s.blanks and cmd.weapon in s.weapons
-        ]
-        if not planned:
-            raise Refused(
-                "SAFE-5",
-                f"no setup planned for {ctx.day} lists {cmd.weapon} with blanks: blanks are loaded only for such a setup",
-            )
+        blanks_planned(ctx, cmd.weapon)
     ctx.emit(WeaponLoaded(weapon=cmd.weapon, lot=cmd.lot, count=cmd.count))
 
 
@@ -253,12 +257,7 @@ def unload(ctx: Ctx, cmd: Unload) -> None:
     """AMMO-4 and INC-3: rounds go back into their lot."""
     w = weapon(ctx, cmd.weapon)
     lot(ctx, cmd.lot)
-    is_frozen = frozen(ctx.state, "weapon", cmd.weapon) or frozen(ctx.state, "lot", cmd.lot)
-    require(
-        ctx, "ROLE-0", ("armorer", "investigator") if is_frozen else ("armorer",), "unload weapons"
-    )
-    if not ctx.has("investigator"):
-        as_armorer(ctx)
+    evidence_gate(ctx, "ROLE-0", (("weapon", cmd.weapon), ("lot", cmd.lot)), "unload weapons")
     refuse_if_frozen(ctx, "weapon", cmd.weapon, "unloading it")
     refuse_if_frozen(ctx, "lot", cmd.lot, "unloading into it")
     _holder_check(ctx, cmd.weapon, cmd.lot, "unload")
@@ -278,23 +277,11 @@ def dispose(ctx: Ctx, cmd: Dispose) -> None:
         weapon(ctx, item)
     else:
         lot(ctx, item)
-    is_frozen = frozen(ctx.state, kind, item)
-    require(
-        ctx,
-        "ROLE-0",
-        ("armorer", "investigator") if is_frozen else ("armorer",),
-        "dispose of items",
-    )
-    investigator = is_frozen and ctx.has("investigator")
-    if not ctx.has("investigator"):
-        as_armorer(ctx)
+    investigator = evidence_gate(ctx, "ROLE-0", ((kind, item),), "dispose of items")
     if not investigator:
         # HOLD-1: a held item can't leave storage, and disposal takes it out of the production;
         # evidence still goes to the investigator (ADR 0002), as with check_out.
-        if kind == "weapon":
-            refuse_if_weapon_held(ctx, item, "be disposed of")
-        else:
-            refuse_if_lot_held(ctx, item, "be disposed of")
+        refuse_if_held(ctx, kind, item, "be disposed of")
     refuse_if_frozen(ctx, kind, item, "disposing of it")
     if kind == "weapon":
         w = ctx.state.weapons[item]
@@ -304,10 +291,7 @@ def dispose(ctx: Ctx, cmd: Dispose) -> None:
             raise Refused(
                 "AMMO-5", f"{item} still holds rounds: unload every round into its lot first"
             )
-        if w.held_by not in (None, cmd.by):
-            raise Refused(
-                "CUST-1", f"{item} is held by {w.held_by}: it must be stored or in {cmd.by}'s hands"
-            )
+        stored_or_in_hand(ctx, item, w.held_by)
         ctx.emit(WeaponDisposed(weapon=item, reason=cmd.reason))
         return
     lt = ctx.state.lots[item]
@@ -317,11 +301,7 @@ def dispose(ctx: Ctx, cmd: Dispose) -> None:
             "AMMO-5",
             f"lot {item} has {lt.in_container} rounds in its container; can't remove {count}",
         )
-    if lt.held_by not in (None, cmd.by):
-        raise Refused(
-            "CUST-1",
-            f"lot {item} is held by {lt.held_by}: it must be stored or in {cmd.by}'s hands",
-        )
+    stored_or_in_hand(ctx, f"lot {item}", lt.held_by)
     ctx.emit(LotRoundsRemoved(lot=item, count=count, reason=cmd.reason))
 
 
