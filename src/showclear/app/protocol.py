@@ -15,6 +15,7 @@ from showclear.domain import (
     guarded_by,
 )
 from showclear.domain.commands import PERSON_ID, SAFE_ID
+from showclear.domain.results import INPUT
 
 __all__ = [
     "COMMAND_TYPES",
@@ -35,7 +36,7 @@ __all__ = [
 
 #: The statement shown beside a result that is not a rule's: malformed input.
 INPUT_TEXT = "The form was incomplete or a value was not valid; nothing was recorded."
-_SHORT = {r.id: r.short for r in RULES if r.short} | {"INPUT": INPUT_TEXT}
+_SHORT = {r.id: r.short for r in RULES if r.short} | {INPUT: INPUT_TEXT}
 
 
 def rule_text(rule: str | None) -> str:

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 import click
 
+from showclear.app.results import INPUT
 from showclear.app.service import input_error
 from showclear.cli import render
 from showclear.cli.common import dump, existing, service
@@ -58,7 +59,7 @@ def apply(db: str | None, file: TextIO) -> None:
                 result = input_error(f"not valid JSON ({exc.msg} at column {exc.colno})", number)
             else:
                 result = svc.execute(raw)
-                if result.get("rule") == "INPUT":
+                if result.get("rule") == INPUT:
                     result["message"] = f"line {number}: {result['message']}"
             bad += "seq" not in result  # malformed, or not recorded (an altered ledger)
             click.echo(dump(result))

@@ -8,6 +8,7 @@ from showclear.domain.decide import decide
 from showclear.domain.errors import InputError
 from showclear.domain.evolve import Meta, apply_entry, apply_recorded
 from showclear.domain.parsing import parse
+from showclear.domain.results import INPUT
 from showclear.domain.state import State
 
 
@@ -30,7 +31,7 @@ class Replay:
                 )
             decision = decide(self.state, cmd)
         except InputError as exc:
-            return {"ok": False, "rule": "INPUT", "message": str(exc)}
+            return {"ok": False, "rule": INPUT, "message": str(exc)}
         meta = Meta(self.state.size, cmd.at, cmd.by, cmd.idempotency_key)
         apply_entry(self.state, meta, decision.events)
         self.entries.append((meta, decision.stored_events()))

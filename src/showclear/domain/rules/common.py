@@ -9,27 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from showclear.domain.commands import Command
+from showclear.domain.errors import Invalid, Refused
 from showclear.domain.events import Event
 from showclear.domain.state import Lot, Meeting, Person, State, Weapon
 
-
-class Refused(Exception):
-    """A hard rule refuses the command."""
-
-    def __init__(self, rule: str, message: str, *, keep: bool = False, **details: Any) -> None:
-        super().__init__(message)
-        self.rule = rule
-        self.message = message
-        self.keep = keep  # the decision's events are recorded all the same (live rounds: AMMO-1)
-        self.details = details  # machine-readable parts of the reason (WRAP: `outstanding`)
-
-
-class Invalid(Exception):
-    """The command names something that does not exist (malformed input: nothing is written)."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+__all__ = ["Ctx", "Invalid", "Refused"]  # and the lookups below; the errors live in domain.errors
 
 
 @lru_cache(maxsize=64)

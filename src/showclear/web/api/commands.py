@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Header, Path, Router, Status
 
 from showclear.app.protocol import COMMAND_TYPES, DECLARED
+from showclear.app.results import ACCESS
 from showclear.web.accounts.access import (
     execute_as,
     execute_now,
@@ -120,7 +121,7 @@ def open_production(
     """Open a production as the signed-in user, who is enrolled as its producer."""
     if token_of(request) is not None:
         return Status(
-            403, problem("ACCESS", "an API token acts in one production: sign in to open one")
+            403, problem(ACCESS, "an API token acts in one production: sign in to open one")
         )
     user: AbstractBaseUser = request.user  # type: ignore[assignment]
     if not otp_ok_anywhere(request):
@@ -139,9 +140,7 @@ def open_production(
                 Membership.objects.filter(production=production).delete()  # stale: no ledger had it
                 Membership.objects.create(user=user, production=production, person=person)
         except IntegrityError:
-            return Status(
-                409, problem("ACCESS", "opened, but your membership could not be recorded")
-            )
+            return Status(409, problem(ACCESS, "opened, but your membership could not be recorded"))
     return Status(status_for("open_production", {"producer"}, result), result)
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from showclear.app.results import INPUT
 from showclear.web.api.outcomes import problem
 from showclear.web.api.reads import (
     PAGE,
@@ -61,7 +62,7 @@ def checkpoint(request: HttpRequest, production: str = ProductionId) -> Any:
         return roles
     head = get_service().checkpoint(production)
     if head is None:
-        return Status(404, problem("INPUT", f"{production} has no checkpoint yet"))
+        return Status(404, problem(INPUT, f"{production} has no checkpoint yet"))
     return Status(200, head)
 
 
@@ -80,7 +81,7 @@ def inclusion(
     total = service.size(production)
     tree = total if size is None else size
     if not 0 <= seq < tree <= total:
-        return Status(422, problem("INPUT", f"need 0 <= seq < size <= {total}", field="seq"))
+        return Status(422, problem(INPUT, f"need 0 <= seq < size <= {total}", field="seq"))
     return Status(200, service.inclusion(production, seq, tree))
 
 
@@ -99,5 +100,5 @@ def consistency(
     total = service.size(production)
     newer = total if new is None else new
     if not 1 <= old <= newer <= total:
-        return Status(422, problem("INPUT", f"need 1 <= from <= to <= {total}", field="from"))
+        return Status(422, problem(INPUT, f"need 1 <= from <= to <= {total}", field="from"))
     return Status(200, service.consistency(production, old, newer))

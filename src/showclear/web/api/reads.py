@@ -12,6 +12,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 
 from showclear.app.access import may_read, may_read_trace, reads_everything, state_as_seen
+from showclear.app.results import ACCESS, INPUT
 from showclear.web.api.auth import member_roles
 from showclear.web.api.outcomes import Denied, problem
 from showclear.web.api.schemas import Result
@@ -89,7 +90,7 @@ def reader(request: HttpRequest, production: str, what: str) -> Status[Any] | se
         return Status(refused.status, refused.body)
     if not may_read(what, roles):
         return Status(
-            403, problem("ACCESS", f"your roles in {production} don't include the {what} read")
+            403, problem(ACCESS, f"your roles in {production} don't include the {what} read")
         )
     request.showclear_person = membership.person  # type: ignore[attr-defined]
     return roles
@@ -186,24 +187,22 @@ def trace(
     if isinstance(roles, Status):
         return roles
     if (weapon is None) == (lot is None):
-        return Status(
-            422, problem("INPUT", "name exactly one of 'weapon' or 'lot'", field="weapon")
-        )
+        return Status(422, problem(INPUT, "name exactly one of 'weapon' or 'lot'", field="weapon"))
     try:
         moment = _moment(at)
     except ValueError:
         return Status(
-            422, problem("INPUT", f"'at': {at!r} is not ISO 8601 with an offset", field="at")
+            422, problem(INPUT, f"'at': {at!r} is not ISO 8601 with an offset", field="at")
         )
     item = weapon if weapon is not None else lot
     known = _state(production).get("weapons" if weapon is not None else "lots") or {}
     if item not in known:
         return Status(
-            404, problem("INPUT", f"no {'weapon' if weapon else 'lot'} '{item}' in {production}")
+            404, problem(INPUT, f"no {'weapon' if weapon else 'lot'} '{item}' in {production}")
         )
     result = get_service().trace(production, weapon=weapon, lot=lot, at=moment, view=view)
     person = request.showclear_person  # type: ignore[attr-defined]
     if not may_read_trace(roles, person, result):
         message = "performers and crew trace only items they have held"
-        return Status(403, problem("ACCESS", message))
+        return Status(403, problem(ACCESS, message))
     return Status(200, result)
