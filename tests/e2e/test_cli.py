@@ -525,3 +525,12 @@ def test_key_rotate_then_write_verify_and_export_offline_with_the_original_key(
     offline = run("verify", str(out), "--key", original)
     assert offline.returncode == 0, offline.stdout
     assert "57 entries" in offline.stdout
+
+
+def test_apply_help_lists_every_declared_command() -> None:
+    from showclear.app.protocol import DECLARATIONS
+
+    shown = run("apply", "--help").stdout
+    missing = [d.name for d in DECLARATIONS if f"  {d.name} " not in shown]
+    assert missing == []
+    assert "Wrap a shooting day." in shown

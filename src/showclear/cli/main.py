@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 import click
 
+from showclear.app.protocol import DECLARATIONS
 from showclear.app.results import INPUT
 from showclear.app.service import input_error
 from showclear.cli import render
@@ -37,7 +38,14 @@ def main() -> None:
     """showclear: prop firearm custody, on-set safety rules and a tamper-evident ledger."""
 
 
-@main.command()
+def _commands_help() -> str:
+    """The commands `apply` takes, one a line, from the domain's declarations."""
+    lines = ["\b", "Commands (the `cmd` of each line; docs/rules.md lists their fields):"]
+    lines += [f"  {d.name:18} {d.summary}" for d in DECLARATIONS]
+    return "\n".join(lines)
+
+
+@main.command(epilog=_commands_help())
 @click.option(
     "--db",
     "db",
