@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
 from showclear.domain import events as ev
 from showclear.domain.events import Event, load_events
+from showclear.domain.folds import records
+from showclear.domain.folds.base import Meta, touch, unverify
+
+__all__ = ["HANDLERS", "Meta", "apply_entry", "apply_recorded", "evolve"]
 from showclear.domain.state import (
-    Complaint,
-    Correction,
     Declaration,
-    HoldRecord,
-    Incident,
     Inspection,
     Lot,
     Meeting,
@@ -28,31 +27,6 @@ from showclear.domain.state import (
 )
 
 ItemEvent = ev.ItemCheckedOut | ev.ItemHandedOver | ev.ItemPutAway | ev.UnattendedReported
-
-
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """The entry an event belongs to."""
-
-    seq: int
-    at: str
-    by: str
-    key: str | None = None  # the command's idempotency key, if it had one
-
-
-def _touch(s: State, lid: str) -> None:
-    """Keep the index of lots that still have rounds to count (WRAP) in step."""
-    lot = s.lots[lid]
-    if lot.in_container or lot.in_weapons or lot.fired_since_count:
-        s.countable[lid] = True
-    else:
-        s.countable.pop(lid, None)
-
-
-def _unverify(w: Weapon, meta: Meta) -> None:
-    """CUST-4: handling the weapon makes it unverified until its next full inspection."""
-    w.condition = "unverified"
-    w.changed_seq = meta.seq
 
 
 def _production_opened(s: State, e: ev.ProductionOpened, m: Meta) -> None:
@@ -107,7 +81,7 @@ def _lot_received(s: State, e: ev.LotReceived, m: Meta) -> None:
         stored_in=e.storage,
         since=m.at,
     )
-    _touch(s, e.lot)
+    touch(s, e.lot)
 
 
 def _lot_verified(s: State, e: ev.LotVerified, m: Meta) -> None:
@@ -154,7 +128,7 @@ def _item_checked_out(s: State, e: ev.ItemCheckedOut, m: Meta) -> None:
     thing = _item(s, e)
     thing.stored_in, thing.held_by, thing.since = None, e.holder, m.at
     if isinstance(thing, Weapon):
-        _unverify(thing, m)
+        unverify(thing, m)
         thing.declaration = None
         out = s.out_by_day.setdefault(e.day, [])
         if thing.id not in out:
@@ -184,8 +158,8 @@ def _weapon_loaded(s: State, e: ev.WeaponLoaded, m: Meta) -> None:
     w.contents[e.lot] = w.contents.get(e.lot, 0) + n
     lot.in_container -= n
     lot.in_weapons += n
-    _touch(s, e.lot)
-    _unverify(w, m)
+    touch(s, e.lot)
+    unverify(w, m)
     w.declaration = None
     w.handled_seq = m.seq
 
@@ -199,8 +173,8 @@ def _weapon_unloaded(s: State, e: ev.WeaponUnloaded, m: Meta) -> None:
         del w.contents[e.lot]
     lot.in_container += n
     lot.in_weapons -= n
-    _touch(s, e.lot)
-    _unverify(w, m)
+    touch(s, e.lot)
+    unverify(w, m)
     w.declaration = None
     w.handled_seq = m.seq
 
@@ -220,7 +194,7 @@ def _item_handed_over(s: State, e: ev.ItemHandedOver, m: Meta) -> None:
     thing.held_by, thing.since = e.to, m.at
     if isinstance(thing, Weapon):
         keep = thing.declaration if e.keeps_declaration else None
-        _unverify(thing, m)
+        unverify(thing, m)
         thing.declaration = keep
         thing.handled_seq = m.seq
 
@@ -237,23 +211,23 @@ def _weapon_fired(s: State, e: ev.WeaponFired, m: Meta) -> None:
         lot.in_weapons -= n
         lot.fired += n
         lot.fired_since_count += n
-        _touch(s, lid)
+        touch(s, lid)
     keep = w.declaration if not e.accidental else None
-    _unverify(w, m)
+    unverify(w, m)
     w.declaration = keep
     w.handled_seq = m.seq
 
 
 def _misfire_reported(s: State, e: ev.MisfireReported, m: Meta) -> None:
     w = s.weapons[e.weapon]
-    _unverify(w, m)
+    unverify(w, m)
     w.declaration = None
 
 
 def _unattended_reported(s: State, e: ev.UnattendedReported, m: Meta) -> None:
     thing = _item(s, e)
     if isinstance(thing, Weapon):
-        _unverify(thing, m)
+        unverify(thing, m)
         thing.declaration = None
     elif thing.status == "verified":
         thing.status = "unverified"
@@ -264,7 +238,7 @@ def _live_round_reported(s: State, e: ev.LiveRoundReported, m: Meta) -> None:
         s.lots[e.lot].status = "evidence"
     if e.weapon:
         w = s.weapons[e.weapon]
-        _unverify(w, m)
+        unverify(w, m)
         w.declaration = None
 
 
@@ -272,7 +246,7 @@ def _item_put_away(s: State, e: ev.ItemPutAway, m: Meta) -> None:
     thing = _item(s, e)
     thing.stored_in, thing.held_by, thing.since = e.storage, None, m.at
     if isinstance(thing, Weapon):
-        _unverify(thing, m)
+        unverify(thing, m)
         thing.declaration = None
 
 
@@ -286,13 +260,13 @@ def _lot_rounds_removed(s: State, e: ev.LotRoundsRemoved, m: Meta) -> None:
     lot = s.lots[e.lot]
     lot.in_container -= e.count
     lot.removed += e.count
-    _touch(s, e.lot)
+    touch(s, e.lot)
 
 
 def _lot_counted(s: State, e: ev.LotCounted, m: Meta) -> None:
     lot = s.lots[e.lot]
     lot.fired_since_count = 0
-    _touch(s, e.lot)
+    touch(s, e.lot)
     if e.day not in lot.counted_dates:
         lot.counted_dates.append(e.day)
 
@@ -300,80 +274,6 @@ def _lot_counted(s: State, e: ev.LotCounted, m: Meta) -> None:
 def _day_wrapped(s: State, e: ev.DayWrapped, m: Meta) -> None:
     if e.date not in s.wrapped:
         s.wrapped.append(e.date)
-
-
-def _hold_placed(s: State, e: ev.HoldPlaced, m: Meta) -> None:
-    s.counters["H"] = s.counters.get("H", 0) + 1
-    s.holds.append(
-        HoldRecord(
-            id=e.hold,
-            target=e.target,
-            target_id=e.id,
-            reason=e.reason,
-            by=m.by,
-            seq=m.seq,
-            incident=e.incident,
-            needs=list(e.needs),
-        )
-    )
-
-
-def _hold_release_signed(s: State, e: ev.HoldReleaseSigned, m: Meta) -> None:
-    for h in s.holds:
-        if h.id == e.hold:
-            h.released_by[e.role] = e.person
-
-
-def _hold_released(s: State, e: ev.HoldReleased, m: Meta) -> None:
-    s.holds = [h for h in s.holds if h.id != e.hold]
-
-
-def _incident_opened(s: State, e: ev.IncidentOpened, m: Meta) -> None:
-    s.counters["I"] = s.counters.get("I", 0) + 1
-    s.open_incidents.append(e.incident)
-    s.incidents[e.incident] = Incident(
-        id=e.incident,
-        rule=e.rule,
-        text=e.text,
-        seq=m.seq,
-        at=m.at,
-        weapons=list(e.weapons),
-        lots=list(e.lots),
-        needs_stand_down=e.needs_stand_down,
-    )
-    if e.rule == "AMMO-1":
-        for lid in e.lots:
-            s.lots[lid].status = "evidence"
-        # A weapon tied to a live or suspect round is no longer known cold or hot (ADR 0002).
-        for wid in e.weapons:
-            w = s.weapons[wid]
-            _unverify(w, m)
-            w.declaration = None
-
-
-def _incident_signed(s: State, e: ev.IncidentSigned, m: Meta) -> None:
-    s.incidents[e.incident].closes[e.role] = {"by": m.by, "finding": e.finding, "at": m.at}
-
-
-def _incident_closed(s: State, e: ev.IncidentClosed, m: Meta) -> None:
-    s.incidents[e.incident].open = False
-    s.open_incidents.remove(e.incident)
-
-
-def _complaint_filed(s: State, e: ev.ComplaintFiled, m: Meta) -> None:
-    s.counters["C"] = s.counters.get("C", 0) + 1
-    s.complaints[e.complaint] = Complaint(id=e.complaint, text=e.text, by=m.by, at=m.at)
-
-
-def _complaint_acknowledged(s: State, e: ev.ComplaintAcknowledged, m: Meta) -> None:
-    c = s.complaints[e.complaint]
-    c.open, c.response, c.responded_by = False, e.response, m.by
-
-
-def _entry_corrected(s: State, e: ev.EntryCorrected, m: Meta) -> None:
-    s.corrections.setdefault(str(e.entry), []).append(
-        Correction(seq=m.seq, by=m.by, reason=e.reason, fields=dict(e.fields))
-    )
 
 
 #: The fold of each event type.
@@ -404,16 +304,16 @@ HANDLERS: dict[type[Event], Callable[[State, Any, Meta], None]] = {
     ev.LotRoundsRemoved: _lot_rounds_removed,
     ev.LotCounted: _lot_counted,
     ev.DayWrapped: _day_wrapped,
-    ev.HoldPlaced: _hold_placed,
-    ev.HoldReleaseSigned: _hold_release_signed,
-    ev.HoldReleased: _hold_released,
+    ev.HoldPlaced: records.hold_placed,
+    ev.HoldReleaseSigned: records.hold_release_signed,
+    ev.HoldReleased: records.hold_released,
     ev.IncidentReported: _noop,
-    ev.IncidentOpened: _incident_opened,
-    ev.IncidentSigned: _incident_signed,
-    ev.IncidentClosed: _incident_closed,
-    ev.ComplaintFiled: _complaint_filed,
-    ev.ComplaintAcknowledged: _complaint_acknowledged,
-    ev.EntryCorrected: _entry_corrected,
+    ev.IncidentOpened: records.incident_opened,
+    ev.IncidentSigned: records.incident_signed,
+    ev.IncidentClosed: records.incident_closed,
+    ev.ComplaintFiled: records.complaint_filed,
+    ev.ComplaintAcknowledged: records.complaint_acknowledged,
+    ev.EntryCorrected: records.entry_corrected,
     ev.CommandRefused: _noop,
 }
 
