@@ -19,8 +19,7 @@ import msgspec
 
 sys.path.insert(0, str(Path(__file__).parent))
 from season import day, season
-from showclear.domain import Meta, State, apply_entry, decide, parse
-from showclear.domain.commands import COMMAND_TYPES
+from showclear.domain import COMMAND_TYPES, Meta, State, apply_entry, decide, parse
 
 
 def build(entries: int) -> tuple[State, int]:

@@ -17,7 +17,7 @@ def scene(demo: Any, people: dict[str, Person]) -> Scene:
 
 
 def test_the_protocol_table_covers_every_command() -> None:
-    from showclear.domain.commands import COMMAND_TYPES
+    from showclear.domain import COMMAND_TYPES
 
     assert set(WHO) == set(COMMAND_TYPES) - {"open_production"}
 

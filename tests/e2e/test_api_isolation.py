@@ -10,7 +10,7 @@ from django.test import Client
 from e2e_support import PRODUCTION, Api, Person, api_as, verified_session
 from e2e_who import READS
 
-from showclear.domain.commands import COMMAND_TYPES
+from showclear.domain import COMMAND_TYPES
 from showclear.web.accounts.models import ApiToken, Membership
 
 OTHER = "eastern2"

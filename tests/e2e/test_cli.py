@@ -8,11 +8,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from base64 import b64decode
 from pathlib import Path
 
 import pytest
 
 from showclear.ledger.merkle import verify_consistency, verify_inclusion
+from showclear.ledger.signing import checkpoint_message, verify_signature
 
 SHOWCLEAR = str(Path(sys.executable).parent / "showclear")
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -137,21 +139,29 @@ def test_trace_of_nothing_is_a_clear_error(db: str) -> None:
 
 @pytest.mark.rule("LEDGER-2")
 def test_proofs_check_against_the_signed_checkpoint(db: str) -> None:
+    """Hashes, roots and signatures are standard base64 (C2SP), the hashes a list named `proof`."""
     p = json.loads(run("proof", "--db", db, "-p", "western1", "--seq", "7").stdout)
-    root = bytes.fromhex(p["checkpoint"]["root"])
+    cp = p["checkpoint"]
+    root = b64decode(cp["root"], validate=True)
+    assert p["root"] == cp["root"]
+    assert verify_signature(
+        cp["public_key"],
+        checkpoint_message("western1", cp["size"], root, cp["at"]),
+        b64decode(cp["signature"], validate=True),
+    )
     verify_inclusion(
-        bytes.fromhex(p["leaf_hash"]), 7, p["size"], [bytes.fromhex(h) for h in p["proof"]], root
+        b64decode(p["leaf_hash"]), 7, p["size"], [b64decode(h) for h in p["proof"]], root
     )
     c = json.loads(
         run("consistency", "--db", db, "-p", "western1", "--from", "10", "--to", "56").stdout
     )
-    assert c["new_root"] == p["checkpoint"]["root"]
+    assert c["new_root"] == cp["root"]
     verify_consistency(
         10,
         56,
-        bytes.fromhex(c["old_root"]),
-        bytes.fromhex(c["new_root"]),
-        [bytes.fromhex(h) for h in c["proof"]],
+        b64decode(c["old_root"]),
+        b64decode(c["new_root"]),
+        [b64decode(h) for h in c["proof"]],
     )
 
 
@@ -218,6 +228,7 @@ def test_a_killed_apply_loses_no_printed_result(tmp_path: Path) -> None:
         printed.append(json.loads(child.stdout.readline()))
     child.send_signal(signal.SIGKILL)
     child.wait()
+    child.stdout.close()
     assert len(printed) == 300
     assert run("verify", "--db", url).returncode == 0
     state = json.loads(run("state", "--db", url, "-p", "western1", "--json").stdout)
@@ -404,6 +415,8 @@ def test_verify_and_export_run_while_another_process_holds_the_writer_lock(
     finally:
         holder.kill()
         holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
 
 
 def test_a_database_outside_the_data_folder_signs_with_the_same_key_from_web_and_cli(
@@ -512,3 +525,12 @@ def test_key_rotate_then_write_verify_and_export_offline_with_the_original_key(
     offline = run("verify", str(out), "--key", original)
     assert offline.returncode == 0, offline.stdout
     assert "57 entries" in offline.stdout
+
+
+def test_apply_help_lists_every_declared_command() -> None:
+    from showclear.app.protocol import DECLARATIONS
+
+    shown = run("apply", "--help").stdout
+    missing = [d.name for d in DECLARATIONS if f"  {d.name} " not in shown]
+    assert missing == []
+    assert "Wrap a shooting day." in shown

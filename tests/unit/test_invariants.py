@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from showclear.domain import Meta, State, apply_entry
+from showclear.domain import Meta, State, apply_recorded
 from showclear.domain.replay import Replay
 from showclear.ledger.encoding import canonical, decode
 
@@ -518,7 +518,7 @@ class Production(RuleBasedStateMachine):
         rebuilt = State()
         for meta, events in self.replay.entries:
             stored = decode(canonical({"events": events}))["events"]
-            apply_entry(rebuilt, Meta(meta.seq, meta.at, meta.by), stored)
+            apply_recorded(rebuilt, Meta(meta.seq, meta.at, meta.by), stored)
         assert msgspec.to_builtins(rebuilt) == msgspec.to_builtins(self.replay.state)
 
     @invariant()

@@ -1,13 +1,25 @@
-"""The errors that reach web and CLI from below, gathered so that they can be mapped."""
+"""The errors that reach web and CLI from below, gathered so that they can be mapped.
+
+The app answers every command with a result object (docs/errors.md): malformed input is
+`INPUT`, a refusal names its rule, a ledger the server can't vouch for is `LEDGER-2`. What is
+left to raise is operational: a database, a file or a key that can't be used.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
+from showclear.domain.errors import DomainError, InputError
 from showclear.ledger.integrity import LedgerIntegrityError
 from showclear.ledger.signing import SigningKeyError
 
-__all__ = ["LedgerIntegrityError", "SigningKeyError", "operational_errors"]
+__all__ = [
+    "DomainError",
+    "InputError",
+    "LedgerIntegrityError",
+    "SigningKeyError",
+    "operational_errors",
+]
 
 
 def operational_errors() -> tuple[type[Exception], ...]:

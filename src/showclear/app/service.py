@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from showclear.app.records import Records
 from showclear.domain import (
     Command,
     InputError,
@@ -24,6 +25,7 @@ from showclear.domain import (
     parse,
     recorded_by_key,
 )
+from showclear.domain.results import INPUT, NOT_RECORDED
 from showclear.ledger.api import Entry, LedgerTransaction
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.encoding import decode
@@ -41,13 +43,13 @@ STUCK_WRITER_S = 5.0
 def input_error(message: str, line: int | None = None, field: str | None = None) -> JSON:
     """The INPUT result, naming the field at fault when there is one: nothing was written."""
     prefix = f"line {line}: " if line is not None else ""
-    result: JSON = {"ok": False, "rule": "INPUT", "message": prefix + message}
+    result: JSON = {"ok": False, "rule": INPUT, "message": prefix + message}
     if field is not None:
         result["field"] = field
     return result
 
 
-class Showclear:
+class Showclear(Records):
     """The one core object the CLI and the web share."""
 
     def __init__(self, ledger: BaseLedger) -> None:
@@ -111,7 +113,7 @@ class Showclear:
         except LedgerIntegrityError as exc:
             # nothing can be recorded in a ledger the server can't vouch for: said and logged
             log.error("command not recorded: %s by %s in %s: %s", cmd.cmd, cmd.by, production, exc)
-            return {"ok": False, "rule": "LEDGER-2", "message": f"not recorded: {exc}"}
+            return {"ok": False, "rule": NOT_RECORDED, "message": f"not recorded: {exc}"}
         except BaseException:
             self.states.forget(production)
             raise
@@ -142,7 +144,8 @@ class Showclear:
                 self._check_correction(tx, raw)
             decision = decide(state, cmd)
             result = decision.result()
-            stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.events)
+            # LEDGER-1: accepted or refused, the command is an entry
+            stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.stored_events())
             try:
                 apply_entry(
                     state, Meta(stored.seq, cmd.at, cmd.by, cmd.idempotency_key), decision.events

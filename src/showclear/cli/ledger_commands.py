@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import click
 
@@ -36,18 +34,6 @@ def opened(db: str | None, *, read_only: bool = True) -> Iterator[Showclear]:
         svc.close()
 
 
-def _checkpoint_json(cp: Any) -> dict[str, Any] | None:
-    if cp is None:
-        return None
-    return {
-        "production": cp.production,
-        "size": cp.size,
-        "root": cp.root.hex(),
-        "at": cp.at,
-        "signature": base64.b64encode(cp.signature).decode("ascii"),
-    }
-
-
 def register(group: click.Group) -> None:
     """Add the ledger commands to the CLI group."""
 
@@ -63,11 +49,9 @@ def register(group: click.Group) -> None:
     def verify(db: str | None, public_key: str | None, file: str | None) -> None:
         """Recompute every leaf, link, root and signature: of every ledger, or of an export FILE offline."""
         if file is not None:
-            from showclear.ledger.export import verify_export_file
-
             if not os.path.exists(file):
                 raise click.UsageError(f"no file '{file}'")
-            report = verify_export_file(file, public_key)
+            report = Showclear.verify_file(file, public_key)
             if report.ok:
                 click.echo(
                     f"ok: {report.size} entries, {report.checkpoints} signed checkpoints verified"
@@ -76,7 +60,7 @@ def register(group: click.Group) -> None:
             click.echo(f"BROKEN: first bad entry {report.first_bad_seq}: {report.message}")
             sys.exit(1)
         with opened(db) as svc:
-            reports = svc.ledger.verify_all(public_key)
+            reports = svc.verify_all(public_key)
         broken = 0
         for production, report in sorted(reports.items()):
             if report.ok:
@@ -98,21 +82,11 @@ def register(group: click.Group) -> None:
     @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False))
     def export(db: str | None, production: str, output: str) -> None:
         """Write a production's whole ledger to one file an investigator verifies offline."""
-        from showclear.ledger.export import write_export
-
         with opened(db) as svc:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
-            ledger = svc.ledger
             with open(output, "wb") as fp:
-                count = write_export(
-                    fp,
-                    production,
-                    ledger.stored_entries(production),
-                    ledger.checkpoints(production),
-                    ledger.public_key_b64,
-                    ledger.key_history(),
-                )
+                count = svc.export(production, fp)
         click.echo(f"{count} entries of {production} written to {output}", err=True)
 
     @group.group(invoke_without_command=True)
@@ -125,11 +99,11 @@ def register(group: click.Group) -> None:
             return
         with opened(db, read_only=False) as svc:
             if not history:
-                click.echo(svc.ledger.public_key_b64)
+                click.echo(svc.public_key())
                 return
-            rotations = svc.ledger.key_history()
+            rotations = svc.key_history()
             if not rotations:
-                click.echo(f"{svc.ledger.public_key_b64}  (no rotation)")
+                click.echo(f"{svc.public_key()}  (no rotation)")
             else:
                 click.echo(f"{rotations[0].old_key}  the first key")
             for rotation in rotations:
@@ -143,7 +117,7 @@ def register(group: click.Group) -> None:
         Stop the server first; start it again afterwards.
         """
         with opened(db, read_only=False) as svc:
-            rotation = svc.ledger.rotate_key()
+            rotation = svc.rotate_key()
         click.echo(rotation.new_key)
         click.echo(f"rotated from {rotation.old_key} at {rotation.at}", err=True)
 
@@ -158,7 +132,7 @@ def register(group: click.Group) -> None:
         """
         with opened(db, read_only=False) as svc:
             if clear is not None:
-                report = svc.ledger.clear_alarm(clear)
+                report = svc.clear_alarm(clear)
                 if not report.ok:
                     raise click.ClickException(
                         f"{clear} does not verify (first bad entry {report.first_bad_seq}:"
@@ -185,21 +159,11 @@ def register(group: click.Group) -> None:
         with opened(db) as svc:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
-            ledger = svc.ledger
-            cp = ledger.latest_checkpoint(production)
-            tree_size = size if size is not None else (cp.size if cp else 0)
+            cp = svc.checkpoint(production)
+            tree_size = size if size is not None else (cp["size"] if cp else 0)
             if not 0 <= seq < tree_size:
                 raise click.UsageError(f"--seq {seq} is outside the tree of {tree_size} entries")
-            stored = next(iter(ledger.stored_entries(production, seq, seq + 1)))
-            hashes = ledger.inclusion_proof(production, seq, tree_size)
-            out = {
-                "production": production,
-                "seq": seq,
-                "size": tree_size,
-                "leaf_hash": stored.leaf_hash.hex(),
-                "proof": [h.hex() for h in hashes],
-                "checkpoint": _checkpoint_json(cp) if cp and cp.size == tree_size else None,
-            }
+            out = svc.inclusion(production, seq, tree_size)
         click.echo(json.dumps(out))
 
     @group.command()
@@ -212,19 +176,8 @@ def register(group: click.Group) -> None:
         with opened(db) as svc:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
-            size = svc.ledger.size(production)
+            size = svc.size(production)
             if not 0 < old <= new <= size:
                 raise click.UsageError(f"need 0 < --from <= --to <= {size}")
-            hashes = svc.ledger.consistency_proof(production, old, new)
-            from showclear.ledger.merkle import Tree
-
-            tree = Tree(svc.ledger.leaf_hashes(production))
-            out = {
-                "production": production,
-                "from": old,
-                "to": new,
-                "old_root": tree.root(old).hex(),
-                "new_root": tree.root(new).hex(),
-                "proof": [h.hex() for h in hashes],
-            }
+            out = svc.consistency(production, old, new)
         click.echo(json.dumps(out))

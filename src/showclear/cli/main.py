@@ -9,6 +9,8 @@ from typing import Any, TextIO
 
 import click
 
+from showclear.app.protocol import DECLARATIONS
+from showclear.app.results import INPUT
 from showclear.app.service import input_error
 from showclear.cli import render
 from showclear.cli.common import dump, existing, service
@@ -36,7 +38,14 @@ def main() -> None:
     """showclear: prop firearm custody, on-set safety rules and a tamper-evident ledger."""
 
 
-@main.command()
+def _commands_help() -> str:
+    """The commands `apply` takes, one a line, from the domain's declarations."""
+    lines = ["\b", "Commands (the `cmd` of each line; docs/rules.md lists their fields):"]
+    lines += [f"  {d.name:18} {d.summary}" for d in DECLARATIONS]
+    return "\n".join(lines)
+
+
+@main.command(epilog=_commands_help())
 @click.option(
     "--db",
     "db",
@@ -58,7 +67,7 @@ def apply(db: str | None, file: TextIO) -> None:
                 result = input_error(f"not valid JSON ({exc.msg} at column {exc.colno})", number)
             else:
                 result = svc.execute(raw)
-                if result.get("rule") == "INPUT":
+                if result.get("rule") == INPUT:
                     result["message"] = f"line {number}: {result['message']}"
             bad += "seq" not in result  # malformed, or not recorded (an altered ledger)
             click.echo(dump(result))
@@ -182,8 +191,8 @@ def log(db: str | None, production: str, start: int, stop: int | None, view: str
 @click.option("--markdown", is_flag=True, help="print the catalogue as docs/rules.md")
 def rules(markdown: bool) -> None:
     """List every rule of the protocol with the commands it guards."""
-    from showclear.cli.docs import rules_markdown
-    from showclear.domain.catalogue import RULES
+    from showclear.app.protocol import RULES
+    from showclear.app.rulesdoc import rules_markdown
 
     if markdown:
         click.echo(rules_markdown(), nl=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 
@@ -18,7 +18,7 @@ from showclear.domain.values import (
     WeaponKind,
 )
 
-__all__ = ["COMMAND_TYPES", "ENVELOPE", "Command", "InputError"]
+__all__ = ["ENVELOPE", "Command", "InputError"]
 
 # Ids of productions and items (weapons, lots, storages, setups, holds, incidents): letters,
 # digits, `.`, `_` and `-`, starting with a letter or digit, never `..`; safe in a URL path.
@@ -72,6 +72,10 @@ class Command(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=T
     at: Moment
     client_at: Moment | None = None  # the sender's own clock, kept for the record (ADR 0007)
     idempotency_key: Key | None = None  # a retry with the same key answers the first result
+
+    # Checks the parser makes beyond the field types (none of them is a field):
+    one_item: ClassVar[str | None] = None  # "needed" or "optional": names at most one weapon or lot
+    written: ClassVar[tuple[str, ...]] = ()  # texts that must say something (not only spaces)
 
 
 class OpenProduction(Command, frozen=True, kw_only=True):
@@ -177,6 +181,8 @@ class SafetyMeeting(Command, frozen=True, kw_only=True):
 class CheckOut(Command, frozen=True, kw_only=True):
     """Take a weapon or lot out of storage into the actor's custody."""
 
+    one_item: ClassVar[str | None] = "needed"
+
     weapon: Id | None = None
     lot: Id | None = None
 
@@ -233,6 +239,8 @@ class Announce(Command, frozen=True, kw_only=True):
 class HandOver(Command, frozen=True, kw_only=True):
     """A hand-over of a weapon or lot to a named, acknowledging receiver."""
 
+    one_item: ClassVar[str | None] = "needed"
+
     to: PersonId
     acknowledged: bool
     weapon: Id | None = None
@@ -258,6 +266,8 @@ class ReportMisfire(Command, frozen=True, kw_only=True):
 class ReportUnattended(Command, frozen=True, kw_only=True):
     """A report that a weapon or lot was found unattended (a fact)."""
 
+    one_item: ClassVar[str | None] = "needed"
+
     where: Text
     weapon: Id | None = None
     lot: Id | None = None
@@ -265,6 +275,8 @@ class ReportUnattended(Command, frozen=True, kw_only=True):
 
 class ReportLiveRound(Command, frozen=True, kw_only=True):
     """A report of live rounds found (a fact)."""
+
+    one_item: ClassVar[str | None] = "optional"
 
     where: Text
     count: Count
@@ -275,6 +287,8 @@ class ReportLiveRound(Command, frozen=True, kw_only=True):
 class PutAway(Command, frozen=True, kw_only=True):
     """Put a held weapon or lot into a storage."""
 
+    one_item: ClassVar[str | None] = "needed"
+
     storage: Id
     weapon: Id | None = None
     lot: Id | None = None
@@ -282,6 +296,9 @@ class PutAway(Command, frozen=True, kw_only=True):
 
 class Dispose(Command, frozen=True, kw_only=True):
     """Remove a weapon, or rounds of a lot, from the production."""
+
+    one_item: ClassVar[str | None] = "needed"
+    written: ClassVar[tuple[str, ...]] = ("reason",)
 
     reason: Name
     weapon: Id | None = None
@@ -307,6 +324,8 @@ class Wrap(Command, frozen=True, kw_only=True):
 class Hold(Command, frozen=True, kw_only=True):
     """Put a weapon, lot, setup or the production on hold."""
 
+    written: ClassVar[tuple[str, ...]] = ("reason",)
+
     target: Target
     id: Id
     reason: Name
@@ -314,6 +333,8 @@ class Hold(Command, frozen=True, kw_only=True):
 
 class Release(Command, frozen=True, kw_only=True):
     """Release the holds on a target."""
+
+    written: ClassVar[tuple[str, ...]] = ("reason",)
 
     target: Target
     id: Id
@@ -323,12 +344,16 @@ class Release(Command, frozen=True, kw_only=True):
 class ReportIncident(Command, frozen=True, kw_only=True):
     """Anyone's report of a safety incident."""
 
+    written: ClassVar[tuple[str, ...]] = ("text",)
+
     text: Written
     items: Items
 
 
 class CloseIncident(Command, frozen=True, kw_only=True):
     """One of the two sign-offs that close an incident."""
+
+    written: ClassVar[tuple[str, ...]] = ("finding",)
 
     incident: Id
     finding: Written
@@ -337,11 +362,15 @@ class CloseIncident(Command, frozen=True, kw_only=True):
 class Complain(Command, frozen=True, kw_only=True):
     """Anyone's safety complaint."""
 
+    written: ClassVar[tuple[str, ...]] = ("text",)
+
     text: Written
 
 
 class Acknowledge(Command, frozen=True, kw_only=True):
     """The safety advisor's response to a complaint."""
+
+    written: ClassVar[tuple[str, ...]] = ("response",)
 
     complaint: Id
     response: Written
@@ -350,45 +379,11 @@ class Acknowledge(Command, frozen=True, kw_only=True):
 class Correct(Command, frozen=True, kw_only=True):
     """A correction of an earlier entry (LEDGER-3)."""
 
+    written: ClassVar[tuple[str, ...]] = ("reason",)
+
     entry: Seq
     reason: Written
     fields: Annotated[
         dict[Annotated[str, msgspec.Meta(max_length=64)], Any],
         msgspec.Meta(max_length=MAX_CORRECTED),
     ]
-
-
-COMMAND_TYPES: dict[str, type[Command]] = {
-    "open_production": OpenProduction,
-    "enroll": Enroll,
-    "qualify": Qualify,
-    "add_storage": AddStorage,
-    "register_weapon": RegisterWeapon,
-    "receive_lot": ReceiveLot,
-    "verify_lot": VerifyLot,
-    "brief": Brief,
-    "plan_setup": PlanSetup,
-    "safety_meeting": SafetyMeeting,
-    "check_out": CheckOut,
-    "inspect": Inspect,
-    "load": Load_,
-    "unload": Unload,
-    "declare": Declare,
-    "announce": Announce,
-    "hand_over": HandOver,
-    "fire": Fire,
-    "report_misfire": ReportMisfire,
-    "report_unattended": ReportUnattended,
-    "report_live_round": ReportLiveRound,
-    "put_away": PutAway,
-    "dispose": Dispose,
-    "count": CountLot,
-    "wrap": Wrap,
-    "hold": Hold,
-    "release": Release,
-    "report_incident": ReportIncident,
-    "close_incident": CloseIncident,
-    "complain": Complain,
-    "acknowledge": Acknowledge,
-    "correct": Correct,
-}

@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from showclear.domain.commands import Command
+from showclear.domain.declarations import DECLARED
 from showclear.domain.errors import InputError
-from showclear.domain.rules import ammo, custody, holds, people, recon, safety
-from showclear.domain.rules.common import Ctx, Event, Invalid, Refused, local_day
+from showclear.domain.events import CommandRefused, Event, stored, type_name
+from showclear.domain.rules.common import Ctx, Invalid, Refused, local_day
 from showclear.domain.state import State
 from showclear.domain.times import parse_datetime
-
-HANDLERS: dict[str, Callable[[Ctx], None]] = {
-    "open_production": people.open_production,
-    "enroll": people.enroll,
-    "qualify": people.qualify,
-    "add_storage": people.add_storage,
-    "register_weapon": people.register_weapon,
-    "receive_lot": ammo.receive_lot,
-    "verify_lot": ammo.verify_lot,
-    "brief": people.brief,
-    "plan_setup": safety.plan_setup,
-    "safety_meeting": safety.safety_meeting,
-    "check_out": custody.check_out,
-    "inspect": safety.inspect,
-    "load": ammo.load,
-    "unload": ammo.unload,
-    "declare": safety.declare,
-    "announce": safety.announce,
-    "hand_over": custody.hand_over,
-    "fire": safety.fire,
-    "report_misfire": safety.report_misfire,
-    "report_unattended": custody.report_unattended,
-    "report_live_round": ammo.report_live_round,
-    "put_away": custody.put_away,
-    "dispose": ammo.dispose,
-    "count": recon.count,
-    "wrap": recon.wrap,
-    "hold": holds.hold,
-    "release": holds.release,
-    "report_incident": holds.report_incident,
-    "close_incident": holds.close_incident,
-    "complain": recon.complain,
-    "acknowledge": recon.acknowledge,
-    "correct": recon.correct,
-}
 
 
 @dataclass(slots=True)
@@ -61,10 +26,14 @@ class Decision:
     message: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
+    def stored_events(self) -> list[dict[str, Any]]:
+        """The events as the ledger stores them."""
+        return stored(self.events)
+
     def result(self) -> dict[str, Any]:
         """The result object of the machine interface (without seq and hash)."""
         out: dict[str, Any] = {"ok": self.ok}
-        main = next((e["type"] for e in self.events if e["type"] != "command_refused"), None)
+        main = next((type_name(e) for e in self.events if not isinstance(e, CommandRefused)), None)
         out["event"] = "command_refused" if not self.ok else main
         for key in ("rule", "incident", "message"):
             value = getattr(self, key)
@@ -98,22 +67,13 @@ def decide(state: State, cmd: Command) -> Decision:
                 "ROLE-0",
                 f"{cmd.by} is not enrolled in {state.production}: only enrolled people give commands",
             )
-        HANDLERS[cmd.cmd](ctx)
+        DECLARED[cmd.cmd].run(ctx, cmd)
     except Invalid as exc:
         raise InputError(str(exc), exc.field) from None
     except Refused as refusal:
-        # The one refusal that still records: live ammunition presented is kept as evidence (AMMO-1).
-        live = cmd.cmd == "receive_lot" and getattr(cmd, "kind", None) == "live"
-        events = ctx.events if live else []
-        events.append(
-            {
-                "type": "command_refused",
-                "v": 1,
-                "rule": refusal.rule,
-                "message": refusal.message,
-                **refusal.details,
-            }
-        )
+        # A refusal records nothing but itself, unless the rule keeps what it found (AMMO-1).
+        events = ctx.events if refusal.keep else []
+        events.append(CommandRefused(rule=refusal.rule, message=refusal.message, **refusal.details))
         return Decision(
             ok=False,
             events=events,
@@ -130,6 +90,6 @@ def decide(state: State, cmd: Command) -> Decision:
 def _names_exist(ctx: Ctx) -> None:
     """Even a command from a stranger names things that must exist (else it is malformed)."""
     with suppress(Refused):
-        HANDLERS[ctx.cmd.cmd](ctx)
+        DECLARED[ctx.cmd.cmd].run(ctx, ctx.cmd)
     ctx.events.clear()
     ctx.rule = ctx.incident = ctx.message = None

@@ -10,7 +10,6 @@ from typing import Any
 import msgspec
 
 from showclear.domain.commands import (
-    COMMAND_TYPES,
     ENVELOPE,
     KEY,
     NAME_CHARS,
@@ -19,32 +18,13 @@ from showclear.domain.commands import (
     TEXT_CHARS,
     Command,
     Correct,
+    Day,
     Dispose,
     SafetyMeeting,
 )
+from showclear.domain.declarations import COMMAND_TYPES
 from showclear.domain.errors import InputError
 from showclear.domain.times import canonical_time, parse_date
-
-# Commands naming exactly one of weapon / lot.
-_ONE_ITEM = {"check_out", "hand_over", "report_unattended", "put_away", "dispose"}
-_DATE_FIELDS = {
-    "qualify": "valid_until",
-    "plan_setup": "date",
-    "safety_meeting": "date",
-    "wrap": "date",
-}
-
-# Written texts that must say something (a finding, a response, a reason).
-_WRITTEN = {
-    "close_incident": "finding",
-    "acknowledge": "response",
-    "complain": "text",
-    "report_incident": "text",
-    "correct": "reason",
-    "dispose": "reason",
-    "hold": "reason",
-    "release": "reason",
-}
 
 _UNKNOWN = re.compile(r"Object contains unknown field `([^`]*)`(?: - at `\$\.?(.*)`)?")
 _MISSING = re.compile(r"Object missing required field `([^`]*)`(?: - at `\$\.?(.*)`)?")
@@ -139,6 +119,10 @@ def _patterned(kind: type[Command]) -> list[tuple[str, re.Pattern[str], bool]]:
     return out
 
 
+_DATES = {
+    cmd: tuple(f for f, t in typing.get_type_hints(kind, include_extras=True).items() if t == Day)
+    for cmd, kind in COMMAND_TYPES.items()
+}  # fields that hold a calendar date
 _PATTERNED = {cmd: _patterned(kind) for cmd, kind in COMMAND_TYPES.items()}
 
 
@@ -189,23 +173,24 @@ def parse(raw: Any) -> Command:
     )
     if at != command.at or client_at != command.client_at:
         command = msgspec.structs.replace(command, at=at, client_at=client_at)
-    if cmd in _DATE_FIELDS:
-        field = _DATE_FIELDS[cmd]
+    for field in _DATES[cmd]:
         parse_date(getattr(command, field), field)
-    if cmd in _ONE_ITEM or cmd == "report_live_round":
+    if command.one_item is not None:
         weapon, lot = getattr(command, "weapon", None), getattr(command, "lot", None)
         if weapon is not None and lot is not None:
             raise InputError(f"{cmd} names either 'weapon' or 'lot', not both", "weapon")
-        if cmd != "report_live_round" and weapon is None and lot is None:
+        if command.one_item == "needed" and weapon is None and lot is None:
             raise InputError(f"{cmd} needs 'weapon' or 'lot'", "weapon")
     if isinstance(command, Dispose):
         if command.lot is not None and command.count is None:
             raise InputError("dispose of a lot needs 'count'", "count")
         if command.weapon is not None and command.count is not None:
             raise InputError("dispose of a weapon takes no 'count'", "count")
-    text_field = _WRITTEN.get(cmd)
-    if text_field is not None and not str(getattr(command, text_field)).strip():
-        raise InputError(f"field '{text_field}' in {cmd}: it is blank; write it out", text_field)
+    for text_field in command.written:
+        if not str(getattr(command, text_field)).strip():
+            raise InputError(
+                f"field '{text_field}' in {cmd}: it is blank; write it out", text_field
+            )
     if isinstance(command, SafetyMeeting) and command.setup is None and not command.stand_down:
         raise InputError("safety_meeting needs 'setup' unless it is a stand_down", "setup")
     if isinstance(command, Correct):

@@ -6,8 +6,9 @@ from typing import Any
 
 from showclear.domain.decide import decide
 from showclear.domain.errors import InputError
-from showclear.domain.evolve import Meta, apply_entry
+from showclear.domain.evolve import Meta, apply_entry, apply_recorded
 from showclear.domain.parsing import parse
+from showclear.domain.results import INPUT
 from showclear.domain.state import State
 
 
@@ -16,7 +17,7 @@ class Replay:
 
     def __init__(self) -> None:
         self.state = State()
-        self.entries: list[tuple[Meta, list[dict[str, Any]]]] = []
+        self.entries: list[tuple[Meta, list[dict[str, Any]]]] = []  # events as stored
 
     def run(self, raw: Any) -> dict[str, Any]:
         """One command's result, as the machine interface answers it (without hash)."""
@@ -30,15 +31,15 @@ class Replay:
                 )
             decision = decide(self.state, cmd)
         except InputError as exc:
-            return {"ok": False, "rule": "INPUT", "message": str(exc)}
+            return {"ok": False, "rule": INPUT, "message": str(exc)}
         meta = Meta(self.state.size, cmd.at, cmd.by, cmd.idempotency_key)
         apply_entry(self.state, meta, decision.events)
-        self.entries.append((meta, decision.events))
+        self.entries.append((meta, decision.stored_events()))
         return {**decision.result(), "seq": meta.seq}
 
     def rebuilt(self) -> State:
         """A state folded from scratch from the recorded entries."""
         state = State()
         for meta, events in self.entries:
-            apply_entry(state, meta, events)
+            apply_recorded(state, meta, events)
         return state

@@ -15,7 +15,7 @@ WeaponKind = Literal["firearm", "blank_firing", "non_firing", "rubber", "airsoft
 TAKES_NO_ROUNDS: frozenset[str] = frozenset({"non_firing", "rubber", "airsoft"})
 LotKind = Literal["dummy", "blank", "live"]
 Load = Literal["quarter", "half", "full"]
-Use = Literal["rehearsal", "take"]
+Use = Literal["rehearsal", "take"]  # SAFE-7: no rule tells them apart
 Status = Literal["cold", "hot"]
 Target = Literal["weapon", "lot", "setup", "production"]
 

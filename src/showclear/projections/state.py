@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from showclear.domain import Meta, State, apply_entry, dump_state, load_state
+from showclear.domain import Meta, State, apply_recorded, dump_state, load_state
 from showclear.ledger.api import Entry, Ledger, LedgerTransaction
 
 # Bump when evolve() changes meaning: older snapshots are then ignored and rebuilt from entries.
@@ -23,7 +23,9 @@ def fold(entries: Iterable[Entry], state: State | None = None) -> State:
     """Fold ledger entries into a state (from scratch unless `state` is given)."""
     current = state if state is not None else State()
     for entry in entries:
-        apply_entry(current, Meta(entry.seq, entry.at, entry.by, _key(entry.command)), entry.events)
+        apply_recorded(
+            current, Meta(entry.seq, entry.at, entry.by, _key(entry.command)), entry.events
+        )
     return current
 
 

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from showclear.domain import Meta, State, apply_entry
-from showclear.domain.rules.common import local_day, lot_holds, weapon_holds
+from showclear.domain import Meta, State, apply_recorded
+from showclear.domain.rules.common import local_day
+from showclear.domain.rules.holds import lot_holds, weapon_holds
 from showclear.domain.state import Declaration, Inspection, Lot, Weapon
 from showclear.ledger.api import Entry
 
@@ -284,7 +285,7 @@ def trace(
                     }
                     later.setdefault(str(event["entry"]), []).append(fix)
             continue
-        apply_entry(state, Meta(entry.seq, entry.at, entry.by), entry.events)
+        apply_recorded(state, Meta(entry.seq, entry.at, entry.by), entry.events)
         if entry.result.get("ok") is False and entry.command.get(kind) == item:
             history.append(
                 {

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from showclear.app.results import HTTP, INPUT, SERVER
+
 API_PREFIX = "/api/"
 
 
@@ -32,9 +34,9 @@ class ApiJsonErrorsMiddleware:
         status = response.status_code
         if status >= 500:
             return problem_response(
-                status, "SERVER", "the server failed to answer this request; it has been logged"
+                status, SERVER, "the server failed to answer this request; it has been logged"
             )
-        rule = "INPUT" if status in {400, 404, 405} else "HTTP"
+        rule = INPUT if status in {400, 404, 405} else HTTP
         message = f"{request.method} {request.path}: {response.reason_phrase.lower()}"
         refused = problem_response(status, rule, message)
         if response.has_header("Allow"):

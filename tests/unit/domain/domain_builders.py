@@ -296,3 +296,16 @@ def check_invariants(p: Production) -> None:
         if not w.removed:
             assert (w.stored_in is None) != (w.held_by is None), w
     assert dump_state(p.replay.rebuilt()) == dump_state(s), "refolding the entries disagrees"
+
+
+def two_weapons_from_d1(day):
+    """W1 (cold, with perf1) and W4 (in arm1's hands) loaded from D1; W3 loaded with blanks."""
+    day.register("W4")
+    day.plan("12D", ["W4"], ["perf2"])
+    day.meeting("12D", ["arm1", "ad1", "perf2"])
+    day.arm("perf1")
+    day.out("W4")
+    day.load("W4", "D1", 3)
+    day.out("W3")
+    day.out("B1")
+    day.load("W3", "B1", 2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from domain_builders import COLT
+from domain_builders import COLT, two_weapons_from_d1
 
 
 def _production_holds(day):
@@ -279,3 +279,116 @@ def test_every_round_is_accounted_for_through_a_day(day):
     assert (b1.in_container, b1.in_weapons, b1.fired, b1.removed) == (38, 1, 1, 10)
     assert b1.received == b1.in_container + b1.in_weapons + b1.fired + b1.removed
     assert day.state.lots["B1"].caliber == COLT
+
+
+def _close(day, incident):
+    day.ok("close_incident", "safe1", incident=incident, finding="reviewed")
+    day.ok("close_incident", "prod1", incident=incident, finding="reviewed")
+
+
+def _release_both(day, target, tid):
+    day.ok("release", "arm1", target=target, id=tid, reason="incident closed")
+    day.ok("release", "safe1", target=target, id=tid, reason="incident closed")
+
+
+@pytest.mark.rule("AMMO-1")
+@pytest.mark.rule("AMMO-2")
+def test_verifying_a_live_lot_is_recorded_and_never_makes_it_usable(day):
+    """The finding is recorded; the open AMMO-1 incident of its receipt already stops everything."""
+    incident = day.receive("L1", "live", count=5)["incident"]
+    result = day.ok("verify_lot", "arm1", lot="L1", checked=5, method="headstamps", suspect=5)
+    assert result["event"] == "live_round_reported", "never a lot_verified: it is not for use"
+    assert "incident" not in result, "nothing new was found"
+    assert "rule" not in result
+    assert result["message"].startswith(
+        f"AMMO-1: lot L1 is live ammunition, evidence of open incident {incident}"
+    )
+    # A partial look at the evidence is a fact too: AMMO-2's count is about verifying for use.
+    day.ok("verify_lot", "arm1", lot="L1", checked=2, method="headstamps", suspect=0)
+    assert day.state.lots["L1"].status == "evidence"
+    assert list(day.state.incidents) == [incident]
+
+
+@pytest.mark.rule("AMMO-1")
+def test_a_live_lot_found_again_after_its_incident_closed_stops_the_production_again(day):
+    incident = day.receive("L1", "live", count=5)["incident"]
+    _close(day, incident)
+    _release_both(day, "production", "western1")
+    _release_both(day, "lot", "L1")
+    assert day.state.holds == []
+    result = day.ok("verify_lot", "arm1", lot="L1", checked=5, method="headstamps", suspect=5)
+    again = day.incident(result, "AMMO-1")
+    assert again != incident
+    assert day.holds_on("production", "western1")
+    assert day.holds_on("lot", "L1")
+    assert day.state.lots["L1"].status == "evidence"
+
+
+@pytest.mark.rule("AMMO-1")
+@pytest.mark.rule("SAFE-2")
+def test_a_partial_inspection_finding_a_live_round_and_an_obstruction_names_both(day):
+    day.out("W1")
+    result = day.ok(
+        "inspect", "arm1", weapon="W1", chambers_checked=2, barrel_clear=False, found={"live": 1}
+    )
+    day.incident(result, "AMMO-1")
+    assert "the barrel is obstructed" in result["message"]
+
+
+@pytest.mark.rule("AMMO-1")
+@pytest.mark.rule("INC-3")
+@pytest.mark.rule("HOLD-1")
+def test_a_lot_found_to_hold_a_suspect_round_freezes_and_holds_every_weapon_loaded_from_it(day):
+    two_weapons_from_d1(day)
+    assert day.declared("W1") == "cold"
+    left = day.state.lots["D1"].in_container
+    result = day.ok("verify_lot", "arm1", lot="D1", checked=left, method="rattle", suspect=1)
+    incident = day.incident(result, "AMMO-1")
+    assert "W1, W4 loaded from lot D1: frozen and on hold" in result["message"]
+    assert day.state.incidents[incident].weapons == ["W1", "W4"]
+    assert day.state.incidents[incident].lots == ["D1"], "W1's and W4's other lots stay as they are"
+    for wid in ("W1", "W4"):
+        assert day.holds_on("weapon", wid)
+        assert day.state.weapons[wid].condition == "unverified"
+        assert day.declared(wid) == "none"
+    assert day.holds_on("weapon", "W3") == []
+    assert day.state.lots["B1"].status == "verified"
+    # The first AD can no longer call W1 cold; the performer gives it back to the armorer, whose
+    # rounds stay in it for the investigator.
+    day.refused("SAFE-3", "announce", "ad1", weapon="W1", status="cold")
+    day.give("W1", "arm1", by="perf1")
+    day.refused("HOLD-1", "hand_over", "arm1", weapon="W1", to="perf1", acknowledged=True)
+    day.refused("INC-3", "unload", "arm1", weapon="W4", lot="D1", count=3)
+    day.ok("hand_over", "arm1", weapon="W4", to="inv1", acknowledged=True)
+    day.ok("hand_over", "arm1", lot="D1", to="inv1", acknowledged=True)
+    day.ok("unload", "inv1", weapon="W4", lot="D1", count=3)
+
+
+@pytest.mark.rule("AMMO-1")
+def test_a_live_round_found_in_one_weapon_holds_the_others_loaded_from_its_lot(day):
+    two_weapons_from_d1(day)
+    day.give("W1", "arm1", by="perf1")
+    result = day.inspect("W4", dummy=2, live=1)
+    incident = day.incident(result, "AMMO-1")
+    assert day.state.incidents[incident].weapons == ["W4", "W1"]
+    assert day.holds_on("weapon", "W1")
+    assert day.holds_on("weapon", "W3") == []
+
+
+@pytest.mark.rule("AMMO-1")
+def test_a_live_round_reported_in_a_lot_holds_the_weapons_loaded_from_it(day):
+    two_weapons_from_d1(day)
+    result = day.ok("report_live_round", "crew1", where="dummy box", count=1, lot="D1")
+    day.incident(result, "AMMO-1")
+    assert day.holds_on("weapon", "W1")
+    assert day.holds_on("weapon", "W4")
+
+
+@pytest.mark.rule("AMMO-5")
+@pytest.mark.rule("CUST-1")
+def test_a_lot_disposal_names_ammo_5_before_cust_1(day):
+    day.enroll("arm2", "armorer")
+    day.qualify("arm2", "armorer_license", "2027-01-01")
+    day.out("D1")
+    day.refused("AMMO-5", "dispose", "arm2", lot="D1", count=51, reason="too many")
+    day.refused("CUST-1", "dispose", "arm2", lot="D1", count=1, reason="held by arm1")

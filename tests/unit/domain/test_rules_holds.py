@@ -342,3 +342,64 @@ def test_an_evidence_lot_stays_out_of_use_after_its_incident_closes(day):
     day.ok("verify_lot", "arm1", lot="D2", checked=6, method="round by round", suspect=0)
     day.out("D2")
     day.load("W1", "D2", 6)
+
+
+def _hold_r(day, target, tid, by="safe1"):
+    day.ok("hold", by, target=target, id=tid, reason="check")
+
+
+@pytest.mark.rule("INC-3")
+@pytest.mark.rule("WRAP")
+def test_an_armorer_holding_frozen_evidence_inspects_it_and_hands_it_to_the_investigator(day):
+    """INC-3 says so in words: unloading and putting away frozen items needs an investigator.
+
+    The armorer records what is in the weapon (an inspection) and keeps it in named hands (on
+    hold, it can't be declared, loaded or handed to a performer) until an investigator takes it.
+    """
+    day.arm("perf1")
+    result = day.ok("fire", "perf1", weapon="W1", setup="12A", take=1, rounds=1)
+    incident = day.incident(result, "SAFE-6")
+    day.give("W1", "arm1", by="perf1")
+    day.refused("INC-3", "unload", "arm1", weapon="W1", lot="D1", count=6)
+    day.refused("INC-3", "put_away", "arm1", weapon="W1", storage="SAFE-A")
+    day.inspect("W1", dummy=6)  # a fact: recorded whatever the hold and the incident
+    assert day.state.weapons["W1"].last_inspection.found == {"dummy": 6}
+    wrap = day.refused("WRAP", "wrap", "arm1", date=DAY)
+    assert "W1 is held by arm1, not stored" in wrap["outstanding"]
+    day.ok("hand_over", "arm1", weapon="W1", to="inv1", acknowledged=True)
+    day.ok("hand_over", "arm1", lot="D1", to="inv1", acknowledged=True)
+    day.ok("unload", "inv1", weapon="W1", lot="D1", count=6)
+    day.ok("put_away", "inv1", weapon="W1", storage="SAFE-A")
+    assert day.state.incidents[incident].open
+
+
+@pytest.mark.rule("HOLD-1")
+def test_a_held_weapon_or_lot_is_not_disposed_of(day):
+    """A held item can't leave storage (HOLD-1); a disposal takes it out of the production."""
+    _hold_r(day, "weapon", "W2")
+    day.refused("HOLD-1", "dispose", "arm1", weapon="W2", reason="returned to the rental house")
+    _hold_r(day, "lot", "B1")
+    day.refused("HOLD-1", "dispose", "arm1", lot="B1", count=10, reason="returned to the supplier")
+    _hold_r(day, "production", "western1")
+    day.refused("HOLD-1", "dispose", "arm1", lot="D1", count=1, reason="damaged")
+    day.ok("release", "safe1", target="production", id="western1", reason="checked")
+    day.ok("release", "safe1", target="lot", id="B1", reason="checked")
+    day.ok("dispose", "arm1", lot="B1", count=10, reason="returned to the supplier")
+    assert day.state.lots["B1"].removed == 10
+
+
+@pytest.mark.rule("HOLD-1")
+@pytest.mark.rule("INC-3")
+def test_evidence_on_hold_is_still_disposed_of_by_the_investigator(day):
+    """Evidence goes to the investigator even on hold (ADR 0002), as with check_out."""
+    result = day.receive("L1", "live", count=5)
+    assert result["rule"] == "AMMO-1"
+    day.refused("HOLD-1", "dispose", "arm1", lot="L1", count=5, reason="to the sheriff")
+    day.ok("dispose", "inv1", lot="L1", count=5, reason="taken by the sheriff")
+    assert day.state.lots["L1"].removed == 5
+
+
+@pytest.mark.rule("INC-1")
+def test_a_blank_finding_is_malformed(day):
+    result = day.ok("report_incident", "crew1", text="cart left open", items=[])
+    day.invalid("finding", "close_incident", "safe1", incident=result["incident"], finding="   ")

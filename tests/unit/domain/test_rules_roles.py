@@ -5,16 +5,6 @@ from __future__ import annotations
 import pytest
 from domain_builders import DAY
 
-
-def _perf3(day, trained: bool = True, briefed: bool = True):
-    """A third performer, not at any safety meeting yet."""
-    day.enroll("perf3", "performer")
-    if trained:
-        day.qualify("perf3", "firearms_training")
-    if briefed:
-        day.ok("brief", "arm1", performer="perf3", weapon="W1")
-
-
 # --- ROLE-0 --------------------------------------------------------------------------------------
 
 
@@ -252,69 +242,99 @@ def test_a_setup_plan_is_approved_only_by_a_licensed_armorer(day):
 # --- ROLE-3 --------------------------------------------------------------------------------------
 
 
-@pytest.mark.rule("ROLE-3")
-def test_a_performer_receives_a_weapon_only_with_valid_firearms_training(day):
-    _perf3(day, trained=False)
-    day.plan("12C", ["W1"], ["perf3"])
-    day.meeting("12C", ["arm1", "ad1", "perf3"])
-    day.ready("W1")
-    day.declare("W1", "cold", ["ad1", "perf3"])
-    day.refused("ROLE-3", "hand_over", "arm1", weapon="W1", to="perf3", acknowledged=True)
-    day.qualify("perf3", "firearms_training", "2026-03-01")
-    day.refused("ROLE-3", "hand_over", "arm1", weapon="W1", to="perf3", acknowledged=True)
-    day.qualify("perf3", "firearms_training", DAY)
-    day.give("W1", "perf3")
+def _events(day):
+    return [e["type"] for e in day.replay.entries[-1][1]]
 
 
-@pytest.mark.rule("ROLE-3")
-def test_a_performer_receives_only_a_weapon_they_were_briefed_on(day):
-    day.ready("W3", "B1", 2)
-    day.declare("W3", "hot", ["ad1", "perf1"])
-    day.refused("ROLE-3", "hand_over", "arm1", weapon="W3", to="perf1", acknowledged=True)
-    day.ok("brief", "arm1", performer="perf1", weapon="W3")
-    day.give("W3", "perf1")
+@pytest.mark.rule("ROLE-2")
+@pytest.mark.rule("AMMO-1")
+def test_a_live_lot_presented_to_an_unlicensed_armorer_is_still_kept_as_evidence(day):
+    """ROLE-2 is named first (priority order), but the live rounds are not lost from the record."""
+    day.qualify("arm1", "armorer_license", "2026-03-01")
+    size = day.state.size
+    result = day.receive("L1", "live", count=5)
+    assert (result["ok"], result["rule"], result["seq"]) == (False, "ROLE-2", size)
+    assert "live ammunition was presented as lot L1" in result["message"]
+    incident = result["incident"]
+    assert day.state.incidents[incident].rule == "AMMO-1"
+    assert day.state.lots["L1"].status == "evidence"
+    assert day.holds_on("production", "western1")
+    assert day.holds_on("lot", "L1")
+    events = _events(day)
+    assert (events[0], events[-1]) == ("lot_received", "command_refused")
+    # Any other lot stays refused with nothing recorded.
+    day.refused(
+        "ROLE-2",
+        "receive_lot",
+        "arm1",
+        lot="D2",
+        kind="dummy",
+        caliber=".45 Colt",
+        count=10,
+        supplier="Rental house",
+        carried_over=False,
+        storage="SAFE-A",
+    )
 
 
-@pytest.mark.rule("ROLE-3")
-def test_a_briefing_on_another_weapon_of_the_same_make_and_model_counts(day):
-    day.register("W4")  # Pietta 1873 SA, like W1 on which perf1 was briefed
-    day.register("W5", model="1851 Navy")
-    day.plan("12C", ["W4", "W5"], ["perf1"])
-    day.meeting("12C", ["arm1", "ad1", "perf1"])
-    for wid in ("W4", "W5"):
-        day.out(wid)
-        day.verified(wid)
-        day.declare(wid, "cold", ["ad1", "perf1"])
-    day.refused("ROLE-3", "hand_over", "arm1", weapon="W5", to="perf1", acknowledged=True)
-    day.give("W4", "perf1")
+@pytest.mark.rule("ROLE-0")
+@pytest.mark.rule("AMMO-1")
+def test_a_live_lot_presented_by_a_non_armorer_is_kept_as_evidence_too(day):
+    result = day.run(
+        "receive_lot",
+        "crew1",
+        lot="L1",
+        kind="live",
+        caliber=".45 Colt",
+        count=3,
+        supplier="unknown",
+        carried_over=False,
+        storage="SAFE-A",
+    )
+    assert (result["ok"], result["rule"]) == (False, "ROLE-0")
+    assert day.state.incidents[result["incident"]].rule == "AMMO-1"
+    assert day.state.lots["L1"].status == "evidence"
 
 
-@pytest.mark.rule("ROLE-3")
-def test_a_performer_receives_a_weapon_only_after_that_days_safety_meeting(day):
-    _perf3(day)
-    day.plan("12C", ["W1"], ["perf3"])
-    day.ready("W1")
-    day.declare("W1", "cold", ["ad1", "perf3"])
-    day.refused("ROLE-3", "hand_over", "arm1", weapon="W1", to="perf3", acknowledged=True)
-    day.meeting("12C", ["arm1", "ad1", "perf3"])
-    day.declare("W1", "cold", ["ad1", "perf3"])
-    day.give("W1", "perf3")
+@pytest.mark.rule("ROLE-0")
+def test_a_stranger_presenting_a_live_lot_records_only_the_refusal(day):
+    day.refused(
+        "ROLE-0",
+        "receive_lot",
+        "stranger",
+        lot="L1",
+        kind="live",
+        caliber=".45 Colt",
+        count=3,
+        supplier="unknown",
+        carried_over=False,
+        storage="SAFE-A",
+    )
 
 
-@pytest.mark.rule("ROLE-3")
-def test_only_performers_are_briefed_and_listed_as_performers(day):
-    day.refused("ROLE-3", "brief", "arm1", performer="crew1", weapon="W1")
-    day.ok("brief", "arm1", performer="perf2", weapon="W1")
-    fields = {
-        "date": DAY,
-        "use": "rehearsal",
-        "weapons": ["W2"],
-        "blanks": False,
-        "min_distance_ft": 30,
-        "shields": False,
-        "muzzle_toward_person": False,
-        "mitigation": "",
-        "approved_by": "",
-    }
-    day.refused("ROLE-3", "plan_setup", "ad1", setup="15", performers=["crew1"], **fields)
-    day.ok("plan_setup", "ad1", setup="15", performers=["perf2"], **fields)
+@pytest.mark.rule("ROLE-2")
+@pytest.mark.rule("CUST-3")
+def test_nothing_is_handed_to_an_armorer_without_a_valid_licence(day):
+    day.enroll("arm2", "armorer")
+    day.qualify("arm2", "armorer_license", "2026-03-01")
+    day.out("D1")
+    result = day.refused("ROLE-2", "hand_over", "arm1", lot="D1", to="arm2", acknowledged=True)
+    assert "arm2 would take lot D1 as armorer" in result["message"]
+    assert "expired on 2026-03-01" in result["message"]
+    day.arm("perf1")
+    day.refused("ROLE-2", "hand_over", "perf1", weapon="W1", to="arm2", acknowledged=True)
+    day.give("W1", "arm1", by="perf1")
+    day.enroll("arm3", "armorer")
+    day.refused("ROLE-2", "hand_over", "arm1", weapon="W1", to="arm3", acknowledged=True)
+    day.qualify("arm2", "armorer_license", "2027-01-01")
+    day.ok("hand_over", "arm1", lot="D1", to="arm2", acknowledged=True)
+    day.ok("hand_over", "arm1", weapon="W1", to="arm2", acknowledged=True)
+
+
+@pytest.mark.rule("ROLE-2")
+@pytest.mark.rule("INC-3")
+def test_an_investigator_receives_frozen_items_without_a_licence(day):
+    day.enroll("inv2", "armorer", "investigator")  # an armorer who investigates, unlicensed
+    day.out("D1")
+    day.ok("report_incident", "crew1", text="D1 box damaged", items=["D1"])
+    day.ok("hand_over", "arm1", lot="D1", to="inv2", acknowledged=True)

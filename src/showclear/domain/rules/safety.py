@@ -1,40 +1,48 @@
-"""Safety (SAFE-1..7, INC-2): plans, meetings, inspections, declarations, firing, misfires."""
+"""Safety (SAFE-1..4): plans, safety meetings, inspections, declarations."""
 
 from __future__ import annotations
 
-from showclear.domain.commands import (
-    Announce,
-    Declare,
-    Fire,
-    Inspect,
-    PlanSetup,
-    ReportMisfire,
-    SafetyMeeting,
+from showclear.domain.commands import Announce, Declare, Inspect, PlanSetup, SafetyMeeting
+from showclear.domain.events import (
+    DeclarationAnnounced,
+    HoldReleased,
+    LiveRoundReported,
+    SafetyMeetingHeld,
+    SetupPlanned,
+    WeaponDeclared,
+    WeaponInspected,
 )
+from showclear.domain.rules import ammunition  # AMMO-1 answers live rounds an inspection finds
 from showclear.domain.rules.common import (
     Ctx,
     Invalid,
     Refused,
-    as_armorer,
-    hold_text,
+    held_that_day,
     iso_date,
-    licensed,
-    live_found,
-    open_incident,
     person,
-    refuse_if_weapon_held,
-    require,
     setup,
     weapon,
-    weapon_holds,
 )
-from showclear.domain.state import Weapon
+from showclear.domain.rules.holds import open_incident, refuse_if_weapon_held
+from showclear.domain.rules.roles import (
+    approver_licensed,
+    as_armorer,
+    enrolled_performer,
+    require,
+)
+from showclear.domain.state import Person, Weapon
 
 
-def plan_setup(ctx: Ctx) -> None:
+def _expected(ctx: Ctx, contents: dict[str, int]) -> dict[str, int]:
+    lots = ctx.state.lots
+    out = {"dummy": 0, "blank": 0, "live": 0, "suspect": 0}
+    for lid, n in contents.items():
+        out[lots[lid].kind] += n
+    return out
+
+
+def plan_setup(ctx: Ctx, cmd: PlanSetup) -> None:
     """SAFE-5: a plan with blanks close to people, or muzzle toward a person, needs mitigation."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, PlanSetup)
     if cmd.setup in ctx.state.setups:
         raise Invalid(f"field 'setup': setup '{cmd.setup}' is planned already", "setup")
     for wid in cmd.weapons:
@@ -42,19 +50,10 @@ def plan_setup(ctx: Ctx) -> None:
     performers = [person(ctx, pid, "performers") for pid in cmd.performers]
     approver = person(ctx, cmd.approved_by, "approved_by") if cmd.approved_by else None
     require(ctx, "ROLE-0", ("first_ad",), "plan setups")
-    if approver is not None and not (
-        "armorer" in approver.roles and licensed(ctx.state, approver, ctx.day)
-    ):
-        raise Refused(
-            "ROLE-2",
-            f"approved_by {cmd.approved_by} is not an armorer with a licence valid on {ctx.day}",
-        )
+    if approver is not None:
+        approver_licensed(ctx, approver)
     for p in performers:
-        if "performer" not in p.roles:
-            raise Refused(
-                "ROLE-3",
-                f"{p.id} is listed as a performer of setup {cmd.setup} but is not enrolled as a performer",
-            )
+        enrolled_performer(ctx, p, cmd.setup)
     close = cmd.blanks and cmd.min_distance_ft < 20
     if close or cmd.muzzle_toward_person:
         why = (
@@ -72,25 +71,24 @@ def plan_setup(ctx: Ctx) -> None:
         if missing:
             raise Refused("SAFE-5", f"setup {cmd.setup}: {why} needs {', '.join(missing)}")
     ctx.emit(
-        "setup_planned",
-        setup=cmd.setup,
-        date=iso_date(cmd.date),
-        use=cmd.use,
-        weapons=list(cmd.weapons),
-        performers=list(cmd.performers),
-        blanks=cmd.blanks,
-        min_distance_ft=cmd.min_distance_ft,
-        shields=cmd.shields,
-        muzzle_toward_person=cmd.muzzle_toward_person,
-        mitigation=cmd.mitigation,
-        approved_by=cmd.approved_by,
+        SetupPlanned(
+            setup=cmd.setup,
+            date=iso_date(cmd.date),
+            use=cmd.use,
+            weapons=list(cmd.weapons),
+            performers=list(cmd.performers),
+            blanks=cmd.blanks,
+            min_distance_ft=cmd.min_distance_ft,
+            shields=cmd.shields,
+            muzzle_toward_person=cmd.muzzle_toward_person,
+            mitigation=cmd.mitigation,
+            approved_by=cmd.approved_by,
+        )
     )
 
 
-def safety_meeting(ctx: Ctx) -> None:
+def safety_meeting(ctx: Ctx, cmd: SafetyMeeting) -> None:
     """SAFE-1 and INC-2: a meeting counts when an armorer, a first AD and every performer attend."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, SafetyMeeting)
     if cmd.setup is not None:
         setup(ctx, cmd.setup)
     people = [person(ctx, pid, "attendees") for pid in cmd.attendees]
@@ -105,13 +103,14 @@ def safety_meeting(ctx: Ctx) -> None:
         complete = complete and not missing
     date = iso_date(cmd.date)
     ctx.emit(
-        "safety_meeting_held",
-        date=date,
-        setup=cmd.setup,
-        attendees=list(dict.fromkeys(cmd.attendees)),
-        stand_down=cmd.stand_down,
-        complete=complete,
-        day=ctx.day,
+        SafetyMeetingHeld(
+            date=date,
+            setup=cmd.setup,
+            attendees=list(dict.fromkeys(cmd.attendees)),
+            stand_down=cmd.stand_down,
+            complete=complete,
+            day=ctx.day,
+        )
     )
     if not complete:
         lacking = [r for r in ("armorer", "first_ad") if r not in roles] + missing
@@ -120,18 +119,8 @@ def safety_meeting(ctx: Ctx) -> None:
         ctx.message = f"SAFE-1: recorded on {ctx.day} for {date}: a meeting clears weapons to leave storage only when recorded that day"
 
 
-def _expected(ctx: Ctx, contents: dict[str, int]) -> dict[str, int]:
-    lots = ctx.state.lots
-    out = {"dummy": 0, "blank": 0, "live": 0, "suspect": 0}
-    for lid, n in contents.items():
-        out[lots[lid].kind] += n
-    return out
-
-
-def inspect(ctx: Ctx) -> None:
+def inspect(ctx: Ctx, cmd: Inspect) -> None:
     """SAFE-2: a full inspection is a fact; a mismatch or obstruction opens an incident."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Inspect)
     w = weapon(ctx, cmd.weapon)
     require(ctx, "SAFE-2", ("armorer",), "inspect weapons")
     as_armorer(ctx)
@@ -144,7 +133,7 @@ def inspect(ctx: Ctx) -> None:
     _inspected(ctx, cmd, found, matches)
     if found["live"] or found["suspect"]:
         n = found["live"] + found["suspect"]
-        live_found(
+        ammunition.live_found(
             ctx,
             f"{n} live or suspect round(s) found inspecting {cmd.weapon}",
             weapons=[cmd.weapon],
@@ -159,7 +148,7 @@ def inspect(ctx: Ctx) -> None:
             if h.target == "weapon" and h.target_id == cmd.weapon and h.incident is not None:
                 inc = ctx.state.incidents[h.incident]
                 if inc.rule == "CUST-1":
-                    ctx.emit("hold_released", hold=h.id, target="weapon", id=cmd.weapon)
+                    ctx.emit(HoldReleased(hold=h.id, target="weapon", id=cmd.weapon))
 
 
 def _found(cmd: Inspect) -> dict[str, int]:
@@ -180,12 +169,13 @@ def _what_is_wrong(expected: dict[str, int], found: dict[str, int], barrel_clear
 
 def _inspected(ctx: Ctx, cmd: Inspect, found: dict[str, int], matches: bool) -> None:
     ctx.emit(
-        "weapon_inspected",
-        weapon=cmd.weapon,
-        chambers_checked=cmd.chambers_checked,
-        barrel_clear=cmd.barrel_clear,
-        found={k: v for k, v in found.items() if v},
-        matches=matches,
+        WeaponInspected(
+            weapon=cmd.weapon,
+            chambers_checked=cmd.chambers_checked,
+            barrel_clear=cmd.barrel_clear,
+            found={k: v for k, v in found.items() if v},
+            matches=matches,
+        )
     )
 
 
@@ -202,13 +192,14 @@ def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
     if bad:
         # AMMO-1 before SAFE-2: a live round found by a partial inspection is still a fact.
         ctx.emit(
-            "live_round_reported",
-            where=f"inspecting {cmd.weapon}",
-            count=bad,
-            weapon=cmd.weapon,
-            lot=None,
+            LiveRoundReported(
+                where=f"inspecting {cmd.weapon}",
+                count=bad,
+                weapon=cmd.weapon,
+                lot=None,
+            )
         )
-        live_found(
+        ammunition.live_found(
             ctx,
             f"{bad} live or suspect round(s) found by a partial inspection of {cmd.weapon}"
             f" ({checked}){obstructed}; it is not verified",
@@ -235,10 +226,8 @@ def _partial_inspection(ctx: Ctx, cmd: Inspect, w: Weapon) -> None:
     )
 
 
-def declare(ctx: Ctx) -> None:
+def declare(ctx: Ctx, cmd: Declare) -> None:
     """SAFE-3: only an armorer declares, after a full matching inspection, shown to a first AD."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Declare)
     w = weapon(ctx, cmd.weapon)
     shown = [person(ctx, pid, "shown_to") for pid in cmd.shown_to]
     require(ctx, "SAFE-3", ("armorer",), "declare a weapon cold or hot")
@@ -265,18 +254,17 @@ def declare(ctx: Ctx) -> None:
     if not any("first_ad" in p.roles for p in shown):
         raise Refused("SAFE-3", f"the declaration of {cmd.weapon} must be shown to a first AD")
     ctx.emit(
-        "weapon_declared",
-        weapon=cmd.weapon,
-        status=cmd.status,
-        shown_to=list(dict.fromkeys(cmd.shown_to)),
-        ts=ctx.ts,
+        WeaponDeclared(
+            weapon=cmd.weapon,
+            status=cmd.status,
+            shown_to=list(dict.fromkeys(cmd.shown_to)),
+            ts=ctx.ts,
+        )
     )
 
 
-def announce(ctx: Ctx) -> None:
+def announce(ctx: Ctx, cmd: Announce) -> None:
     """SAFE-3: a first AD's announcement relays the armorer's standing declaration only."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Announce)
     w = weapon(ctx, cmd.weapon)
     require(ctx, "SAFE-3", ("first_ad",), "announce a weapon's status")
     d = w.declaration
@@ -287,84 +275,51 @@ def announce(ctx: Ctx) -> None:
         )
     if d.status != cmd.status:
         raise Refused("SAFE-3", f"{cmd.weapon} is declared {d.status} by {d.by}, not {cmd.status}")
-    ctx.emit("declaration_announced", weapon=cmd.weapon, status=cmd.status)
+    ctx.emit(DeclarationAnnounced(weapon=cmd.weapon, status=cmd.status))
 
 
-def fire(ctx: Ctx) -> None:
-    """SAFE-6 and INC-2: a discharge is recorded per take; outside a hot setup it is accidental."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Fire)
-    w = weapon(ctx, cmd.weapon)
-    setup(ctx, cmd.setup)
-    s = ctx.state.setups[cmd.setup]
-    lots = ctx.state.lots
-    blank_lots = [(lid, n) for lid, n in w.contents.items() if lots[lid].kind == "blank"]
-    blanks = sum(n for _, n in blank_lots)
-    reasons = []
+def safe_1(ctx: Ctx, wid: str) -> None:
+    """SAFE-1: a complete safety meeting today for a setup listing the weapon."""
+    setups = ctx.state.setups
+    today = [m for m in ctx.state.meetings.get(ctx.day, []) if held_that_day(m)]
+    for m in today:
+        if m.setup is not None and m.complete and wid in setups[m.setup].weapons:
+            return
+    partial = [m.setup for m in today if m.setup is not None and wid in setups[m.setup].weapons]
+    if partial:
+        raise Refused(
+            "SAFE-1",
+            f"the safety meeting for setup {partial[0]} on {ctx.day} lacked an armorer, a first AD or a performer of that setup: {wid} stays in storage until a full meeting is held",
+        )
+    early = any(not held_that_day(m) for m in ctx.state.meetings.get(ctx.day, []))
+    ahead = " (a meeting recorded on an earlier day does not count)" if early else ""
+    raise Refused(
+        "SAFE-1",
+        f"no safety meeting recorded on {ctx.day} for a setup listing {wid}{ahead}: hold one (armorer, first AD and every performer of the setup) before it leaves storage",
+    )
+
+
+def safe_4(ctx: Ctx, receiver: Person, w: Weapon) -> None:
+    """SAFE-4: a fresh declaration shown to the performer, and a setup today for both."""
     d = w.declaration
-    if d is None or d.status != "hot":
-        reasons.append(f"{cmd.weapon} is declared {d.status if d else 'nothing'}, not hot")
-    holder = w.held_by
-    if (
-        s.date != ctx.day
-        or not s.blanks
-        or holder not in s.performers
-        or cmd.weapon not in s.weapons
-    ):
-        reasons.append(
-            f"{cmd.weapon} is not held by a performer of a setup with blanks planned for {ctx.day}"
+    if d is None:
+        raise Refused(
+            "SAFE-4",
+            f"{w.id} has no standing declaration: an armorer must inspect and declare it, showing it to {receiver.id}",
         )
-    elif holder != cmd.by:
-        reasons.append(f"{cmd.by} fired {cmd.weapon} held by {holder}")
-    if cmd.rounds > blanks:
-        reasons.append(f"{cmd.rounds} round(s) fired but {blanks} blank(s) were in it")
-    holds = weapon_holds(ctx.state, cmd.weapon, ctx.day)
-    if holds:
-        # A hold withdraws every permission to fire (ADR 0002).
-        reasons.append(f"{cmd.weapon} is on hold: {hold_text(ctx.state, holds)}")
-    consumed: dict[str, int] = {}
-    left = cmd.rounds
-    for lid, n in blank_lots:
-        take = min(n, left)
-        if take:
-            consumed[lid] = take
-            left -= take
-    ctx.emit(
-        "weapon_fired",
-        weapon=cmd.weapon,
-        setup=cmd.setup,
-        take=cmd.take,
-        rounds=cmd.rounds,
-        consumed=consumed,
-        unexplained=left,
-        accidental=bool(reasons),
-        day=ctx.day,
-    )
-    if reasons:
-        open_incident(
-            ctx,
-            "SAFE-6",
-            "accidental discharge: " + "; ".join(reasons),
-            weapons=[cmd.weapon],
-            hold_weapons=[cmd.weapon],
-            hold_production=True,
-            two_party=True,
-            stand_down=True,
+    age = ctx.ts - d.ts
+    limit = ctx.state.declaration_minutes
+    if age > limit * 60:
+        raise Refused(
+            "SAFE-4",
+            f"{w.id} was declared {d.status} {age // 60} minutes ago, more than {limit}: inspect and declare it again",
         )
-
-
-def report_misfire(ctx: Ctx) -> None:
-    """INC-2: a misfire makes the weapon unverified and puts it on hold."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, ReportMisfire)
-    weapon(ctx, cmd.weapon)
-    setup(ctx, cmd.setup)
-    ctx.emit("misfire_reported", weapon=cmd.weapon, setup=cmd.setup)
-    open_incident(
-        ctx,
-        "INC-2",
-        f"misfire of {cmd.weapon} in setup {cmd.setup}",
-        weapons=[cmd.weapon],
-        hold_weapons=[cmd.weapon],
-        two_party=True,
-    )
+    if receiver.id not in d.shown_to:
+        raise Refused(
+            "SAFE-4",
+            f"{w.id}'s {d.status} declaration was not shown to {receiver.id} (shown to {', '.join(d.shown_to)}): declare it again showing them",
+        )
+    for s in map(ctx.state.setups.__getitem__, ctx.state.setups_by_day.get(ctx.day, ())):
+        if w.id in s.weapons and receiver.id in s.performers:
+            return
+    raise Refused("SAFE-4", f"no setup planned for {ctx.day} lists {w.id} and {receiver.id}")

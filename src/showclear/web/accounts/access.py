@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpRequest
 
+from showclear.app.results import INPUT, PIN
 from showclear.web.accounts.lookup import pin_of
 from showclear.web.accounts.models import Membership, pin_locked_after
 from showclear.web.services import get_service
@@ -146,7 +147,7 @@ def check_pin(production: str, person: str, pin: str) -> bool:
 
 def _input(field: str, message: str) -> dict[str, Any]:
     """A malformed-input result naming the field; nothing is written."""
-    return {"ok": False, "rule": "INPUT", "field": field, "message": message}
+    return {"ok": False, "rule": INPUT, "field": field, "message": message}
 
 
 def _hand_over(production: str, me: str, cmd: dict[str, Any]) -> dict[str, Any] | None:
@@ -161,7 +162,7 @@ def _hand_over(production: str, me: str, cmd: dict[str, Any]) -> dict[str, Any] 
         if not giver_pin:
             return _input("giver_pin", f"the giver {giver} confirms with their PIN: 'giver_pin'")
         if not check_pin(production, str(giver), str(giver_pin)):
-            return {"ok": False, "rule": "PIN", "message": f"{giver}'s PIN was not accepted"}
+            return {"ok": False, "rule": PIN, "message": f"{giver}'s PIN was not accepted"}
         cmd["by"] = giver
         return None
     if cmd.get("acknowledged") is True and receiver != me:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from showclear.web.accounts.access import roles_of
 from showclear.web.accounts.models import Membership, UnlockRecord
+from showclear.web.errors import WebError
 
 log = logging.getLogger("showclear.web.unlock")
 
@@ -24,7 +25,7 @@ UNLOCKERS = frozenset({"producer", "armorer"})
 UNLOCKABLE = frozenset({"armorer"})
 
 
-class UnlockRefused(ValueError):
+class UnlockRefused(WebError, ValueError):
     """An unlock that can't be done as asked; the message says why. Nothing was changed."""
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from showclear.app.results import ACCESS, AUTH, CSRF, HTTP, INPUT, SERVER
 from showclear.web.api import commands, proofs, reads
 from showclear.web.api.auth import BearerToken, SessionCookie
 from showclear.web.api.outcomes import Denied, problem
@@ -57,13 +58,13 @@ def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         message = f"the body is not valid JSON: {first.get('msg', 'unreadable')}"
     else:
         message = f"field '{field}': {first.get('msg', 'invalid')}"
-    return api.create_response(request, problem("INPUT", message, field=field or None), status=422)
+    return api.create_response(request, problem(INPUT, message, field=field or None), status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     """No valid token or session: 401."""
-    body = problem("AUTH", "sign in, or send Authorization: Bearer <token>")
+    body = problem(AUTH, "sign in, or send Authorization: Bearer <token>")
     response = api.create_response(request, body, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="showclear"'
     return response
@@ -73,9 +74,9 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Errors raised with a status (a failed CSRF check among them)."""
     if exc.status_code == 400:
-        body = problem("INPUT", f"the body is not valid JSON ({exc.message})")
+        body = problem(INPUT, f"the body is not valid JSON ({exc.message})")
         return api.create_response(request, body, status=422)
-    rule = "CSRF" if "CSRF" in exc.message else "HTTP"
+    rule = CSRF if "CSRF" in exc.message else HTTP
     return api.create_response(request, problem(rule, exc.message), status=exc.status_code)
 
 
@@ -88,13 +89,13 @@ def on_denied_early(request: HttpRequest, exc: Denied) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     """Django's PermissionDenied raised below a view: 403."""
-    return api.create_response(request, problem("ACCESS", str(exc) or "forbidden"), status=403)
+    return api.create_response(request, problem(ACCESS, str(exc) or "forbidden"), status=403)
 
 
 @api.exception_handler(Http404)
 def on_missing(request: HttpRequest, exc: Http404) -> HttpResponse:
     """Not found: 404."""
-    return api.create_response(request, problem("INPUT", str(exc) or "not found"), status=404)
+    return api.create_response(request, problem(INPUT, str(exc) or "not found"), status=404)
 
 
 @api.exception_handler(Exception)
@@ -102,7 +103,7 @@ def on_failure(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Anything unexpected: logged with its traceback, answered as JSON 500 (never HTML)."""
     log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
     return problem_response(
-        500, "SERVER", "the server failed to answer this request; it has been logged"
+        500, SERVER, "the server failed to answer this request; it has been logged"
     )
 
 

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from ninja import Header, Path, Router, Status
 
-from showclear.domain.commands import COMMAND_TYPES
+from showclear.app.protocol import COMMAND_TYPES, DECLARED
+from showclear.app.results import ACCESS
 from showclear.web.accounts.access import (
     execute_as,
     execute_now,
@@ -41,41 +42,6 @@ KeyHeader = Header(
     description=KEY_HELP,
 )
 
-WHO_TEXT = {
-    "open_production": "anyone signed in; you become its producer",
-    "enroll": "producer",
-    "qualify": "producer, armorer",
-    "add_storage": "armorer",
-    "register_weapon": "armorer",
-    "receive_lot": "armorer",
-    "verify_lot": "armorer",
-    "brief": "armorer",
-    "plan_setup": "first_ad",
-    "safety_meeting": "first_ad, armorer",
-    "check_out": "armorer; investigator for frozen items",
-    "inspect": "armorer",
-    "load": "armorer",
-    "unload": "armorer; investigator for frozen items",
-    "declare": "armorer",
-    "announce": "first_ad",
-    "hand_over": "the current holder (the receiver confirms with their PIN, ADR 0004)",
-    "fire": "anyone (the person who fired)",
-    "report_misfire": "anyone",
-    "report_unattended": "anyone",
-    "report_live_round": "anyone",
-    "put_away": "the armorer holding it; investigator for frozen items",
-    "dispose": "armorer; investigator for frozen items",
-    "count": "armorer",
-    "wrap": "armorer",
-    "hold": "armorer, safety_advisor",
-    "release": "armorer, safety_advisor",
-    "report_incident": "anyone",
-    "close_incident": "safety_advisor, producer (one entry each)",
-    "complain": "anyone",
-    "acknowledge": "safety_advisor",
-    "correct": "the entry's author, armorer",
-}
-
 
 def run_command(
     request: HttpRequest, production: str, cmd: str, body: dict[str, Any], key: str | None = None
@@ -95,7 +61,7 @@ def run_command(
 def _describe(cmd: str) -> str:
     """The endpoint's description: who may give it and what it answers."""
     return (
-        f"Who: {WHO_TEXT.get(cmd, 'see protocol.md')}.\n\n"
+        f"Who: {DECLARED[cmd].who_text}.\n\n"
         "The body is the command's JSON as `showclear apply` takes it, less `cmd`, `production` "
         "and `by` (you are `by`). The time is the server's: an `at` you send is kept as "
         "`client_at` and used by no rule. An `Idempotency-Key` header makes a retry answer the "
@@ -125,7 +91,7 @@ def _endpoint(cmd: str) -> None:
         view,
         response={200: Result, **ERRORS},
         operation_id=cmd,
-        summary=(COMMAND_TYPES[cmd].__doc__ or cmd).strip(),
+        summary=DECLARED[cmd].summary,
         description=_describe(cmd),
         exclude_unset=True,
     )
@@ -155,7 +121,7 @@ def open_production(
     """Open a production as the signed-in user, who is enrolled as its producer."""
     if token_of(request) is not None:
         return Status(
-            403, problem("ACCESS", "an API token acts in one production: sign in to open one")
+            403, problem(ACCESS, "an API token acts in one production: sign in to open one")
         )
     user: AbstractBaseUser = request.user  # type: ignore[assignment]
     if not otp_ok_anywhere(request):
@@ -174,9 +140,7 @@ def open_production(
                 Membership.objects.filter(production=production).delete()  # stale: no ledger had it
                 Membership.objects.create(user=user, production=production, person=person)
         except IntegrityError:
-            return Status(
-                409, problem("ACCESS", "opened, but your membership could not be recorded")
-            )
+            return Status(409, problem(ACCESS, "opened, but your membership could not be recorded"))
     return Status(status_for("open_production", {"producer"}, result), result)
 
 

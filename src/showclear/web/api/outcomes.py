@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from showclear.app.results import ACCESS, INPUT, NOT_RECORDED, OTP, PIN
+from showclear.web.errors import WebError
+
 JSON = dict[str, Any]
 
 
@@ -12,13 +15,11 @@ def problem(rule: str, message: str, **extra: Any) -> JSON:
     return {"ok": False, "rule": rule, "message": message, **extra}
 
 
-NOT_MEMBER = problem("ACCESS", "not a member of this production, or no such production")
-NEED_OTP = problem(
-    "OTP", "this role needs a second factor: verify it at /accounts/otp/verify/ first"
-)
+NOT_MEMBER = problem(ACCESS, "not a member of this production, or no such production")
+NEED_OTP = problem(OTP, "this role needs a second factor: verify it at /accounts/otp/verify/ first")
 
 
-class Denied(Exception):
+class Denied(WebError):
     """A refusal raised before the view runs (authorization precedes input validation)."""
 
     def __init__(self, status: int, body: JSON) -> None:
@@ -29,7 +30,7 @@ class Denied(Exception):
 
 def can_ever_give(cmd: str, roles: set[str]) -> bool:
     """Whether someone with these roles may ever give the command (the protocol's who column)."""
-    from showclear.domain.catalogue import WHO
+    from showclear.app.protocol import WHO
 
     allowed = WHO.get(cmd)
     return allowed is None or bool(roles & set(allowed))
@@ -41,11 +42,11 @@ def status_for(cmd: str, roles: set[str], result: JSON) -> int:
     if result.get("ok"):
         return 201 if cmd == "open_production" else 200
     rule = result.get("rule")
-    if rule == "INPUT":
+    if rule == INPUT:
         return 422
-    if rule == "LEDGER-2" and "seq" not in result:
+    if rule == NOT_RECORDED and "seq" not in result:
         return 503
-    if rule in {"ROLE-0", "PIN", "OTP", "ACCESS"}:
+    if rule in {"ROLE-0", PIN, OTP, ACCESS}:
         return 403
     if not can_ever_give(cmd, roles):
         return 403

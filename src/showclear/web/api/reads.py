@@ -12,6 +12,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 
 from showclear.app.access import may_read, may_read_trace, reads_everything, state_as_seen
+from showclear.app.results import ACCESS, INPUT
 from showclear.web.api.auth import member_roles
 from showclear.web.api.outcomes import Denied, problem
 from showclear.web.api.schemas import Result
@@ -25,10 +26,13 @@ PAGE = 1000
 ITEM_ID = {"min_length": 1, "max_length": 64}
 
 
-def read_route(router: Router, path: str, schema: Any) -> Any:
+def read_route(router: Router, path: str, schema: Any, **options: Any) -> Any:
     """Register a GET of one production's `path` answering `schema`, or a refusal."""
     return router.get(
-        f"/productions/{{production}}/{path}", response={200: schema, **ERRORS}, exclude_unset=True
+        f"/productions/{{production}}/{path}",
+        response={200: schema, **ERRORS},
+        exclude_unset=True,
+        **options,
     )
 
 
@@ -37,30 +41,35 @@ class Checkpoint(Schema):
 
     production: str
     size: int
-    root: str = Field(description="Merkle tree root, hex")
+    root: str = Field(description="Merkle tree root, standard base64")
     at: str
-    signature: str = Field(description="Ed25519 signature, hex")
-    public_key: str = Field(description="Ed25519 public key, base64")
+    signature: str = Field(description="Ed25519 signature, standard base64")
+    public_key: str = Field(description="Ed25519 public key, standard base64")
 
 
 class InclusionProof(Schema):
-    """An RFC 9162 inclusion proof of one entry in the tree of `size` entries."""
+    """An RFC 9162 inclusion proof of one entry in the tree of `size` entries (hashes in base64)."""
 
+    production: str
     seq: int
     size: int
     leaf_hash: str
     root: str
-    path: list[str]
+    proof: list[str]
+    checkpoint: Checkpoint | None = Field(
+        None, description="the latest signed checkpoint when it is of this size"
+    )
 
 
 class ConsistencyProof(Schema):
-    """An RFC 9162 consistency proof: the tree of `old` entries is a prefix of that of `new`."""
+    """An RFC 9162 consistency proof: the tree of `from` entries is a prefix of that of `to`."""
 
-    old: int
-    new: int
+    production: str
+    from_: int = Field(alias="from")
+    to: int
     old_root: str
     new_root: str
-    path: list[str]
+    proof: list[str]
 
 
 class EntryPage(Schema):
@@ -73,7 +82,7 @@ class EntryPage(Schema):
     entries: list[dict[str, Any]]
 
 
-def _reader(request: HttpRequest, production: str, what: str) -> Status[Any] | set[str]:
+def reader(request: HttpRequest, production: str, what: str) -> Status[Any] | set[str]:
     """The caller's roles when they may use this read, else the (status, problem) to answer."""
     try:
         membership, roles = member_roles(request, production)
@@ -81,7 +90,7 @@ def _reader(request: HttpRequest, production: str, what: str) -> Status[Any] | s
         return Status(refused.status, refused.body)
     if not may_read(what, roles):
         return Status(
-            403, problem("ACCESS", f"your roles in {production} don't include the {what} read")
+            403, problem(ACCESS, f"your roles in {production} don't include the {what} read")
         )
     request.showclear_person = membership.person  # type: ignore[attr-defined]
     return roles
@@ -119,7 +128,7 @@ def _state_json(production: str, roles: set[str]) -> bytes:
 @read_route(router, "state", dict[str, Any])
 def state(request: HttpRequest, production: str = ProductionId) -> Any:
     """The production's current state (`showclear state --json`)."""
-    roles = _reader(request, production, "state")
+    roles = reader(request, production, "state")
     if isinstance(roles, Status):
         return roles
     body = _state_json(production, roles)
@@ -128,7 +137,7 @@ def state(request: HttpRequest, production: str = ProductionId) -> Any:
 
 def _part(request: HttpRequest, production: str, what: str) -> Any:
     """One part of the state as a list."""
-    roles = _reader(request, production, what)
+    roles = reader(request, production, what)
     if isinstance(roles, Status):
         return roles
     return Status(200, list(_state(production).get(what) or []))
@@ -174,28 +183,26 @@ def trace(
     ),
 ) -> Any:
     """TRACE of one weapon or lot (exactly one) at a moment: custody, contents, inspections."""
-    roles = _reader(request, production, "trace")
+    roles = reader(request, production, "trace")
     if isinstance(roles, Status):
         return roles
     if (weapon is None) == (lot is None):
-        return Status(
-            422, problem("INPUT", "name exactly one of 'weapon' or 'lot'", field="weapon")
-        )
+        return Status(422, problem(INPUT, "name exactly one of 'weapon' or 'lot'", field="weapon"))
     try:
         moment = _moment(at)
     except ValueError:
         return Status(
-            422, problem("INPUT", f"'at': {at!r} is not ISO 8601 with an offset", field="at")
+            422, problem(INPUT, f"'at': {at!r} is not ISO 8601 with an offset", field="at")
         )
     item = weapon if weapon is not None else lot
     known = _state(production).get("weapons" if weapon is not None else "lots") or {}
     if item not in known:
         return Status(
-            404, problem("INPUT", f"no {'weapon' if weapon else 'lot'} '{item}' in {production}")
+            404, problem(INPUT, f"no {'weapon' if weapon else 'lot'} '{item}' in {production}")
         )
     result = get_service().trace(production, weapon=weapon, lot=lot, at=moment, view=view)
     person = request.showclear_person  # type: ignore[attr-defined]
     if not may_read_trace(roles, person, result):
         message = "performers and crew trace only items they have held"
-        return Status(403, problem("ACCESS", message))
+        return Status(403, problem(ACCESS, message))
     return Status(200, result)

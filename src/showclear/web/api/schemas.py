@@ -12,7 +12,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
-from showclear.domain.commands import COMMAND_TYPES, ENVELOPE, PERSON_ID, SAFE_ID
+from showclear.app.protocol import COMMAND_TYPES, ENVELOPE, PERSON_ID, SAFE_ID
 
 # Fields the API fills in itself: the path names the production, the session names the person,
 # the server's clock gives `at`, the Idempotency-Key header gives the key.

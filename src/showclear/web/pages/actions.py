@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from showclear.app.protocol import receivers
 from showclear.web.pages.common import FormError, Page, as_dict, get_choice, get_int, get_text
 
 Item = dict[str, Any]  # a weapon or lot record with "id" and "item_kind" ("weapon"/"lot")
@@ -117,7 +118,7 @@ class HandOver(Action):
     name = "hand_over"
     label = "Hand over"
     template = "pages/actions/hand_over.html"
-    receiver_roles = ("armorer", "performer", "investigator")
+    receiver_roles = receivers("hand_over", "weapon")
 
     def probes(self, page: Page, item: Item) -> list[Probe]:
         out = []

@@ -13,7 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from showclear.app.access import may_read, state_as_seen
+from showclear.app.results import INPUT
 from showclear.web.accounts.access import execute_as, member_for, now_iso, roles_of
+from showclear.web.errors import WebError
 from showclear.web.pages.rules import rule_text
 from showclear.web.services import get_service
 
@@ -33,7 +35,7 @@ ROLE_NAMES = {
 MAX_NUMBER = 2**31 - 1
 
 
-class FormError(ValueError):
+class FormError(WebError, ValueError):
     """A form value that is missing or not valid; the message names the field."""
 
 
@@ -148,7 +150,7 @@ class Page:
         self.refresh()
         return self.result
 
-    def fail(self, message: str, rule: str = "INPUT") -> dict[str, Any]:
+    def fail(self, message: str, rule: str = INPUT) -> dict[str, Any]:
         """Record a form error as the result shown on the page (nothing was written)."""
         self.result = {"ok": False, "rule": rule, "message": message}
         return self.result
@@ -354,7 +356,7 @@ def run_form(page: Page, builders: Mapping[str, Builder]) -> int:
         page.fail(str(exc))
         return 400
     result = page.execute(cmd)
-    return 400 if result.get("rule") == "INPUT" else 200
+    return 400 if result.get("rule") == INPUT else 200
 
 
 def post_form(page: Page, builders: Mapping[str, Builder]) -> int:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from showclear.app.results import INPUT
 from showclear.web.accounts.access import execute_now, roles_of
 from showclear.web.accounts.decorators import verified_if_needed
 from showclear.web.accounts.models import Membership
@@ -82,7 +83,7 @@ def open_production(request: HttpRequest) -> HttpResponse:
     try:
         cmd, person = _open(request)
     except FormError as exc:
-        context["result"] = result_view({"ok": False, "rule": "INPUT", "message": str(exc)})
+        context["result"] = result_view({"ok": False, "rule": INPUT, "message": str(exc)})
         return render(request, "pages/open.html", context, status=400)
     # Nobody is enrolled yet, so the opener names themselves: they become its producer.
     result = execute_now(cmd)
@@ -96,6 +97,6 @@ def open_production(request: HttpRequest) -> HttpResponse:
             )
     except IntegrityError:
         message = "the production was opened but your sign-in is already linked to it"
-        context["result"] = result_view({"ok": False, "rule": "INPUT", "message": message})
+        context["result"] = result_view({"ok": False, "rule": INPUT, "message": message})
         return render(request, "pages/open.html", context, status=409)
     return redirect(reverse("pages:people", args=[cmd["production"]]))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from showclear.app.results import INPUT
 from showclear.web.pages.actions import Action, Offer, offers
 from showclear.web.pages.common import FormError, Page, as_dict, load_page, render_page
 from showclear.web.pages.items import lot_view, weapon_view
@@ -60,7 +61,7 @@ def item_page(
     status = 200
     if request.method == "POST":
         post_action(page, item, lookup(str(request.POST.get("action", ""))))
-        if page.result and page.result.get("rule") == "INPUT":
+        if page.result and page.result.get("rule") == INPUT:
             status = 400
         item = _item(page, kind, item_id) or item
     found = offers(page, item, actions)

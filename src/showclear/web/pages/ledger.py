@@ -74,7 +74,7 @@ def ledger(request: HttpRequest, production: str) -> HttpResponse:
         )
     status = post_form(page, {"correct": correct})
     service = get_service()
-    size = service.ledger.size(production)
+    size = service.size(production)
     try:
         start = whole_number(request.GET.get("start") or str(max(0, size - PAGE)), "Start")
     except FormError:

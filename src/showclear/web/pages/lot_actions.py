@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from showclear.app.protocol import receivers
 from showclear.web.pages import actions as a
 from showclear.web.pages.actions import Action, Item, Probe
 from showclear.web.pages.common import Page, get_choice, get_int, get_text
@@ -87,7 +88,7 @@ class DisposeLot(a.Dispose):
 class LotHandOver(a.HandOver):
     """A lot passes only between armorers (or to an investigator when frozen)."""
 
-    receiver_roles = ("armorer", "investigator")
+    receiver_roles = receivers("hand_over", "lot")
 
 
 LOT_ACTIONS: list[Action] = [

@@ -1,25 +1,16 @@
-"""Counts, wrap, complaints and corrections (RECON, WRAP, COMPLAINT, LEDGER-3)."""
+"""Holds and incidents at the end of a day (RECON, WRAP, COMPLAINT): counts, wrap, complaints."""
 
 from __future__ import annotations
 
-from showclear.domain.commands import Acknowledge, Complain, Correct, CountLot, Wrap
-from showclear.domain.rules.common import (
-    Ctx,
-    Invalid,
-    Refused,
-    as_armorer,
-    iso_date,
-    lot,
-    open_incident,
-    person,
-    require,
-)
+from showclear.domain.commands import Acknowledge, Complain, CountLot, Wrap
+from showclear.domain.events import ComplaintAcknowledged, ComplaintFiled, DayWrapped, LotCounted
+from showclear.domain.rules.common import Ctx, Invalid, Refused, iso_date, lot, person
+from showclear.domain.rules.holds import open_incident
+from showclear.domain.rules.roles import as_armorer, require
 
 
-def count(ctx: Ctx) -> None:
+def count(ctx: Ctx, cmd: CountLot) -> None:
     """RECON: a witnessed count; any difference opens an incident."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, CountLot)
     lt = lot(ctx, cmd.lot)
     person(ctx, cmd.witness, "witness")
     require(ctx, "ROLE-0", ("armorer",), "count ammunition")
@@ -30,15 +21,16 @@ def count(ctx: Ctx) -> None:
         )
     matches = cmd.on_hand == lt.in_container and cmd.casings == lt.fired_since_count
     ctx.emit(
-        "lot_counted",
-        lot=cmd.lot,
-        on_hand=cmd.on_hand,
-        casings=cmd.casings,
-        witness=cmd.witness,
-        expected_on_hand=lt.in_container,
-        expected_casings=lt.fired_since_count,
-        matches=matches,
-        day=ctx.day,
+        LotCounted(
+            lot=cmd.lot,
+            on_hand=cmd.on_hand,
+            casings=cmd.casings,
+            witness=cmd.witness,
+            expected_on_hand=lt.in_container,
+            expected_casings=lt.fired_since_count,
+            matches=matches,
+            day=ctx.day,
+        )
     )
     if not matches:
         diffs = []
@@ -76,30 +68,24 @@ def outstanding(ctx: Ctx, day: str) -> list[str]:
     return out
 
 
-def wrap(ctx: Ctx) -> None:
+def wrap(ctx: Ctx, cmd: Wrap) -> None:
     """WRAP: a day wraps only with everything stored, inspected and counted."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Wrap)
     require(ctx, "ROLE-0", ("armorer",), "wrap the day")
     as_armorer(ctx)
     day = iso_date(cmd.date)
     missing = outstanding(ctx, day)
     if missing:
         raise Refused("WRAP", f"{day} can't wrap: " + "; ".join(missing), outstanding=missing)
-    ctx.emit("day_wrapped", date=day)
+    ctx.emit(DayWrapped(date=day))
 
 
-def complain(ctx: Ctx) -> None:
+def complain(ctx: Ctx, cmd: Complain) -> None:
     """COMPLAINT: anyone files a safety complaint."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Complain)
-    ctx.emit("complaint_filed", complaint=ctx.next_id("C"), text=cmd.text)
+    ctx.emit(ComplaintFiled(complaint=ctx.next_id("C"), text=cmd.text))
 
 
-def acknowledge(ctx: Ctx) -> None:
+def acknowledge(ctx: Ctx, cmd: Acknowledge) -> None:
     """COMPLAINT: the safety advisor answers a complaint."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Acknowledge)
     c = ctx.state.complaints.get(cmd.complaint)
     if c is None:
         raise Invalid(
@@ -108,19 +94,4 @@ def acknowledge(ctx: Ctx) -> None:
     require(ctx, "ROLE-0", ("safety_advisor",), "acknowledge complaints")
     if not c.open:
         raise Refused("COMPLAINT", f"complaint {c.id} was acknowledged already by {c.responded_by}")
-    ctx.emit("complaint_acknowledged", complaint=c.id, response=cmd.response)
-
-
-def correct(ctx: Ctx) -> None:
-    """LEDGER-3: a correction points at the entry it corrects; its author or an armorer (ROLE-0)."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Correct)
-    if cmd.entry >= ctx.state.size:
-        raise Invalid(f"field 'entry': no entry {cmd.entry} in this production's ledger", "entry")
-    author = ctx.state.authors[cmd.entry] if cmd.entry < len(ctx.state.authors) else None
-    if author != cmd.by:
-        require(
-            ctx, "ROLE-0", ("armorer",), f"correct entry {cmd.entry} by {author} (its author may)"
-        )
-        as_armorer(ctx)
-    ctx.emit("entry_corrected", entry=cmd.entry, reason=cmd.reason, fields=dict(cmd.fields))
+    ctx.emit(ComplaintAcknowledged(complaint=c.id, response=cmd.response))

@@ -2,24 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from showclear.domain.commands import Dispose, Load_, ReceiveLot, ReportLiveRound, Unload, VerifyLot
-from showclear.domain.rules.common import (
-    Ctx,
-    Invalid,
-    Refused,
-    as_armorer,
+from showclear.domain.events import (
+    LiveRoundReported,
+    LotReceived,
+    LotRoundsRemoved,
+    LotVerified,
+    WeaponDisposed,
+    WeaponLoaded,
+    WeaponUnloaded,
+)
+from showclear.domain.rules.common import Ctx, Invalid, Refused, lot, storage, weapon
+from showclear.domain.rules.custody import stored_or_in_hand
+from showclear.domain.rules.firing import blanks_planned
+from showclear.domain.rules.holds import (
+    evidence_gate,
     freezing_incidents,
-    frozen,
-    live_found,
-    lot,
+    open_incident,
     refuse_if_frozen,
+    refuse_if_held,
     refuse_if_lot_held,
     refuse_if_weapon_held,
-    require,
-    storage,
-    weapon,
+    refuse_loading_evidence,
 )
+from showclear.domain.rules.roles import as_armorer, require
 from showclear.domain.values import TAKES_NO_ROUNDS, UNKNOWN_SUPPLIERS
+
+
+def live_found(ctx: Ctx, text: str, weapons: Sequence[str] = (), lots: Sequence[str] = ()) -> str:
+    """AMMO-1: live or suspect rounds found; their items become evidence and are held, the
+    production stops, and only a two-party release lifts the hold."""
+    return open_incident(
+        ctx,
+        "AMMO-1",
+        text,
+        weapons=list(weapons),
+        lots=list(lots),
+        hold_weapons=list(weapons),
+        hold_lots=list(lots),
+        hold_production=True,
+        two_party=True,
+        freeze_loaded=True,
+    )
 
 
 def blanks_in(ctx: Ctx, contents: dict[str, int]) -> int:
@@ -28,10 +54,8 @@ def blanks_in(ctx: Ctx, contents: dict[str, int]) -> int:
     return sum(n for lid, n in contents.items() if lots[lid].kind == "blank")
 
 
-def receive_lot(ctx: Ctx) -> None:
+def receive_lot(ctx: Ctx, cmd: ReceiveLot) -> None:
     """AMMO-1 and AMMO-3: a lot is received with the status its kind and origin give it."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, ReceiveLot)
     if cmd.lot in ctx.state.lots:
         raise Invalid(f"field 'lot': lot '{cmd.lot}' was received already", "lot")
     storage(ctx, cmd.storage)
@@ -47,6 +71,7 @@ def receive_lot(ctx: Ctx) -> None:
             # Who may act is named first, but live rounds presented are never left unrecorded.
             _record_lot(ctx, cmd, "evidence")
             refusal.message += f"; live ammunition was presented as lot {cmd.lot}: {_kept(ctx)}"
+            refusal.keep = True
         raise
     unknown = cmd.supplier.strip().lower() in UNKNOWN_SUPPLIERS
     if cmd.kind == "live":
@@ -62,6 +87,7 @@ def receive_lot(ctx: Ctx) -> None:
         raise Refused(
             "AMMO-1",
             f"lot {cmd.lot} is live ammunition: never part of the inventory; {_kept(ctx)}",
+            keep=True,
         )
     if status == "quarantined":
         why = (
@@ -75,17 +101,18 @@ def receive_lot(ctx: Ctx) -> None:
 def _record_lot(ctx: Ctx, cmd: ReceiveLot, status: str) -> None:
     """Record the lot; a live one is kept as evidence with an AMMO-1 incident (production hold)."""
     ctx.emit(
-        "lot_received",
-        lot=cmd.lot,
-        kind=cmd.kind,
-        caliber=cmd.caliber,
-        count=cmd.count,
-        supplier=cmd.supplier,
-        load=cmd.load,
-        headstamp=cmd.headstamp,
-        carried_over=cmd.carried_over,
-        storage=cmd.storage,
-        status=status,
+        LotReceived(
+            lot=cmd.lot,
+            kind=cmd.kind,
+            caliber=cmd.caliber,
+            count=cmd.count,
+            supplier=cmd.supplier,
+            load=cmd.load,
+            headstamp=cmd.headstamp,
+            carried_over=cmd.carried_over,
+            storage=cmd.storage,
+            status=status,
+        )
     )
     if cmd.kind == "live":
         live_found(
@@ -99,10 +126,8 @@ def _kept(ctx: Ctx) -> str:
     return f"it is kept as evidence, incident {ctx.incident} is open and the production is on hold"
 
 
-def verify_lot(ctx: Ctx) -> None:
+def verify_lot(ctx: Ctx, cmd: VerifyLot) -> None:
     """AMMO-2: a round-by-round verification; a suspect round is AMMO-1."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, VerifyLot)
     target = lot(ctx, cmd.lot)
     require(ctx, "ROLE-0", ("armorer",), "verify ammunition")
     as_armorer(ctx)
@@ -117,9 +142,7 @@ def verify_lot(ctx: Ctx) -> None:
             "AMMO-2",
             f"lot {cmd.lot} holds {target.in_container} rounds in its container but {cmd.checked} were checked; check every round",
         )
-    ctx.emit(
-        "lot_verified", lot=cmd.lot, checked=cmd.checked, method=cmd.method, suspect=cmd.suspect
-    )
+    ctx.emit(LotVerified(lot=cmd.lot, checked=cmd.checked, method=cmd.method, suspect=cmd.suspect))
     if cmd.suspect:
         live_found(
             ctx,
@@ -131,11 +154,12 @@ def verify_lot(ctx: Ctx) -> None:
 def _verify_live(ctx: Ctx, cmd: VerifyLot) -> None:
     """AMMO-1: examining a live lot is a fact about evidence; it never makes the lot usable."""
     ctx.emit(
-        "live_round_reported",
-        where=f"verifying live lot {cmd.lot} ({cmd.method}; {cmd.checked} round(s) checked)",
-        count=cmd.checked,
-        weapon=None,
-        lot=cmd.lot,
+        LiveRoundReported(
+            where=f"verifying live lot {cmd.lot} ({cmd.method}; {cmd.checked} round(s) checked)",
+            count=cmd.checked,
+            weapon=None,
+            lot=cmd.lot,
+        )
     )
     state = ctx.state
     ids = [
@@ -156,11 +180,12 @@ def _partial_suspect(ctx: Ctx, cmd: VerifyLot, in_container: int) -> None:
     """AMMO-1 before AMMO-2: suspect rounds found by a partial check are still a recorded fact."""
     checked = f"{cmd.checked} of {in_container} rounds checked"
     ctx.emit(
-        "live_round_reported",
-        where=f"verifying lot {cmd.lot} ({checked})",
-        count=cmd.suspect,
-        weapon=None,
-        lot=cmd.lot,
+        LiveRoundReported(
+            where=f"verifying lot {cmd.lot} ({checked})",
+            count=cmd.suspect,
+            weapon=None,
+            lot=cmd.lot,
+        )
     )
     live_found(
         ctx,
@@ -186,22 +211,14 @@ def _holder_check(ctx: Ctx, wid: str, lid: str, verb: str) -> None:
         )
 
 
-def load(ctx: Ctx) -> None:
+def load(ctx: Ctx, cmd: Load_) -> None:
     """AMMO-2, AMMO-4, SAFE-5: load rounds from a verified lot into a weapon."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Load_)
     w, lt = weapon(ctx, cmd.weapon), lot(ctx, cmd.lot)
     require(ctx, "ROLE-0", ("armorer",), "load weapons")
     as_armorer(ctx)
     refuse_if_weapon_held(ctx, cmd.weapon, "be loaded")
     refuse_if_lot_held(ctx, cmd.lot, "be loaded from")
-    for kind, item in (("weapon", cmd.weapon), ("lot", cmd.lot)):
-        ids = freezing_incidents(ctx.state, kind, item)
-        if ids:
-            raise Refused(
-                "INC-3",
-                f"{kind} {item} is frozen as evidence of incident {', '.join(ids)}: nothing is loaded while it is open",
-            )
+    refuse_loading_evidence(ctx, cmd.weapon, cmd.lot)
     if lt.kind == "live":
         raise Refused("AMMO-1", f"lot {cmd.lot} is live ammunition: it is never loaded")
     if lt.status != "verified":
@@ -232,31 +249,15 @@ def load(ctx: Ctx) -> None:
             f"{cmd.weapon} holds {loaded} of {w.capacity} rounds; {cmd.count} more would exceed its capacity",
         )
     if lt.kind == "blank":
-        planned = [
-            s.id
-            for s in map(ctx.state.setups.__getitem__, ctx.state.setups_by_day.get(ctx.day, ()))
-            if s.blanks and cmd.weapon in s.weapons
-        ]
-        if not planned:
-            raise Refused(
-                "SAFE-5",
-                f"no setup planned for {ctx.day} lists {cmd.weapon} with blanks: blanks are loaded only for such a setup",
-            )
-    ctx.emit("weapon_loaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
+        blanks_planned(ctx, cmd.weapon)
+    ctx.emit(WeaponLoaded(weapon=cmd.weapon, lot=cmd.lot, count=cmd.count))
 
 
-def unload(ctx: Ctx) -> None:
+def unload(ctx: Ctx, cmd: Unload) -> None:
     """AMMO-4 and INC-3: rounds go back into their lot."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Unload)
     w = weapon(ctx, cmd.weapon)
     lot(ctx, cmd.lot)
-    is_frozen = frozen(ctx.state, "weapon", cmd.weapon) or frozen(ctx.state, "lot", cmd.lot)
-    require(
-        ctx, "ROLE-0", ("armorer", "investigator") if is_frozen else ("armorer",), "unload weapons"
-    )
-    if not ctx.has("investigator"):
-        as_armorer(ctx)
+    evidence_gate(ctx, "ROLE-0", (("weapon", cmd.weapon), ("lot", cmd.lot)), "unload weapons")
     refuse_if_frozen(ctx, "weapon", cmd.weapon, "unloading it")
     refuse_if_frozen(ctx, "lot", cmd.lot, "unloading into it")
     _holder_check(ctx, cmd.weapon, cmd.lot, "unload")
@@ -265,36 +266,22 @@ def unload(ctx: Ctx) -> None:
         raise Refused(
             "AMMO-5", f"{cmd.weapon} holds {have} rounds of lot {cmd.lot}; can't unload {cmd.count}"
         )
-    ctx.emit("weapon_unloaded", weapon=cmd.weapon, lot=cmd.lot, count=cmd.count)
+    ctx.emit(WeaponUnloaded(weapon=cmd.weapon, lot=cmd.lot, count=cmd.count))
 
 
-def dispose(ctx: Ctx) -> None:
+def dispose(ctx: Ctx, cmd: Dispose) -> None:
     """AMMO-5: rounds or a weapon leave the production, with a reason."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, Dispose)
     kind = "weapon" if cmd.weapon is not None else "lot"
     item = cmd.weapon if cmd.weapon is not None else str(cmd.lot)
     if kind == "weapon":
         weapon(ctx, item)
     else:
         lot(ctx, item)
-    is_frozen = frozen(ctx.state, kind, item)
-    require(
-        ctx,
-        "ROLE-0",
-        ("armorer", "investigator") if is_frozen else ("armorer",),
-        "dispose of items",
-    )
-    investigator = is_frozen and ctx.has("investigator")
-    if not ctx.has("investigator"):
-        as_armorer(ctx)
+    investigator = evidence_gate(ctx, "ROLE-0", ((kind, item),), "dispose of items")
     if not investigator:
         # HOLD-1: a held item can't leave storage, and disposal takes it out of the production;
         # evidence still goes to the investigator (ADR 0002), as with check_out.
-        if kind == "weapon":
-            refuse_if_weapon_held(ctx, item, "be disposed of")
-        else:
-            refuse_if_lot_held(ctx, item, "be disposed of")
+        refuse_if_held(ctx, kind, item, "be disposed of")
     refuse_if_frozen(ctx, kind, item, "disposing of it")
     if kind == "weapon":
         w = ctx.state.weapons[item]
@@ -304,11 +291,8 @@ def dispose(ctx: Ctx) -> None:
             raise Refused(
                 "AMMO-5", f"{item} still holds rounds: unload every round into its lot first"
             )
-        if w.held_by not in (None, cmd.by):
-            raise Refused(
-                "CUST-1", f"{item} is held by {w.held_by}: it must be stored or in {cmd.by}'s hands"
-            )
-        ctx.emit("weapon_disposed", weapon=item, reason=cmd.reason)
+        stored_or_in_hand(ctx, item, w.held_by)
+        ctx.emit(WeaponDisposed(weapon=item, reason=cmd.reason))
         return
     lt = ctx.state.lots[item]
     count = cmd.count or 0
@@ -317,18 +301,12 @@ def dispose(ctx: Ctx) -> None:
             "AMMO-5",
             f"lot {item} has {lt.in_container} rounds in its container; can't remove {count}",
         )
-    if lt.held_by not in (None, cmd.by):
-        raise Refused(
-            "CUST-1",
-            f"lot {item} is held by {lt.held_by}: it must be stored or in {cmd.by}'s hands",
-        )
-    ctx.emit("lot_rounds_removed", lot=item, count=count, reason=cmd.reason)
+    stored_or_in_hand(ctx, f"lot {item}", lt.held_by)
+    ctx.emit(LotRoundsRemoved(lot=item, count=count, reason=cmd.reason))
 
 
-def report_live_round(ctx: Ctx) -> None:
+def report_live_round(ctx: Ctx, cmd: ReportLiveRound) -> None:
     """AMMO-1: live rounds found; the lot or weapon becomes evidence and the production stops."""
-    cmd = ctx.cmd
-    assert isinstance(cmd, ReportLiveRound)
     weapons, lots = [], []
     if cmd.weapon is not None:
         weapon(ctx, cmd.weapon)
@@ -336,9 +314,7 @@ def report_live_round(ctx: Ctx) -> None:
     if cmd.lot is not None:
         lot(ctx, cmd.lot)
         lots.append(cmd.lot)
-    ctx.emit(
-        "live_round_reported", where=cmd.where, count=cmd.count, weapon=cmd.weapon, lot=cmd.lot
-    )
+    ctx.emit(LiveRoundReported(where=cmd.where, count=cmd.count, weapon=cmd.weapon, lot=cmd.lot))
     where = f" in {cmd.weapon or 'lot ' + str(cmd.lot)}" if weapons or lots else ""
     live_found(
         ctx,

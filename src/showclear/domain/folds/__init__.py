@@ -1,0 +1,1 @@
+"""Folds of events into the state that evolve dispatches to, by family."""
