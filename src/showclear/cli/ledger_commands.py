@@ -112,18 +112,25 @@ def register(group: click.Group) -> None:
                     ledger.checkpoints(production),
                     ledger.public_key_b64,
                     ledger.key_history(),
+                    ledger.origin(production),
                 )
         click.echo(f"{count} entries of {production} written to {output}", err=True)
 
     @group.group(invoke_without_command=True)
     @click.option("--db", "db", metavar="URL")
     @click.option("--history", is_flag=True, help="print the key history, oldest key first")
+    @click.option("--production", "-p", help="print this production's log vkey (C2SP)")
     @click.pass_context
-    def key(ctx: click.Context, db: str | None, history: bool) -> None:
+    def key(ctx: click.Context, db: str | None, history: bool, production: str | None) -> None:
         """Print the public key (base64 Ed25519) that verifies this server's checkpoints."""
         if ctx.invoked_subcommand is not None:
             return
         with opened(db, read_only=False) as svc:
+            if production is not None:
+                from showclear.app.logview import log_vkey
+
+                click.echo(log_vkey(svc, production))
+                return
             if not history:
                 click.echo(svc.ledger.public_key_b64)
                 return

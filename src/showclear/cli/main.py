@@ -193,6 +193,7 @@ def rules(markdown: bool) -> None:
 
 
 # Ledger commands (verify, export, key, proof, consistency) live in their own module.
-from showclear.cli import ledger_commands  # noqa: E402
+from showclear.cli import ledger_commands, log_commands  # noqa: E402
 
 ledger_commands.register(main)
+log_commands.register(main)

@@ -18,7 +18,10 @@ from showclear.ledger.keyring import KeyRing
 from showclear.ledger.keys import Rotation
 from showclear.ledger.merkle import Tree
 from showclear.ledger.signing import (
+    DEFAULT_ORIGIN_PREFIX,
+    NOTE_SIGNATURE,
     Signer,
+    origin_of,
     sign_checkpoint,
 )
 from showclear.ledger.store import Driver, Row, WriterSession
@@ -74,6 +77,8 @@ class BaseLedger:
         self._driver = driver
         self.keys = KeyRing(driver, signer)
         self._heads = heads
+        #: The site prefix of every production's checkpoint origin (`origin`); never changes.
+        self.origin_prefix = DEFAULT_ORIGIN_PREFIX
         self._lock = threading.Lock()
         self._frontiers: dict[str, tuple[Frontier, bytes]] = {}
         self._alarms: dict[str, str] = {}
@@ -82,6 +87,10 @@ class BaseLedger:
         self._writer_ids = itertools.count()
         #: Writer transactions committed through this object (group commit makes it smaller).
         self.commits = 0
+
+    def origin(self, production: str) -> str:
+        """The production's checkpoint origin, which is also its log key's name."""
+        return origin_of(production, self.origin_prefix)
 
     def load_key(self, path: str, *, read_only: bool = False) -> None:
         """Sign with the key in `path` (see `KeyRing.load`)."""
@@ -152,7 +161,12 @@ class BaseLedger:
             for row in tx.rows:
                 frontier.append(row.leaf_hash)
             checkpoint = sign_checkpoint(
-                self.signer, production, frontier.size, frontier.root(), utc_now()
+                self.signer,
+                production,
+                frontier.size,
+                frontier.root(),
+                utc_now(),
+                self.origin(production),
             )
         session.commit(tx.rows, checkpoint, tx.projections)
         if frontier is None or checkpoint is None:
@@ -247,7 +261,16 @@ class BaseLedger:
                 return follow(cached, session, size, chain, latest)
             record = self._heads.get(production) if self._heads is not None else None
             stored = self._driver.checkpoints(production) if latest else []
-            return anchor(session, record, stored, self.keys.schedule().key_at, size, latest)
+            schedule = self.keys.schedule()
+            origin = self.origin(production)
+
+            def key_for(cp: Checkpoint) -> str | None:
+                if len(cp.signature) != NOTE_SIGNATURE:
+                    return schedule.key_at(cp.at)  # format 1: the key in force at its time
+                found = schedule.note_key(origin, cp.signature[:4])
+                return None if found is None else found[1]
+
+            return anchor(session, record, stored, key_for, size, latest, origin)
         except TailBroken as broken:
             raise self._alarm(production, str(broken)) from None
 
@@ -427,7 +450,14 @@ class BaseLedger:
             if rotations and rotations[-1].new_key != current:
                 message = f"the key history leads to {rotations[-1].new_key}, not to {current}"
                 return VerifyReport(False, 0, 0, message)
-        report = verify_ledger(production, stored(), checkpoints, key, rotations=rotations)
+        report = verify_ledger(
+            production,
+            stored(),
+            checkpoints,
+            key,
+            rotations=rotations,
+            origin=self.origin(production),
+        )
         if not report.ok and report.first_bad_seq is None and report.size > 0:
             # a checkpoint failed its own checks: the first entry it was to vouch for is at fault
             attested = max((c.size for c in checkpoints if c.size < report.size), default=0)

@@ -15,12 +15,14 @@ import msgspec
 from showclear.ledger.api import Checkpoint, StoredEntry
 from showclear.ledger.encoding import canonical
 from showclear.ledger.keys import KeySchedule, Rotation
-from showclear.ledger.signing import b64decode_strict
+from showclear.ledger.note import check_name
+from showclear.ledger.signing import NOTE_SIGNATURE, b64decode_strict, origin_of
 from showclear.ledger.verify import LedgerVerifier, VerifyFailure, VerifyReport
 
 FORMAT = "showclear-ledger-export"
 VERSION = 1  # without a key history; VERSION_ROTATED with one
 VERSION_ROTATED = 2
+VERSION_NOTES = 3  # C2SP checkpoints: the header names their origin; a key history is optional
 _BATCH = 4096
 _SEQ = b'{"seq":'
 _LEAF = b',"leaf_hash":"'
@@ -87,12 +89,12 @@ def _parse_entry(line: bytes) -> tuple[int, bytes, bytes, int, bytes] | None:
 
 
 class _Head(msgspec.Struct, forbid_unknown_fields=True):
-    """A signed tree head as written in the file."""
+    """A signed tree head as written in the file (a C2SP one has no `at`: it is not signed)."""
 
-    at: str
     root: str
     signature: str
     size: int
+    at: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class _Header(msgspec.Struct, forbid_unknown_fields=True):
@@ -104,6 +106,7 @@ class _Header(msgspec.Struct, forbid_unknown_fields=True):
     public_key: str
     version: int
     key_history: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
+    origin: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class _CheckpointLine(msgspec.Struct, forbid_unknown_fields=True):
@@ -113,12 +116,14 @@ class _CheckpointLine(msgspec.Struct, forbid_unknown_fields=True):
 
 
 def _head(cp: Checkpoint) -> dict[str, Any]:
-    return {
-        "at": cp.at,
+    head = {
         "root": cp.root.hex(),
         "signature": base64.b64encode(cp.signature).decode("ascii"),
         "size": cp.size,
     }
+    if len(cp.signature) != NOTE_SIGNATURE:
+        head["at"] = cp.at  # format 1 signs its time
+    return head
 
 
 def _entry_line(e: StoredEntry, signed_by: int) -> bytes:
@@ -151,11 +156,12 @@ def write_export(
     checkpoints: Iterable[Checkpoint],
     public_key_b64: str,
     rotations: Sequence[Rotation] = (),
+    origin: str | None = None,
 ) -> int:
     """Write the export of one production to a binary file; returns the entries written.
 
     With key rotations the header names the first key and carries the history leading from it
-    to `public_key_b64` (version 2).
+    to `public_key_b64` (version 2). With C2SP checkpoints it names their `origin` (version 3).
     """
     cps = _distinct(checkpoints)
     if not cps:
@@ -174,6 +180,9 @@ def write_export(
         header["public_key"] = rotations[0].old_key
         header["key_history"] = [r.to_json() for r in rotations]
         header["version"] = VERSION_ROTATED
+    if any(len(cp.signature) == NOTE_SIGNATURE for cp in cps):
+        header["origin"] = origin if origin is not None else origin_of(production)
+        header["version"] = VERSION_NOTES
     fp.write(canonical(header) + b"\n")
     position = 0
     i = 0
@@ -196,7 +205,11 @@ def _parse_head(head: _Head, production: str, where: str) -> Checkpoint:
     signature = b64decode_strict(head.signature, f"{where}: the signature")
     if head.size < 0:
         raise ValueError(f"{where}: the size is negative")
-    return Checkpoint(production, head.size, bytes.fromhex(head.root), head.at, signature)
+    note = len(signature) == NOTE_SIGNATURE
+    if note != (head.at is msgspec.UNSET):
+        raise ValueError(f"{where}: a C2SP checkpoint has no 'at', a format 1 checkpoint has one")
+    at = "" if head.at is msgspec.UNSET else head.at
+    return Checkpoint(production, head.size, bytes.fromhex(head.root), at, signature)
 
 
 def _strict_line(line: bytes, kind: type[msgspec.Struct], where: str) -> Any:
@@ -214,20 +227,26 @@ def _strict_line(line: bytes, kind: type[msgspec.Struct], where: str) -> Any:
     return parsed
 
 
-def _read_header(fp: IO[bytes], public_key_b64: str | None) -> tuple[_Header, Checkpoint]:
+def _read_header(
+    fp: IO[bytes], public_key_b64: str | None, origin: str | None
+) -> tuple[_Header, Checkpoint]:
     try:
         header = _strict_line(fp.readline(), _Header, "header")
     except ValueError as exc:
         raise VerifyFailure(None, str(exc)) from exc
     rotated = header.key_history is not msgspec.UNSET
-    if header.format != FORMAT or header.version != (VERSION_ROTATED if rotated else VERSION):
+    notes = header.origin is not msgspec.UNSET
+    expected = VERSION_NOTES if notes else VERSION_ROTATED if rotated else VERSION
+    if header.format != FORMAT or header.version != expected:
         raise VerifyFailure(
-            None, f"header: not a {FORMAT} file of version {VERSION} or {VERSION_ROTATED}"
+            None, f"header: not a {FORMAT} file of version {VERSION}, {VERSION_ROTATED} or 3"
         )
     if rotated and not header.key_history:
         raise VerifyFailure(None, "header: an empty key history")
     if public_key_b64 is not None and header.public_key != public_key_b64:
         raise VerifyFailure(None, "header: the file's public key is not the one given to verify it")
+    if origin is not None and header.origin != origin:
+        raise VerifyFailure(None, f"header: the file's origin is not {origin}, the one given")
     try:
         return header, _parse_head(header.checkpoint, header.production, "header")
     except ValueError as exc:
@@ -398,27 +417,34 @@ class _Reader:
             self.run_start = self.position
 
 
-def verify_export_file(path: str, public_key_b64: str | None = None) -> VerifyReport:
-    """Verify an export file offline; if a public key is given, it must be the file's."""
+def verify_export_file(
+    path: str, public_key_b64: str | None = None, origin: str | None = None
+) -> VerifyReport:
+    """Verify an export file offline; a public key or origin given must be the file's."""
     try:
         with open(path, "rb") as fp:
-            return verify_export(fp, public_key_b64)
+            return verify_export(fp, public_key_b64, origin)
     except OSError as exc:
         return VerifyReport(False, 0, None, f"cannot read {path}: {exc}")
 
 
-def verify_export(fp: IO[bytes], public_key_b64: str | None = None) -> VerifyReport:
-    """Verify an export read from a binary stream; if a public key is given, it must be the file's."""
+def verify_export(
+    fp: IO[bytes], public_key_b64: str | None = None, origin: str | None = None
+) -> VerifyReport:
+    """Verify an export read from a binary stream; a public key or origin given must be its."""
     reader: _Reader | None = None
     try:
-        header, head = _read_header(fp, public_key_b64)
+        header, head = _read_header(fp, public_key_b64, origin)
         try:
             rotations = [
                 Rotation.from_json(r, f"header: key rotation {n}")
                 for n, r in enumerate(header.key_history or [])
                 if header.key_history is not msgspec.UNSET
             ]
-            verifier = LedgerVerifier(header.production, header.public_key, rotations)
+            named = None if header.origin is msgspec.UNSET else header.origin
+            if named is not None:
+                check_name(named)
+            verifier = LedgerVerifier(header.production, header.public_key, rotations, named)
         except ValueError as exc:
             raise VerifyFailure(None, f"header: {exc}") from exc
         reader = _Reader(verifier)

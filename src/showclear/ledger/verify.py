@@ -16,7 +16,7 @@ import msgspec
 from showclear.ledger.api import Checkpoint, StoredEntry
 from showclear.ledger.hashing import EMPTY_ROOT, LEAF_STATE, NODE_STATE, ZERO, node_hash
 from showclear.ledger.keys import KeySchedule, Rotation
-from showclear.ledger.signing import checkpoint_message, verify_signature
+from showclear.ledger.signing import NOTE_SIGNATURE, origin_of, verify_checkpoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +110,8 @@ class LedgerVerifier:
     __slots__ = (
         "_attested",
         "_checked",
+        "_key_index",
+        "_origin",
         "_pending",
         "_prev",
         "_schedule",
@@ -120,11 +122,16 @@ class LedgerVerifier:
     )
 
     def __init__(
-        self, production: str, public_key_b64: str, rotations: Sequence[Rotation] = ()
+        self,
+        production: str,
+        public_key_b64: str,
+        rotations: Sequence[Rotation] = (),
+        origin: str | None = None,
     ) -> None:
         # ValueError when the key is malformed or a rotation does not follow from it
         self._schedule = KeySchedule(public_key_b64, rotations)
         self.production = production
+        self._origin = origin if origin is not None else origin_of(production)
         self._size = 0
         self._prev = ZERO
         self._stack: list[bytes] = []  # roots of perfect subtrees of the first _tree leaves
@@ -132,6 +139,7 @@ class LedgerVerifier:
         self._pending: list[bytes] = []  # leaf hashes after the first _tree, not yet in _stack
         self._attested = 0  # entries covered by a verified checkpoint
         self._checked = 0
+        self._key_index = 0  # the latest key in the history a C2SP checkpoint was signed by
 
     @property
     def size(self) -> int:
@@ -334,12 +342,24 @@ class LedgerVerifier:
             raise VerifyFailure(
                 self._attested, f"checkpoint of size {cp.size} is for production {cp.production!r}"
             )
-        msg = checkpoint_message(cp.production, cp.size, cp.root, cp.at)
-        if not verify_signature(self._schedule.key_at(cp.at), msg, cp.signature):
+        if len(cp.signature) == NOTE_SIGNATURE:
+            # C2SP: the note's key ID names the key; keys only move forward along the history
+            found = self._schedule.note_key(self._origin, cp.signature[:4])
+            if found is None or found[0] < self._key_index:
+                raise VerifyFailure(
+                    self._attested,
+                    f"checkpoint of size {cp.size} is not signed by a key of the key history"
+                    f" in force after the checkpoints before it (origin {self._origin})",
+                )
+            index, key = found
+        else:
+            index, key = self._key_index, self._schedule.key_at(cp.at)  # format 1: its time
+        if not verify_checkpoint(key, cp, self._origin):
             raise VerifyFailure(
                 self._attested,
                 f"checkpoint of size {cp.size} (at {cp.at}) has an invalid signature",
             )
+        self._key_index = index
 
     def check_checkpoints(self, group: list[Checkpoint], *, signed: bool = False) -> None:
         """Verify the checkpoints of the current size: production, signature, agreement, root.
@@ -393,6 +413,7 @@ def verify_ledger(
     *,
     allow_unsigned_tail: bool = False,
     rotations: Sequence[Rotation] = (),
+    origin: str | None = None,
 ) -> VerifyReport:
     """Verify a whole production: entries in seq order from 0, checkpoints in any order.
 
@@ -400,7 +421,7 @@ def verify_ledger(
     `rotations` from `public_key_b64`.
     """
     try:
-        verifier = LedgerVerifier(production, public_key_b64, rotations)
+        verifier = LedgerVerifier(production, public_key_b64, rotations, origin)
     except ValueError as exc:
         return VerifyReport(False, 0, None, f"cannot verify: {exc}")
     groups: dict[int, list[Checkpoint]] = {}

@@ -15,7 +15,8 @@ from showclear.ledger.entrycodec import seal
 from showclear.ledger.export import verify_export, write_export
 from showclear.ledger.hashing import ZERO
 from showclear.ledger.merkle import root
-from showclear.ledger.signing import Signer, checkpoint_message, sign_checkpoint
+from showclear.ledger.signing import Signer, checkpoint_message
+from showclear.ledger.signing import sign_checkpoint_v1 as sign_checkpoint
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "ledger.md"
 OPENED = "2024-10-21T07:00:00-06:00"

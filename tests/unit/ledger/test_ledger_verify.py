@@ -16,7 +16,7 @@ from showclear.ledger.api import StoredEntry
 from showclear.ledger.entrycodec import encode_entry
 from showclear.ledger.hashing import ZERO, chain_hash, leaf_hash
 from showclear.ledger.merkle import root
-from showclear.ledger.signing import Signer, sign_checkpoint
+from showclear.ledger.signing import Signer, sign_checkpoint, sign_checkpoint_v1
 from showclear.ledger.verify import EntryError, VerifyReport, verify_ledger
 
 Make = Callable[..., Built]
@@ -192,7 +192,8 @@ def test_an_unsigned_tail_is_reported_unless_allowed(ledger: Make) -> None:
 def test_forged_and_foreign_checkpoints(ledger: Make, signer: Signer) -> None:
     built = ledger(20, [5, 12, 20])
     cp = built.checkpoints[1]
-    built.checkpoints[1] = dataclasses.replace(cp, at="2030-01-01T00:00:00Z")
+    flipped = cp.signature[:-1] + bytes([cp.signature[-1] ^ 1])
+    built.checkpoints[1] = dataclasses.replace(cp, signature=flipped)
     report = check(built)
     assert (report.first_bad_seq, report.checkpoints) == (5, 1)
     assert "checkpoint of size 12" in report.message
@@ -201,7 +202,12 @@ def test_forged_and_foreign_checkpoints(ledger: Make, signer: Signer) -> None:
     built.checkpoints[2] = sign_checkpoint(
         Signer.generate(), PRODUCTION, 20, built.checkpoints[2].root, "t"
     )
-    assert "invalid signature" in check(built).message
+    assert "not signed by a key of the key history" in check(built).message
+    built = ledger(20, [5, 12, 20])
+    old = built.checkpoints[1]  # format 1 signs its time: another time breaks it
+    old = sign_checkpoint_v1(signer, PRODUCTION, 12, old.root, "2024-10-22T00:00:00Z")
+    built.checkpoints[1] = dataclasses.replace(old, at="2030-01-01T00:00:00Z")
+    assert "checkpoint of size 12 (at 2030" in check(built).message
     built = ledger(20, [20])
     built.checkpoints[0] = dataclasses.replace(built.checkpoints[0], production="other")
     assert "is for production 'other'" in check(built).message
