@@ -96,7 +96,7 @@ class NoteKey:
 
 def parse_vkey(text: str) -> NoteKey:
     """A verifier key from its text; NoteError names what is wrong."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)  # base64 may hold '+'; a name may not
     if len(parts) != 3:
         raise NoteError(f"{text!r} is not a vkey: <name>+<8 hex>+<base64>")
     name, hex_id, encoded = parts

@@ -1,0 +1,53 @@
+"""The checkpoint note: served to members, printed by the CLI byte for byte, signed by the vkey."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from pages_support import SHOW, member
+
+from showclear.app.logview import checkpoint_note, log_vkey
+from showclear.ledger.note import open_note, parse_checkpoint_text, parse_vkey
+
+SHOWCLEAR = str(Path(sys.executable).parent / "showclear")
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def test_members_get_the_note_others_do_not(show: Any) -> None:
+    response = member("crew1").get(f"/p/{SHOW}/log/checkpoint")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content == checkpoint_note(show, SHOW)
+    note, _ = open_note(response.content, [parse_vkey(log_vkey(show, SHOW))])
+    origin, size, _ = parse_checkpoint_text(note.text)
+    assert (origin, size) == (show.ledger.origin(SHOW), show.ledger.size(SHOW))
+    assert member("outsider", "other1").get(f"/p/{SHOW}/log/checkpoint").status_code == 403
+    assert member("crew1").post(f"/p/{SHOW}/log/checkpoint").status_code == 405
+
+
+def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([SHOWCLEAR, *args], capture_output=True, timeout=300, env=env)
+
+
+def test_the_cli_prints_the_vkey_and_the_note(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SHOWCLEAR_DATA_DIR": str(tmp_path),
+        "SHOWCLEAR_LOG_ORIGIN_PREFIX": "showclear.example",
+    }
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    assert _run("apply", "--db", url, str(SCENARIOS / "normal-day.jsonl"), env=env).returncode == 0
+    vkey = _run("key", "--db", url, "-p", "western1", env=env)
+    assert vkey.returncode == 0, vkey.stderr
+    key = parse_vkey(vkey.stdout.decode())
+    assert key.name == "showclear.example/western1"
+    printed = _run("checkpoint", "--db", url, "-p", "western1", env=env)
+    assert printed.returncode == 0, printed.stderr
+    note, _ = open_note(printed.stdout, [key])
+    assert note.text.startswith(b"showclear.example/western1\n")
+    missing = _run("checkpoint", "--db", url, "-p", "nosuch", env=env)
+    assert missing.returncode == 2
+    assert b"no production 'nosuch'" in missing.stderr
