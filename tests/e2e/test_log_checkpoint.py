@@ -51,3 +51,22 @@ def test_the_cli_prints_the_vkey_and_the_note(tmp_path: Path) -> None:
     missing = _run("checkpoint", "--db", url, "-p", "nosuch", env=env)
     assert missing.returncode == 2
     assert b"no production 'nosuch'" in missing.stderr
+
+
+def test_verify_pins_the_export_to_the_vkey_given(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "SHOWCLEAR_DATA_DIR": str(tmp_path)}
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    assert _run("apply", "--db", url, str(SCENARIOS / "normal-day.jsonl"), env=env).returncode == 0
+    export = str(tmp_path / "w.jsonl")
+    assert _run("export", "--db", url, "-p", "western1", "-o", export, env=env).returncode == 0
+    vkey = _run("key", "--db", url, "-p", "western1", env=env).stdout.decode().strip()
+    pinned = _run("verify", "--vkey", vkey, export, env=env)
+    assert pinned.returncode == 0, pinned.stdout
+    assert b"own key only" not in pinned.stderr
+    alone = _run("verify", export, env=env)
+    assert alone.returncode == 0
+    assert b"integrity against the export's own key only" in alone.stderr
+    other = _run("key", "--db", url, "-p", "western2", env=env).stdout.decode().strip()
+    refused = _run("verify", "--vkey", other, export, env=env)
+    assert refused.returncode == 1
+    assert b"origin is not showclear.local/western2" in refused.stdout

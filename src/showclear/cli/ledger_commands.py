@@ -59,15 +59,38 @@ def register(group: click.Group) -> None:
         metavar="BASE64",
         help="the public key to verify with (default: the server's key)",
     )
+    @click.option(
+        "--vkey",
+        metavar="VKEY",
+        help="the production's log vkey (showclear key -p): pins the origin and the key of FILE",
+    )
     @click.argument("file", required=False, type=click.Path(dir_okay=False))
-    def verify(db: str | None, public_key: str | None, file: str | None) -> None:
+    def verify(db: str | None, public_key: str | None, vkey: str | None, file: str | None) -> None:
         """Recompute every leaf, link, root and signature: of every ledger, or of an export FILE offline."""
+        if vkey is not None and file is None:
+            raise click.UsageError("--vkey pins the log of an export FILE; name the FILE")
         if file is not None:
             from showclear.ledger.export import verify_export_file
+            from showclear.ledger.note import NoteError, parse_vkey
 
             if not os.path.exists(file):
                 raise click.UsageError(f"no file '{file}'")
-            report = verify_export_file(file, public_key)
+            origin = None
+            if vkey is not None:
+                try:
+                    pinned = parse_vkey(vkey)
+                except NoteError as exc:
+                    raise click.UsageError(f"--vkey: {exc}") from None
+                if public_key is not None and public_key != pinned.public_key_b64:
+                    raise click.UsageError("--key and --vkey name different keys")
+                public_key, origin = pinned.public_key_b64, pinned.name
+            if public_key is None:
+                click.echo(
+                    "note: with no --vkey or --key this proves integrity against the export's"
+                    " own key only; get the production's vkey from the production itself",
+                    err=True,
+                )
+            report = verify_export_file(file, public_key, origin)
             if report.ok:
                 click.echo(
                     f"ok: {report.size} entries, {report.checkpoints} signed checkpoints verified"

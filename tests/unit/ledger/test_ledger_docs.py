@@ -105,3 +105,18 @@ def test_the_documented_export_verifies() -> None:
     )
     assert report.ok, report.message
     assert report.size == 2
+
+
+def test_the_c2sp_worked_example_is_what_the_code_computes() -> None:
+    from showclear.ledger.note import checkpoint_text, format_note, log_key, open_note, parse_vkey
+    from showclear.ledger.signing import sign_checkpoint as sign_c2sp
+
+    text = DOC.read_text(encoding="utf-8")
+    signer, _, cps = example()
+    origin = "showclear.example/western1"
+    key = log_key(origin, signer.public_key_b64)
+    assert f"vkey: `{key.vkey}`" in text
+    cp = sign_c2sp(signer, "western1", 2, cps[1].root, "unsigned", origin)
+    note = format_note(checkpoint_text(origin, 2, cp.root), [(origin, cp.signature)])
+    assert "```\n" + note.decode() + "```" in text
+    assert open_note(note, [parse_vkey(key.vkey)])[1] == [key]
