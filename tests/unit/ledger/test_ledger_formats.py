@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-from cryptokit import build
+from cryptokit import Built, build
 
 from showclear.ledger.export import verify_export, write_export
-from showclear.ledger.keys import sign_rotation
+from showclear.ledger.keys import Rotation, sign_rotation
 from showclear.ledger.merkle import root
 from showclear.ledger.signing import Signer, sign_checkpoint, sign_checkpoint_v1
 from showclear.ledger.verify import verify_ledger
@@ -23,11 +23,16 @@ def _export(entries: list, checkpoints: list, key: str, rotations: list) -> byte
     return fp.getvalue()
 
 
-def test_a_format_1_ledger_and_its_version_2_export_still_verify() -> None:
+def _rotated() -> tuple[Signer, Signer, Built, list[bytes], Rotation]:
+    """Six entries, and a rotation from an old key to a new one at ROTATED."""
     old, new = Signer.generate(), Signer.generate()
     built = build(6, [], old, P)
     leaves = [e.leaf_hash for e in built.entries]
-    rotation = sign_rotation(old, new.public_key_b64, ROTATED)
+    return old, new, built, leaves, sign_rotation(old, new.public_key_b64, ROTATED)
+
+
+def test_a_format_1_ledger_and_its_version_2_export_still_verify() -> None:
+    old, new, built, leaves, rotation = _rotated()
     cps = [
         sign_checkpoint_v1(old, P, 3, root(leaves[:3]), BEFORE),
         sign_checkpoint_v1(new, P, 6, root(leaves), AFTER),
@@ -41,10 +46,7 @@ def test_a_format_1_ledger_and_its_version_2_export_still_verify() -> None:
 
 
 def test_format_1_then_c2sp_after_a_rotation_verifies_as_version_3() -> None:
-    old, new = Signer.generate(), Signer.generate()
-    built = build(6, [], old, P)
-    leaves = [e.leaf_hash for e in built.entries]
-    rotation = sign_rotation(old, new.public_key_b64, ROTATED)
+    old, new, built, leaves, rotation = _rotated()
     cps = [
         sign_checkpoint_v1(old, P, 2, root(leaves[:2]), BEFORE),
         sign_checkpoint(old, P, 4, root(leaves[:4]), BEFORE, ORIGIN),
@@ -61,10 +63,7 @@ def test_format_1_then_c2sp_after_a_rotation_verifies_as_version_3() -> None:
 
 
 def test_a_retired_key_cannot_sign_after_its_successor() -> None:
-    old, new = Signer.generate(), Signer.generate()
-    built = build(6, [], old, P)
-    leaves = [e.leaf_hash for e in built.entries]
-    rotation = sign_rotation(old, new.public_key_b64, ROTATED)
+    old, new, built, leaves, rotation = _rotated()
     cps = [
         sign_checkpoint(new, P, 3, root(leaves[:3]), AFTER, ORIGIN),
         sign_checkpoint(old, P, 6, root(leaves), AFTER, ORIGIN),  # the old key, later
