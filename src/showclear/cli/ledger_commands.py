@@ -64,8 +64,16 @@ def register(group: click.Group) -> None:
         metavar="VKEY",
         help="the production's log vkey (showclear key -p): pins the origin and the key of FILE",
     )
+    @click.option(
+        "--all-signatures",
+        "every",
+        is_flag=True,
+        help="check every checkpoint's signature, not only those that carry the trust",
+    )
     @click.argument("file", required=False, type=click.Path(dir_okay=False))
-    def verify(db: str | None, public_key: str | None, vkey: str | None, file: str | None) -> None:
+    def verify(
+        db: str | None, public_key: str | None, vkey: str | None, every: bool, file: str | None
+    ) -> None:
         """Recompute every leaf, link, root and signature: of every ledger, or of an export FILE offline."""
         if vkey is not None and file is None:
             raise click.UsageError("--vkey pins the log of an export FILE; name the FILE")
@@ -90,7 +98,7 @@ def register(group: click.Group) -> None:
                     " own key only; get the production's vkey from the production itself",
                     err=True,
                 )
-            report = verify_export_file(file, public_key, origin)
+            report = verify_export_file(file, public_key, origin, every_signature=every)
             if report.ok:
                 click.echo(
                     f"ok: {report.size} entries, {report.checkpoints} signed checkpoints verified"
@@ -99,7 +107,7 @@ def register(group: click.Group) -> None:
             click.echo(f"BROKEN: first bad entry {report.first_bad_seq}: {report.message}")
             sys.exit(1)
         with opened(db) as svc:
-            reports = svc.ledger.verify_all(public_key)
+            reports = svc.ledger.verify_all(public_key, every_signature=every)
         broken = 0
         for production, report in sorted(reports.items()):
             if report.ok:

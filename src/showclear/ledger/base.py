@@ -420,6 +420,7 @@ class BaseLedger:
         *,
         own_record: bool = True,
         public_key_b64: str | None = None,
+        every_signature: bool = False,
     ) -> VerifyReport:
         """Recompute every leaf, link and root of a production against its signed checkpoints.
 
@@ -427,10 +428,11 @@ class BaseLedger:
         with its checkpoints shows only against those. The stored columns are checked against
         the hashed body too.
         """
-        checkpoints = [*self._driver.checkpoints(production), *held]
+        checkpoints = self._driver.checkpoints(production)
+        outside = list(held)
         record = self._heads.get(production) if own_record and self._heads else None
         if record is not None:
-            checkpoints.append(record.checkpoint)  # what this server signed, kept outside
+            outside.append(record.checkpoint)  # what this server signed, kept outside
         bad: list[tuple[int, str]] = []
 
         def stored() -> Iterator[StoredEntry]:
@@ -457,10 +459,22 @@ class BaseLedger:
             key,
             rotations=rotations,
             origin=self.origin(production),
+            every_signature=every_signature,
+            must_sign=outside,
         )
+        if not report.ok and not every_signature:
+            # read again checking every signature, to name the first bad entry exactly
+            return self.verify(
+                production,
+                held,
+                own_record=own_record,
+                public_key_b64=public_key_b64,
+                every_signature=True,
+            )
         if not report.ok and report.first_bad_seq is None and report.size > 0:
             # a checkpoint failed its own checks: the first entry it was to vouch for is at fault
-            attested = max((c.size for c in checkpoints if c.size < report.size), default=0)
+            sizes = [c.size for c in [*checkpoints, *outside] if c.size < report.size]
+            attested = max(sizes, default=0)
             report = dataclasses.replace(report, first_bad_seq=attested)
         # the verifier read every row up to its first bad entry, so an earlier bad column is seen
         if bad and (report.first_bad_seq is None or bad[0][0] < report.first_bad_seq):
@@ -474,10 +488,14 @@ class BaseLedger:
         """None when the database would take a write now; otherwise what stops it."""
         return self._driver.probe_write()
 
-    def verify_all(self, public_key_b64: str | None = None) -> dict[str, VerifyReport]:
+    def verify_all(
+        self, public_key_b64: str | None = None, *, every_signature: bool = False
+    ) -> dict[str, VerifyReport]:
         """`verify` of every production (under `public_key_b64`, else this server's key)."""
         return {
-            production: self.verify(production, public_key_b64=public_key_b64)
+            production: self.verify(
+                production, public_key_b64=public_key_b64, every_signature=every_signature
+            )
             for production in self.productions()
         }
 

@@ -6,8 +6,6 @@ import base64
 import re
 from binascii import unhexlify
 from collections.abc import Iterable, Sequence
-from itertools import repeat
-from operator import itemgetter
 from typing import IO, Any
 
 import msgspec
@@ -17,13 +15,12 @@ from showclear.ledger.encoding import canonical
 from showclear.ledger.keys import KeySchedule, Rotation
 from showclear.ledger.note import check_name
 from showclear.ledger.signing import NOTE_SIGNATURE, b64decode_strict, origin_of
-from showclear.ledger.verify import LedgerVerifier, VerifyFailure, VerifyReport
+from showclear.ledger.verify import LedgerVerifier, VerifyFailure, VerifyReport, key_name
 
 FORMAT = "showclear-ledger-export"
 VERSION = 1  # without a key history; VERSION_ROTATED with one
 VERSION_ROTATED = 2
 VERSION_NOTES = 3  # C2SP checkpoints: the header names their origin; a key history is optional
-_BATCH = 4096
 _SEQ = b'{"seq":'
 _LEAF = b',"leaf_hash":"'
 _CHAIN = b'","chain_hash":"'
@@ -31,13 +28,6 @@ _REF = b'","checkpoint":'
 _BODY = b',"body":'
 _HEX_DIGITS = b"0123456789abcdef"
 _CHECKPOINT_PREFIX = b'{"checkpoint":'
-_READ_HINT = 1 << 20  # bytes of lines read at once
-_RUN = 2048  # entry lines checked at once
-_LINE_BY_LINE_BELOW = 16  # shorter runs of entry lines (a checkpoint every few entries)
-_PREFIX = b'{"seq":%d,"leaf_hash":"'
-_MIDDLE = b'","chain_hash":"'
-_REF_FORMAT = b'","checkpoint":%d,"body":'
-_END = b"}}\n"
 
 
 class _Line:
@@ -254,136 +244,73 @@ def _read_header(
 
 
 class _Reader:
-    """Checks the file's layout line by line and hands entries and checkpoints to the verifier."""
+    """Checks the file's layout line by line and hands entries and checkpoints to the verifier.
 
-    def __init__(self, verifier: LedgerVerifier) -> None:
+    Every checkpoint's root is checked; signatures as `verify.signed_sizes` says: the last
+    checkpoint of each key (checked when the next key's first one is read) and the file's
+    last, or, with `every`, each one as it is read.
+    """
+
+    def __init__(self, verifier: LedgerVerifier, every: bool) -> None:
         self.v = verifier
-        self.batch: list[_Line] = []
-        self.position = 0  # entries read
+        self.every = every
         self.refs: dict[int, int] = {}  # checkpoint size named -> first entry naming it, this run
         self.run_start = 0
-        self.group: list[Checkpoint] = []
+        self.group: list[Checkpoint] = []  # checkpoints just read, all of the current size
         self.last: Checkpoint | None = None
-        self.lineno = 1
+        self.unsigned: tuple[Checkpoint, str, int] | None = None  # (checkpoint, key, blamed)
 
-    def flush(self) -> None:
-        """Verify the entries read so far."""
-        if self.batch:
-            self.v.feed(self.batch)
-            self.batch = []
+    def line(self, line: bytes, lineno: int) -> None:
+        """One line of the file after the header."""
+        if line.startswith(_CHECKPOINT_PREFIX):
+            self.checkpoint(line, lineno)
+        else:
+            self.entry(line, lineno)
 
-    def lines(self, lines: list[bytes], lineno: int) -> None:
-        """Lines read from the file, the first of them numbered `lineno`."""
-        is_checkpoint = list(map(bytes.startswith, lines, repeat(_CHECKPOINT_PREFIX)))
-        i = 0
-        end = len(lines)
-        while i < end:
-            try:
-                j = is_checkpoint.index(True, i)
-            except ValueError:
-                j = end
-            while i < j:  # a run of entry lines, in batches of one seq length at most _RUN long
-                position = self.position
-                limit = 10 ** len(str(position))  # the first seq with one more digit
-                k = min(j, i + _RUN, i + limit - position)
-                self.entries(lines[i:k], lineno + i)
-                i = k
-            if j < end:
-                self.lineno = lineno + j
-                self.checkpoint(lines[j])
-                i = j + 1
-
-    def entries(self, lines: list[bytes], lineno: int) -> None:
-        """Entry lines at the current position, the first numbered `lineno`."""
+    def entry(self, line: bytes, lineno: int) -> None:
+        """An entry line at the current position."""
         if self.group:
             self.close_group()
-        if len(lines) >= _LINE_BY_LINE_BELOW and self.exact_entries(lines):
-            return
-        for self.lineno, line in enumerate(lines, start=lineno):
-            self.entry(line)
-
-    def exact_entries(self, lines: list[bytes]) -> bool:
-        """Check and verify entry lines at once, when every one has the exact layout, follows on in
-        seq and names one checkpoint after them all; False, with nothing read, when not so."""
-        first = _parse_entry(lines[0])
-        start = self.position
-        end = start + len(lines)
-        if first is None or first[0] != start:
-            return False
-        named = first[3]
-        if named < end or any(size != named for size in self.refs):
-            return False
-        # every seq here has as many digits as the first: the fields are at fixed offsets
-        leaf_at = len(_PREFIX % start)
-        middle_at = leaf_at + 64
-        chain_at = middle_at + len(_MIDDLE)
-        ref_at = chain_at + 64
-        ref = _REF_FORMAT % named
-        body_at = ref_at + len(ref)
-        # the fixed text between the fields, joined: ","chain_hash":" and ","checkpoint":K,"body":{
-        # and the line's end }}\n (the body starts with { and ends with }, as before)
-        between = itemgetter(
-            slice(middle_at, chain_at), slice(ref_at, body_at + 1), slice(-3, None)
-        )
-        hashes = itemgetter(slice(leaf_at, middle_at), slice(chain_at, ref_at))
-        fixed = _MIDDLE + ref + b"{" + _END
-        if list(map(b"".join, map(between, lines))).count(fixed) != len(lines):
-            return False
-        heads = list(map(itemgetter(slice(0, leaf_at)), lines))
-        if heads != [_PREFIX % seq for seq in range(start, end)]:
-            return False
-        texts = list(map(b"".join, map(hashes, lines)))  # leaf hash and chain hash, in hex
-        bodies = list(map(itemgetter(slice(body_at, -2)), lines))
-        self.flush()
-        if not self.v.feed_text(bodies, texts):
-            return False
-        self.refs.setdefault(named, start)
-        self.position = end
-        return True
-
-    def entry(self, line: bytes) -> None:
-        """An entry line at the current position (after `entries` closed the checkpoints)."""
-        seq = self.position
+        seq = self.v.size
         if seq in self.refs:
-            self.flush()
             first = self.refs[seq]
             raise VerifyFailure(
                 first,
                 f"entries {first}..{seq - 1} name the checkpoint of size {seq},"
-                f" but line {self.lineno} is an entry, not that checkpoint",
+                f" but line {lineno} is an entry, not that checkpoint",
             )
         parsed = _parse_entry(line)
         if parsed is None:
-            self.flush()
             what = "incomplete (the file is truncated)" if not line.endswith(b"\n") else "malformed"
-            raise VerifyFailure(seq, f"entry {seq}: line {self.lineno} is {what}")
+            raise VerifyFailure(seq, f"entry {seq}: line {lineno} is {what}")
         number, leaf, chain, signed_by, body = parsed
         if signed_by <= seq:
-            self.flush()
             raise VerifyFailure(seq, f"entry {seq}: it names the checkpoint of size {signed_by}")
-        if signed_by not in self.refs:
-            self.refs[signed_by] = seq
-        self.batch.append(_Line(self.v.production, number, body, leaf, chain))
-        self.position += 1
-        if len(self.batch) >= _BATCH:
-            self.flush()
+        self.refs.setdefault(signed_by, seq)
+        self.v.entry(_Line(self.v.production, number, body, leaf, chain))
 
-    def checkpoint(self, line: bytes) -> None:
+    def checkpoint(self, line: bytes, lineno: int) -> None:
         """A checkpoint line: it must come right after the last entry it signs."""
-        self.flush()
-        size = self.position
+        size = self.v.size
         try:
-            where = f"line {self.lineno} (a checkpoint after {size} entries)"
+            where = f"line {lineno} (a checkpoint after {size} entries)"
             head = _strict_line(line, _CheckpointLine, where)
             cp = _parse_head(head.checkpoint, self.v.production, where)
         except ValueError as exc:
             raise VerifyFailure(self.run_start, str(exc)) from exc
-        self.v.check_signature(cp)
+        self.sign(cp)
         if self.group and self.group[0].size != cp.size:
             self.close_group()
         if self.group and self.group[0].root == cp.root:
             raise VerifyFailure(self.run_start, f"checkpoint of size {cp.size} is repeated")
-        self.check_refs(cp.size)
+        wrong = [first for named, first in self.refs.items() if named != cp.size]
+        if wrong:
+            first = min(wrong)
+            raise VerifyFailure(
+                first,
+                f"entry {first}: it names a checkpoint other than the one of size {cp.size}"
+                " after it",
+            )
         if cp.size > size:
             raise VerifyFailure(
                 size,
@@ -398,38 +325,78 @@ class _Reader:
         self.group.append(cp)
         self.last = cp
 
-    def check_refs(self, size: int) -> None:
-        """Every entry since the last checkpoint must name the checkpoint of `size`."""
-        wrong = [first for named, first in self.refs.items() if named != size]
-        if wrong:
-            first = min(wrong)
-            raise VerifyFailure(
-                first,
-                f"entry {first}: it names a checkpoint other than the one of size {size} after it",
-            )
+    def sign(self, cp: Checkpoint) -> None:
+        """Check the signatures that carry the trust; keep this one's until the next key's."""
+        key = self.v.key_of(cp)
+        if self.every:
+            self.v.check_signature(cp, key)
+            return
+        if self.unsigned is not None and key_name(self.unsigned[0]) != key_name(cp):
+            self.v.check_signature(*self.unsigned)  # the last checkpoint of its key
+        self.unsigned = (cp, key, self.run_start)
 
     def close_group(self) -> None:
-        """Verify the checkpoints just read, all of one size."""
+        """Verify the roots of the checkpoints just read, all of one size."""
         if self.group:
-            self.v.check_checkpoints(self.group, signed=True)
+            self.v.check_root(self.group)
             self.group = []
             self.refs = {}
-            self.run_start = self.position
+            self.run_start = self.v.size
+
+    def finish(self, head: Checkpoint) -> None:
+        """At the end of the file: every entry signed, and the last checkpoint is the header's."""
+        self.close_group()
+        if self.unsigned is not None:
+            self.v.check_signature(*self.unsigned)
+        if self.v.size > self.v.attested:
+            first = self.run_start
+            raise VerifyFailure(
+                first, f"entries {first}..{self.v.size - 1} are not followed by a checkpoint"
+            )
+        last = self.last
+        if last is None or (last.size, last.root, last.at, last.signature) != (
+            head.size,
+            head.root,
+            head.at,
+            head.signature,
+        ):
+            size = self.v.size
+            if head.size > size:
+                raise VerifyFailure(
+                    size,
+                    f"the file ends after {size} entries but its signed tree head covers"
+                    f" {head.size}",
+                )
+            raise VerifyFailure(
+                None, "the header's signed tree head is not the file's last checkpoint"
+            )
 
 
 def verify_export_file(
-    path: str, public_key_b64: str | None = None, origin: str | None = None
+    path: str,
+    public_key_b64: str | None = None,
+    origin: str | None = None,
+    *,
+    every_signature: bool = False,
 ) -> VerifyReport:
     """Verify an export file offline; a public key or origin given must be the file's."""
     try:
         with open(path, "rb") as fp:
-            return verify_export(fp, public_key_b64, origin)
+            report = verify_export(fp, public_key_b64, origin, every_signature=every_signature)
+            if report.ok or every_signature:
+                return report
+            fp.seek(0)  # read again checking every signature, to name the first bad entry
+            return verify_export(fp, public_key_b64, origin, every_signature=True)
     except OSError as exc:
         return VerifyReport(False, 0, None, f"cannot read {path}: {exc}")
 
 
 def verify_export(
-    fp: IO[bytes], public_key_b64: str | None = None, origin: str | None = None
+    fp: IO[bytes],
+    public_key_b64: str | None = None,
+    origin: str | None = None,
+    *,
+    every_signature: bool = False,
 ) -> VerifyReport:
     """Verify an export read from a binary stream; a public key or origin given must be its."""
     reader: _Reader | None = None
@@ -447,14 +414,10 @@ def verify_export(
             verifier = LedgerVerifier(header.production, header.public_key, rotations, named)
         except ValueError as exc:
             raise VerifyFailure(None, f"header: {exc}") from exc
-        reader = _Reader(verifier)
-        lineno = 2
-        while lines := fp.readlines(_READ_HINT):
-            reader.lines(lines, lineno)
-            lineno += len(lines)
-        reader.flush()
-        reader.close_group()
-        _finish(reader, head)
+        reader = _Reader(verifier, every_signature)
+        for lineno, line in enumerate(fp, start=2):
+            reader.line(line, lineno)
+        reader.finish(head)
     except VerifyFailure as failure:
         size = reader.v.size if reader else 0
         checked = reader.v.checkpoints if reader else 0
@@ -467,26 +430,3 @@ def verify_export(
         f"{v.size} entries and {v.checkpoints} checkpoints verified",
         v.checkpoints,
     )
-
-
-def _finish(reader: _Reader, head: Checkpoint) -> None:
-    """At the end of the file: every entry signed, and the last checkpoint is the header's."""
-    if reader.position > reader.v.attested:
-        first = reader.run_start
-        raise VerifyFailure(
-            first, f"entries {first}..{reader.position - 1} are not followed by a checkpoint"
-        )
-    last = reader.last
-    if last is None or (last.size, last.root, last.at, last.signature) != (
-        head.size,
-        head.root,
-        head.at,
-        head.signature,
-    ):
-        size = reader.position
-        if head.size > size:
-            raise VerifyFailure(
-                size,
-                f"the file ends after {size} entries but its signed tree head covers {head.size}",
-            )
-        raise VerifyFailure(None, "the header's signed tree head is not the file's last checkpoint")

@@ -93,12 +93,16 @@ class KeySchedule:
         """The key in force after the last rotation."""
         return self.keys[-1][1]
 
+    def note_keys(self, origin: str) -> dict[bytes, tuple[int, str]]:
+        """(position in the history, key) of each key, by its 0x01 key ID under `origin`."""
+        found: dict[bytes, tuple[int, str]] = {}
+        for index, (_, key) in enumerate(self.keys):
+            found[key_id(origin, ED25519, b64decode_strict(key, "the key"))] = (index, key)
+        return found
+
     def note_key(self, origin: str, kid: bytes) -> tuple[int, str] | None:
         """(position in the history, key) of the key whose 0x01 key ID under `origin` is `kid`."""
-        for index, (_, key) in enumerate(self.keys):
-            if key_id(origin, ED25519, b64decode_strict(key, "the key")) == kid:
-                return index, key
-        return None
+        return self.note_keys(origin).get(kid)
 
     def key_at(self, at: str) -> str:
         """The key in force at time `at` (the one a checkpoint made then must verify under)."""
