@@ -193,7 +193,8 @@ def rules(markdown: bool) -> None:
 
 
 # Ledger commands (verify, export, key, proof, consistency) live in their own module.
-from showclear.cli import ledger_commands, log_commands  # noqa: E402
+from showclear.cli import ledger_commands, log_commands, witness_commands  # noqa: E402
 
 ledger_commands.register(main)
 log_commands.register(main)
+witness_commands.register(main)

@@ -138,9 +138,9 @@ def create_signer(path: Path) -> Signer:
     return created if created is not None else load_signer(path)
 
 
-def load_or_create_signer(data_dir: str) -> Signer:
-    """The signer whose key is DATA_DIR/ledger-signing-key.pem, created (mode 0600) if absent."""
-    path = Path(data_dir) / KEY_FILE
+def load_or_create_signer(data_dir: str, name: str = KEY_FILE) -> Signer:
+    """The signer whose key is DATA_DIR/NAME (the ledger's key), created (mode 0600) if absent."""
+    path = Path(data_dir) / name
     try:
         return load_signer(path)
     except SigningKeyMissing:
