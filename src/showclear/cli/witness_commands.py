@@ -59,3 +59,33 @@ def register(group: click.Group) -> None:
             pass
         finally:
             server.server_close()
+
+    @witness.command()
+    @click.option("--db", "db", metavar="URL")
+    def push(db: str | None) -> None:
+        """Submit every production's latest checkpoint to the configured witnesses, once.
+
+        The server does this in the background after each commit; this is for the command line
+        (a cron job, a server without the web app). Exit 1 when a witness saw a fork.
+        """
+        from showclear.app import bootstrap
+        from showclear.app.witnessing import submitter_for
+
+        try:
+            svc = bootstrap(db)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        try:
+            submitter = submitter_for(svc, db, None)
+            if submitter is None:
+                raise click.UsageError("no witnesses configured: write the 'witnesses' file")
+            submitter.run_once()
+            forks = 0
+            for production in svc.productions():
+                for name, size, failures, problem in submitter.queue.status(production):
+                    forks += bool(problem and problem.startswith("FORK"))
+                    note = f"  ({failures} failures: {problem})" if problem else ""
+                    click.echo(f"{production}  {name}  co-signed {size}{note}")
+        finally:
+            svc.close()
+        raise SystemExit(1 if forks else 0)

@@ -87,6 +87,8 @@ class BaseLedger:
         self._writer_ids = itertools.count()
         #: Writer transactions committed through this object (group commit makes it smaller).
         self.commits = 0
+        #: Called with the production after each signed commit (must not block: it wakes a queue).
+        self.on_commit: Callable[[str], None] | None = None
 
     def origin(self, production: str) -> str:
         """The production's checkpoint origin, which is also its log key's name."""
@@ -184,6 +186,8 @@ class BaseLedger:
                 self._heads.advance(Signed(checkpoint, last_chain))
             except Exception:  # the entries are committed: a stale record is behind, not wrong
                 log.exception("could not record the checkpoint signed for %s", production)
+        if self.on_commit is not None:
+            self.on_commit(production)
 
     def _alarm(self, production: str, message: str) -> LedgerIntegrityError:
         """Record (here and in the record file) and log that a production's writes are refused."""
@@ -197,6 +201,10 @@ class BaseLedger:
             except Exception:
                 log.exception("could not record the alarm of %s", production)
         return LedgerIntegrityError(production, message)
+
+    def raise_alarm(self, production: str, message: str) -> None:
+        """Refuse a production's writes until an operator acts (a witness saw a fork)."""
+        self._alarm(production, message)
 
     def alarms(self) -> dict[str, str]:
         """Productions whose writes are refused until an operator acts, and why."""
