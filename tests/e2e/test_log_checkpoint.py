@@ -70,3 +70,30 @@ def test_verify_pins_the_export_to_the_vkey_given(tmp_path: Path) -> None:
     refused = _run("verify", "--vkey", other, export, env=env)
     assert refused.returncode == 1
     assert b"origin is not showclear.local/western2" in refused.stdout
+
+
+def test_tiles_and_tlog_proofs_from_the_command_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "SHOWCLEAR_DATA_DIR": str(tmp_path)}
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    assert _run("apply", "--db", url, str(SCENARIOS / "normal-day.jsonl"), env=env).returncode == 0
+    vkey = _run("key", "--db", url, "-p", "western1", env=env).stdout.decode().strip()
+    tiles = str(tmp_path / "tiles")
+    assert _run("export", "--db", url, "-p", "western1", "--tiles", tiles, env=env).returncode == 0
+    checked = _run("verify", "--tiles", tiles, "--vkey", vkey, env=env)
+    assert checked.returncode == 0, checked.stdout
+    receipt = str(tmp_path / "e3.tlog-proof")
+    made = _run(
+        "proof", "--db", url, "-p", "western1", "--seq", "3", "--tlog-proof", receipt, env=env
+    )
+    assert made.returncode == 0, made.stderr
+    assert _run("verify", "--tlog-proof", receipt, "--vkey", vkey, env=env).returncode == 0
+    no_key = _run("verify", "--tlog-proof", receipt, env=env)
+    assert no_key.returncode == 2
+    assert b"--vkey" in no_key.stderr
+    quorum = _run("verify", "--tlog-proof", receipt, "--vkey", vkey, "--quorum", "1", env=env)
+    assert quorum.returncode == 2
+    assert b"--quorum 1 is more than the 0 witnesses given" in quorum.stderr
+    (tmp_path / "tiles" / "checkpoint").write_bytes(b"not a note\n")
+    broken = _run("verify", "--tiles", tiles, "--vkey", vkey, env=env)
+    assert broken.returncode == 1
+    assert b"checkpoint:" in broken.stdout

@@ -11,7 +11,7 @@ import pytest
 
 from showclear.app import bootstrap
 from showclear.app.demo import DEMO_PRODUCTION, demo_commands
-from showclear.app.logview import checkpoint_note, log_vkey
+from showclear.app.logview import checkpoint_note, export_tiles, log_vkey
 from showclear.ledger.hashing import leaf_hash
 from showclear.ledger.merkle import Tree, consistency_proof, inclusion_proof
 
@@ -85,3 +85,33 @@ def test_go_checks_every_proof_up_to_64_and_refuses_a_changed_one(gocheck: Path)
     answers = _go(gocheck, "proofs", stdin="\n".join(changed) + "\n").stdout.splitlines()
     assert len(answers) == len(changed)
     assert "ok" not in answers
+
+
+def test_go_reads_the_tiles_and_proves_every_entry(gocheck: Path, tmp_path: Path) -> None:
+    svc = bootstrap("sqlite:///" + str(tmp_path / "db.sqlite3"), str(tmp_path))
+    try:
+        svc.execute_many(demo_commands())
+        for n in range(300):  # past one full tile: levels 0 and 1, partial tiles
+            svc.execute(
+                {
+                    "cmd": "complain",
+                    "production": DEMO_PRODUCTION,
+                    "by": "drifter",
+                    "at": "2026-12-31T00:00:00+00:00",
+                    "text": f"complaint {n}",
+                }
+            )
+        note = checkpoint_note(svc, DEMO_PRODUCTION)
+        assert note is not None
+        export_tiles(svc, DEMO_PRODUCTION, str(tmp_path / "tiles"), note)
+        vkey = log_vkey(svc, DEMO_PRODUCTION)
+        size = svc.ledger.size(DEMO_PRODUCTION)
+    finally:
+        svc.close()
+    checked = _go(gocheck, "tiles", vkey, str(tmp_path / "tiles"))
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout == f"ok {size}\n"
+    level0 = tmp_path / "tiles" / "tile" / "0" / "000"
+    data = level0.read_bytes()
+    level0.write_bytes(data[:40] + bytes([data[40] ^ 1]) + data[41:])
+    assert _go(gocheck, "tiles", vkey, str(tmp_path / "tiles")).returncode != 0

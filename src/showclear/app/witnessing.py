@@ -319,3 +319,16 @@ def start_witnessing(svc: Showclear, db_url: str | None, data_dir: str | None) -
         svc.ledger.on_commit = submitter.wake
         submitter.start()
     return submitter
+
+
+def kept_cosignatures(
+    svc: Showclear, db_url: str | None, data_dir: str | None, production: str, size: int
+) -> list[bytes]:
+    """The witnesses' cosignature lines kept for a production's checkpoint of `size`."""
+    from showclear.ledger import database_identity, default_data_dir, default_database_url
+
+    path = Path(data_dir or default_data_dir()) / QUEUE_FILE
+    if not path.exists():
+        return []
+    queue = Queue(str(path), database_identity(db_url or default_database_url()))
+    return queue.cosignatures(production, size)

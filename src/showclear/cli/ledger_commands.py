@@ -14,6 +14,7 @@ import click
 
 from showclear.app import Showclear, bootstrap
 from showclear.app.errors import operational_errors
+from showclear.app.logview import export_tiles, tlog_proof
 
 
 @contextmanager
@@ -48,6 +49,18 @@ def _checkpoint_json(cp: Any) -> dict[str, Any] | None:
     }
 
 
+def _cosigned_note(svc: Showclear, db: str | None, production: str) -> bytes:
+    """The latest C2SP checkpoint note with the cosignatures kept for it."""
+    from showclear.app.logview import checkpoint_note
+    from showclear.app.witnessing import kept_cosignatures
+
+    note = checkpoint_note(svc, production)
+    if note is None:
+        raise click.ClickException(f"{production} has no C2SP checkpoint yet")
+    size = int(note.split(b"\n", 2)[1])
+    return note + b"".join(kept_cosignatures(svc, db, None, production, size))
+
+
 def register(group: click.Group) -> None:
     """Add the ledger commands to the CLI group."""
 
@@ -70,11 +83,30 @@ def register(group: click.Group) -> None:
         is_flag=True,
         help="check every checkpoint's signature, not only those that carry the trust",
     )
+    @click.option("--tiles", metavar="DIR", help="check a tlog-tiles tree offline (needs --vkey)")
+    @click.option("--tlog-proof", "receipt", metavar="FILE", help="check a tlog-proof (--vkey)")
+    @click.option("--witness", "witnesses", multiple=True, metavar="VKEY", help="a witness's vkey")
+    @click.option("--quorum", type=click.IntRange(0), default=0, help="cosignatures needed")
     @click.argument("file", required=False, type=click.Path(dir_okay=False))
     def verify(
-        db: str | None, public_key: str | None, vkey: str | None, every: bool, file: str | None
+        db: str | None,
+        public_key: str | None,
+        vkey: str | None,
+        every: bool,
+        tiles: str | None,
+        receipt: str | None,
+        witnesses: tuple[str, ...],
+        quorum: int,
+        file: str | None,
     ) -> None:
         """Recompute every leaf, link, root and signature: of every ledger, or of an export FILE offline."""
+        if tiles is not None or receipt is not None:
+            from showclear.cli.log_commands import verify_c2sp
+
+            verify_c2sp(tiles, receipt, vkey, witnesses, quorum)
+            return
+        if witnesses or quorum:
+            raise click.UsageError("--witness and --quorum check a --tlog-proof or --tiles")
         if vkey is not None and file is None:
             raise click.UsageError("--vkey pins the log of an export FILE; name the FILE")
         if file is not None:
@@ -126,14 +158,23 @@ def register(group: click.Group) -> None:
     @group.command()
     @click.option("--db", "db", metavar="URL")
     @click.option("--production", "-p", required=True)
-    @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False))
-    def export(db: str | None, production: str, output: str) -> None:
+    @click.option("-o", "--output", "output", type=click.Path(dir_okay=False))
+    @click.option("--tiles", "tiles", metavar="DIR", help="write a C2SP tlog-tiles tree instead")
+    def export(db: str | None, production: str, output: str | None, tiles: str | None) -> None:
         """Write a production's whole ledger to one file an investigator verifies offline."""
         from showclear.ledger.export import write_export
 
+        if (output is None) == (tiles is None):
+            raise click.UsageError("give one of -o FILE and --tiles DIR")
         with opened(db) as svc:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
+            if tiles is not None:
+                note = _cosigned_note(svc, db, production)
+                count = export_tiles(svc, production, tiles, note)
+                click.echo(f"{count} entries of {production} written as tiles to {tiles}", err=True)
+                return
+            assert output is not None
             ledger = svc.ledger
             with open(output, "wb") as fp:
                 count = write_export(
@@ -218,11 +259,27 @@ def register(group: click.Group) -> None:
     @click.option(
         "--size", type=int, default=None, help="tree size (default: the latest checkpoint)"
     )
-    def proof(db: str | None, production: str, seq: int, size: int | None) -> None:
+    @click.option(
+        "--tlog-proof", "receipt", metavar="FILE", help="write a C2SP tlog-proof file instead"
+    )
+    def proof(
+        db: str | None, production: str, seq: int, size: int | None, receipt: str | None
+    ) -> None:
         """Print an RFC 9162 inclusion proof of one entry, checkable against a signed checkpoint."""
         with opened(db) as svc:
             if not svc.exists(production):
                 raise click.UsageError(f"no production '{production}'")
+            if receipt is not None:
+                if size is not None:
+                    raise click.UsageError("a tlog-proof is for the latest checkpoint: no --size")
+                try:
+                    data = tlog_proof(svc, production, seq, _cosigned_note(svc, db, production))
+                except ValueError as exc:
+                    raise click.UsageError(f"--seq {seq}: {exc}") from None
+                with open(receipt, "wb") as fp:
+                    fp.write(data)
+                click.echo(f"tlog-proof of entry {seq} of {production} written to {receipt}")
+                return
             ledger = svc.ledger
             cp = ledger.latest_checkpoint(production)
             tree_size = size if size is not None else (cp.size if cp else 0)

@@ -27,3 +27,28 @@ def register(group: click.Group) -> None:
                 f"{production} has no C2SP checkpoint yet (its next commit signs one)"
             )
         sys.stdout.buffer.write(note)
+
+
+def verify_c2sp(
+    tiles: str | None,
+    receipt: str | None,
+    vkey: str | None,
+    witnesses: tuple[str, ...],
+    quorum: int,
+) -> None:
+    """`showclear verify --tiles DIR` or `--tlog-proof FILE`: the log and witnesses given here."""
+    from showclear.app.checking import check_tiles, check_tlog_proof
+
+    if tiles is not None and receipt is not None:
+        raise click.UsageError("check one thing at a time: --tiles or --tlog-proof")
+    if vkey is None:
+        raise click.UsageError("name the production's log: --vkey (from showclear key -p)")
+    try:
+        if tiles is not None:
+            ok, message = check_tiles(tiles, vkey, list(witnesses), quorum)
+        else:
+            ok, message = check_tlog_proof(receipt or "", vkey, list(witnesses), quorum)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(("ok: " if ok else "BROKEN: ") + message)
+    sys.exit(0 if ok else 1)

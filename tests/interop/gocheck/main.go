@@ -2,6 +2,7 @@
 // golang.org/x/mod/sumdb/note and sumdb/tlog, an implementation written by others.
 //
 //	gocheck note VKEY FILE   prints the note text when FILE is a note VKEY signed
+//	gocheck tiles VKEY DIR   checks a tlog-tiles tree: the checkpoint, every entry's proof
 //	gocheck proofs           reads proof lines on stdin, prints "ok" or the error for each:
 //	  inclusion SIZE INDEX LEAFHEX ROOTHEX [HASHHEX...]
 //	  consistency NEWSIZE OLDSIZE NEWROOTHEX OLDROOTHEX [HASHHEX...]
@@ -9,9 +10,12 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -64,7 +68,97 @@ func check(fields []string) error {
 	return fmt.Errorf("unknown kind %q", fields[0])
 }
 
+// dirTiles reads C2SP tile paths: Go's tile/8/L/N is tile/L/N, tile/8/data/N is tile/entries/N.
+type dirTiles struct{ dir string }
+
+func (d dirTiles) path(t tlog.Tile) string {
+	p := t.Path()
+	p = strings.Replace(p, "tile/8/data/", "tile/entries/", 1)
+	return filepath.Join(d.dir, strings.Replace(p, "tile/8/", "tile/", 1))
+}
+
+func (d dirTiles) Height() int { return 8 }
+
+func (d dirTiles) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
+	out := make([][]byte, len(tiles))
+	for i, t := range tiles {
+		data, err := os.ReadFile(d.path(t))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = data
+	}
+	return out, nil
+}
+
+func (d dirTiles) SaveTiles([]tlog.Tile, [][]byte) {}
+
+func checkTiles(vkey, dir string) error {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "checkpoint"))
+	if err != nil {
+		return err
+	}
+	n, err := note.Open(data, note.VerifierList(v))
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(n.Text, "\n")
+	size, err := strconv.ParseInt(lines[1], 10, 64)
+	if err != nil {
+		return err
+	}
+	raw, err := base64.StdEncoding.DecodeString(lines[2])
+	if err != nil || len(raw) != 32 {
+		return fmt.Errorf("bad root")
+	}
+	var root tlog.Hash
+	copy(root[:], raw)
+	tiles := dirTiles{dir}
+	hashes := tlog.TileHashReader(tlog.Tree{N: size, Hash: root}, tiles)
+	got, err := tlog.TreeHash(size, hashes)
+	if err != nil {
+		return err
+	}
+	if got != root {
+		return fmt.Errorf("the tiles give another root")
+	}
+	for start := int64(0); start < size; start += 256 {
+		w := size - start
+		if w > 256 {
+			w = 256
+		}
+		bundle, err := os.ReadFile(tiles.path(tlog.Tile{H: 8, L: -1, N: start / 256, W: int(w)}))
+		if err != nil {
+			return err
+		}
+		for i := int64(0); i < w; i++ {
+			length := int(binary.BigEndian.Uint16(bundle))
+			record := tlog.RecordHash(bundle[2 : 2+length])
+			bundle = bundle[2+length:]
+			proof, err := tlog.ProveRecord(size, start+i, hashes)
+			if err != nil {
+				return err
+			}
+			if err := tlog.CheckRecord(proof, size, root, start+i, record); err != nil {
+				return err
+			}
+		}
+	}
+	fmt.Printf("ok %d\n", size)
+	return nil
+}
+
 func main() {
+	if len(os.Args) == 4 && os.Args[1] == "tiles" {
+		if err := checkTiles(os.Args[2], os.Args[3]); err != nil {
+			fail(err)
+		}
+		return
+	}
 	if len(os.Args) == 4 && os.Args[1] == "note" {
 		v, err := note.NewVerifier(os.Args[2])
 		if err != nil {
