@@ -104,3 +104,43 @@ def test_a_forked_copy_is_caught_by_the_witness(witness: Path, tmp_path: Path) -
     assert cosigned.startswith(b"showclear.local/western1\n16\n")
     assert cosigned not in kept[0][2]  # B's signed checkpoint contradicts what it co-signed
     assert _run("alarm", "--db", db_a, data=a).returncode == 0  # the witnessed history is fine
+
+
+def test_a_policy_asks_for_the_witnesses_cosignatures(witness: Path, tmp_path: Path) -> None:
+    a = tmp_path / "a"
+    db = f"sqlite:///{a / 'ledger.sqlite3'}"
+    _run("witness", "push", "--db", db, data=a)
+    log = _run("key", "--db", db, "-p", "western1", data=a).stdout.strip()
+    w = _run("witness", "key", "--data", str(witness), "--name", NAME, data=a).stdout.strip()
+    stranger = _run("witness", "key", "--data", str(tmp_path / "x"), "--name", "x.example", data=a)
+    policy = tmp_path / "policy"
+    policy.write_text(f"# the insurer's policy\nlog {log}\nwitness {w}\nquorum 1\n")
+    ledger = _run("verify", "--db", db, "--witness", w, "--quorum", "1", data=a)
+    assert "witnessed  western1: 1 of 1 witnesses co-signed" in ledger.stdout
+    unknown = _run(
+        "verify",
+        "--db",
+        db,
+        "--witness",
+        stranger.stdout.strip(),
+        "--quorum",
+        "1",
+        data=a,
+        check=False,
+    )
+    assert unknown.returncode == 1
+    assert "NOT WITNESSED  western1: 0 of 1" in unknown.stdout
+    export = str(tmp_path / "w.jsonl")
+    _run("export", "--db", db, "-p", "western1", "-o", export, data=a)
+    assert "witnessed: 1 of 1" in _run("verify", "--policy", str(policy), export, data=a).stdout
+    tiles = str(tmp_path / "tiles")
+    _run("export", "--db", db, "-p", "western1", "--tiles", tiles, data=a)
+    _run("verify", "--policy", str(policy), "--tiles", tiles, data=a)
+    receipt = str(tmp_path / "r.tlog-proof")
+    _run("proof", "--db", db, "-p", "western1", "--seq", "2", "--tlog-proof", receipt, data=a)
+    checked = _run("verify", "--policy", str(policy), "--tlog-proof", receipt, data=a)
+    assert "(1 cosignatures)" in checked.stdout
+    policy.write_text(f"log {log}\nwitness {w}\nquorum two\n")
+    bad = _run("verify", "--policy", str(policy), export, data=a, check=False)
+    assert bad.returncode == 2
+    assert "policy line 3: the quorum is a whole number" in bad.stderr

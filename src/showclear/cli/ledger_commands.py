@@ -15,6 +15,7 @@ import click
 from showclear.app import Showclear, bootstrap
 from showclear.app.errors import operational_errors
 from showclear.app.logview import export_tiles, tlog_proof
+from showclear.app.witnessing import kept_cosignatures
 
 
 @contextmanager
@@ -52,7 +53,6 @@ def _checkpoint_json(cp: Any) -> dict[str, Any] | None:
 def _cosigned_note(svc: Showclear, db: str | None, production: str) -> bytes:
     """The latest C2SP checkpoint note with the cosignatures kept for it."""
     from showclear.app.logview import checkpoint_note
-    from showclear.app.witnessing import kept_cosignatures
 
     note = checkpoint_note(svc, production)
     if note is None:
@@ -87,6 +87,7 @@ def register(group: click.Group) -> None:
     @click.option("--tlog-proof", "receipt", metavar="FILE", help="check a tlog-proof (--vkey)")
     @click.option("--witness", "witnesses", multiple=True, metavar="VKEY", help="a witness's vkey")
     @click.option("--quorum", type=click.IntRange(0), default=0, help="cosignatures needed")
+    @click.option("--policy", metavar="FILE", help="log, witnesses and quorum from a policy file")
     @click.argument("file", required=False, type=click.Path(dir_okay=False))
     def verify(
         db: str | None,
@@ -97,16 +98,21 @@ def register(group: click.Group) -> None:
         receipt: str | None,
         witnesses: tuple[str, ...],
         quorum: int,
+        policy: str | None,
         file: str | None,
     ) -> None:
         """Recompute every leaf, link, root and signature: of every ledger, or of an export FILE offline."""
-        if tiles is not None or receipt is not None:
-            from showclear.cli.log_commands import verify_c2sp
+        from showclear.cli.log_commands import (
+            policy_options,
+            quorum_of_database,
+            quorum_of_file,
+            verify_c2sp,
+        )
 
+        vkey, witnesses, quorum = policy_options(policy, vkey, witnesses, quorum)
+        if tiles is not None or receipt is not None:
             verify_c2sp(tiles, receipt, vkey, witnesses, quorum)
             return
-        if witnesses or quorum:
-            raise click.UsageError("--witness and --quorum check a --tlog-proof or --tiles")
         if vkey is not None and file is None:
             raise click.UsageError("--vkey pins the log of an export FILE; name the FILE")
         if file is not None:
@@ -135,12 +141,14 @@ def register(group: click.Group) -> None:
                 click.echo(
                     f"ok: {report.size} entries, {report.checkpoints} signed checkpoints verified"
                 )
-                return
+                sys.exit(0 if quorum_of_file(file, vkey, witnesses, quorum) else 1)
             click.echo(f"BROKEN: first bad entry {report.first_bad_seq}: {report.message}")
             sys.exit(1)
         with opened(db) as svc:
             reports = svc.ledger.verify_all(public_key, every_signature=every)
-        broken = 0
+            ok = sorted(p for p, r in reports.items() if r.ok)
+            unwitnessed = quorum_of_database(svc, db, ok, witnesses, quorum) if quorum else 0
+        broken = unwitnessed
         for production, report in sorted(reports.items()):
             if report.ok:
                 click.echo(
@@ -176,6 +184,8 @@ def register(group: click.Group) -> None:
                 return
             assert output is not None
             ledger = svc.ledger
+            latest = ledger.latest_checkpoint(production)
+            size = latest.size if latest is not None else 0
             with open(output, "wb") as fp:
                 count = write_export(
                     fp,
@@ -185,6 +195,7 @@ def register(group: click.Group) -> None:
                     ledger.public_key_b64,
                     ledger.key_history(),
                     ledger.origin(production),
+                    kept_cosignatures(svc, db, None, production, size),
                 )
         click.echo(f"{count} entries of {production} written to {output}", err=True)
 

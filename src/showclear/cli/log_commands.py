@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from showclear.app import Showclear
 from showclear.app.logview import checkpoint_note
 from showclear.cli.ledger_commands import opened
 
@@ -52,3 +53,55 @@ def verify_c2sp(
         raise click.UsageError(str(exc)) from None
     click.echo(("ok: " if ok else "BROKEN: ") + message)
     sys.exit(0 if ok else 1)
+
+
+def policy_options(
+    policy: str | None, vkey: str | None, witnesses: tuple[str, ...], quorum: int
+) -> tuple[str | None, tuple[str, ...], int]:
+    """The log, witnesses and quorum: from --policy FILE, or as given on the command line."""
+    from showclear.app.checking import read_policy
+
+    if policy is None:
+        return vkey, witnesses, quorum
+    if vkey is not None or witnesses or quorum:
+        raise click.UsageError(
+            "--policy names the log, the witnesses and the quorum: give it alone"
+        )
+    try:
+        read = read_policy(policy)
+    except ValueError as exc:
+        raise click.UsageError(f"--policy: {exc}") from None
+    return read.log, tuple(read.witnesses), read.quorum
+
+
+def quorum_of_file(file: str, vkey: str | None, witnesses: tuple[str, ...], quorum: int) -> bool:
+    """Whether a verified export's head carries the quorum (printed); True when none is asked."""
+    from showclear.app.checking import quorum_of_export
+
+    if not quorum:
+        return True
+    if vkey is None:
+        raise click.UsageError("a --quorum is checked under the production's --vkey")
+    try:
+        ok, message = quorum_of_export(file, vkey, list(witnesses), quorum)
+    except ValueError as exc:
+        ok, message = False, str(exc)
+    click.echo(("witnessed: " if ok else "NOT WITNESSED: ") + message)
+    return ok
+
+
+def quorum_of_database(
+    svc: Showclear, db: str | None, productions: list[str], witnesses: tuple[str, ...], quorum: int
+) -> int:
+    """Print, for each production, whether its latest checkpoint has the quorum; failures."""
+    from showclear.app.checking import quorum_of_ledger
+
+    failures = 0
+    for production in productions:
+        try:
+            ok, message = quorum_of_ledger(svc, db, production, list(witnesses), quorum)
+        except ValueError as exc:
+            ok, message = False, str(exc)
+        failures += not ok
+        click.echo(f"{'witnessed' if ok else 'NOT WITNESSED'}  {production}: {message}")
+    return failures

@@ -13,7 +13,7 @@ import msgspec
 from showclear.ledger.api import Checkpoint, StoredEntry
 from showclear.ledger.encoding import canonical
 from showclear.ledger.keys import KeySchedule, Rotation
-from showclear.ledger.note import check_name
+from showclear.ledger.note import check_name, checkpoint_text, format_note
 from showclear.ledger.signing import NOTE_SIGNATURE, b64decode_strict, origin_of
 from showclear.ledger.verify import LedgerVerifier, VerifyFailure, VerifyReport, key_name
 
@@ -97,6 +97,7 @@ class _Header(msgspec.Struct, forbid_unknown_fields=True):
     version: int
     key_history: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
     origin: str | msgspec.UnsetType = msgspec.UNSET
+    cosignatures: list[str] | msgspec.UnsetType = msgspec.UNSET
 
 
 class _CheckpointLine(msgspec.Struct, forbid_unknown_fields=True):
@@ -147,6 +148,7 @@ def write_export(
     public_key_b64: str,
     rotations: Sequence[Rotation] = (),
     origin: str | None = None,
+    cosignatures: Sequence[bytes] = (),
 ) -> int:
     """Write the export of one production to a binary file; returns the entries written.
 
@@ -173,6 +175,8 @@ def write_export(
     if any(len(cp.signature) == NOTE_SIGNATURE for cp in cps):
         header["origin"] = origin if origin is not None else origin_of(production)
         header["version"] = VERSION_NOTES
+        if cosignatures:  # the witnesses' lines for the header's checkpoint, as received
+            header["cosignatures"] = [line.decode().rstrip("\n") for line in cosignatures]
     fp.write(canonical(header) + b"\n")
     position = 0
     i = 0
@@ -430,3 +434,15 @@ def verify_export(
         f"{v.size} entries and {v.checkpoints} checkpoints verified",
         v.checkpoints,
     )
+
+
+def read_head(path: str) -> tuple[bytes, list[bytes]]:
+    """The note text of an export's signed tree head and its cosignature lines (version 3)."""
+    with open(path, "rb") as fp:
+        header, head = _read_header(fp, None, None)
+    if header.origin is msgspec.UNSET:
+        raise ValueError("the export has no C2SP checkpoint (version 1 or 2): no cosignatures")
+    lines = [] if header.cosignatures is msgspec.UNSET else header.cosignatures
+    text = checkpoint_text(header.origin, head.size, head.root)
+    signature = (header.origin, head.signature)
+    return format_note(text, [signature]), [line.encode() + b"\n" for line in lines]
