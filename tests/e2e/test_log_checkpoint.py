@@ -97,3 +97,19 @@ def test_tiles_and_tlog_proofs_from_the_command_line(tmp_path: Path) -> None:
     broken = _run("verify", "--tiles", tiles, "--vkey", vkey, env=env)
     assert broken.returncode == 1
     assert b"checkpoint:" in broken.stdout
+
+
+def test_the_ledger_page_shows_how_far_each_witness_has_cosigned(show: Any) -> None:
+    from django.conf import settings
+
+    from showclear.ledger.note import COSIGNATURE, NoteKey
+
+    key = NoteKey("witness.example/w1", COSIGNATURE, bytes(32)).vkey
+    listed = Path(settings.SHOWCLEAR_DATA_DIR) / "witnesses"
+    listed.write_text(f"http://127.0.0.1:9 {key}\n")
+    try:
+        body = member("arm1").get(f"/p/{SHOW}/ledger/").content.decode()
+    finally:
+        listed.unlink()
+    size = show.ledger.size(SHOW)
+    assert f"Witness witness.example/w1: co-signed 0 entries,\n  {size} behind" in body

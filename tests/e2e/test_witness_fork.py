@@ -77,6 +77,8 @@ def test_a_forked_copy_is_caught_by_the_witness(witness: Path, tmp_path: Path) -
     db_a = f"sqlite:///{a / 'ledger.sqlite3'}"
     first = _run("witness", "push", "--db", db_a, data=a)
     assert "co-signed 12" in first.stdout
+    state = _run("state", "--db", db_a, "-p", "western1", data=a).stdout
+    assert f"witness {NAME}: co-signed 12, 0 behind" in state
     b.mkdir()
     with sqlite3.connect(a / "ledger.sqlite3") as src, sqlite3.connect(b / "ledger.sqlite3") as dst:
         src.backup(dst)  # the operator's copy: the same key, the same origin

@@ -332,3 +332,34 @@ def kept_cosignatures(
         return []
     queue = Queue(str(path), database_identity(db_url or default_database_url()))
     return queue.cosignatures(production, size)
+
+
+def witness_progress(
+    svc: Showclear, db_url: str | None, data_dir: str | None, production: str
+) -> list[dict[str, Any]]:
+    """How far each configured witness has co-signed a production and how far behind it is."""
+    from showclear.ledger import default_data_dir
+
+    submitter = submitter_for(svc, db_url, data_dir or default_data_dir())
+    if submitter is None:
+        return []
+    latest = svc.ledger.latest_checkpoint(production)
+    size = latest.size if latest is not None else 0
+    rows = []
+    for target in submitter.targets:
+        cosigned, failures, _ = submitter.queue.progress(production, target.key.name)
+        problem = next(
+            (p for name, _, _, p in submitter.queue.status(production) if name == target.key.name),
+            None,
+        )
+        rows.append(
+            {
+                "witness": target.key.name,
+                "url": target.url,
+                "cosigned": cosigned,
+                "behind": max(0, size - cosigned),
+                "failures": failures,
+                "problem": problem,
+            }
+        )
+    return rows

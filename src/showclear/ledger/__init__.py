@@ -76,6 +76,8 @@ def database_identity(url: str) -> str:
     A SQLite file by its resolved path; a PostgreSQL database by host, port and name (the
     password and other options left out).
     """
+    if url == "memory:":
+        return url  # lives as long as its process: nothing to tell apart
     if url.startswith("sqlite:"):
         return "sqlite:" + str(Path(sqlite_path(url)).resolve())
     from psycopg.conninfo import conninfo_to_dict
