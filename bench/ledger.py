@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import math
 import shutil
+import socket
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -162,6 +164,74 @@ def bench_sqlite(folder: Path, ops: int, batches: int) -> None:
     conn.close()
 
 
+def bench_sqlite_witnessed(folder: Path, ops: int) -> None:
+    """One durable append per transaction with two witnesses configured, one up, one down.
+
+    The up one is a real `showclear witness serve` process; the down one a closed port.
+    Submission runs in the background (woken after each commit), as in the web app.
+    """
+    from showclear.app.witnessing import Queue, Submitter, Target
+    from showclear.ledger.note import COSIGNATURE, NoteKey, log_key, parse_vkey
+
+    heads = SignedHeads(str(folder / HEADS_FILE), "sqlite:witnessed")
+    ledger = SqliteLedger(str(folder / "witnessed.sqlite3"), Signer.generate(), heads)
+    trusted = [log_key(ledger.origin("bench"), ledger.public_key_b64)]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    showclear = str(Path(sys.executable).parent / "showclear")
+    name = "up.example/witness"
+    serve = [showclear, "witness", "serve", "--data", str(folder / "w"), "--name", name]
+    server = subprocess.Popen(
+        [*serve, "--log", trusted[0].vkey, "--listen", f"127.0.0.1:{port}"],
+        stderr=subprocess.DEVNULL,
+    )
+    key = subprocess.run(
+        [showclear, "witness", "key", "--data", str(folder / "w"), "--name", name],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    up_key, down_key = parse_vkey(key), NoteKey("down.example", COSIGNATURE, bytes(32))
+    targets = [Target(f"http://127.0.0.1:{port}", up_key), Target("http://127.0.0.1:9", down_key)]
+    submitter = Submitter(ledger, targets, Queue(str(folder / "queue.sqlite3"), "sqlite:witnessed"))
+    ledger.on_commit = submitter.wake
+    submitter.start(interval=1.0)
+    conn = bare_sqlite(folder / "bare-witnessed.sqlite3")
+    counter = iter(range(10**9))
+
+    def ours(count: int) -> list[float]:
+        def step(n: int) -> None:
+            with ledger.transaction("bench") as tx:
+                append(tx, n)
+
+        return timed(step, count)
+
+    def bare(count: int) -> list[float]:
+        def step(n: int) -> None:
+            conn.execute("BEGIN")
+            conn.execute("INSERT INTO t (k, v) VALUES (?, ?)", (next(counter), PAYLOAD))
+            conn.execute("COMMIT")
+
+        return timed(step, count)
+
+    ours(20), bare(20)
+    report("sqlite: witnesses (one up, one down)", rounds(ours, bare, ops, 7), 1, 0.6)
+    submitter.stop()
+    cosigned = submitter.queue.progress("bench", name)[0]
+    print(f"{'':<34} the witness that is up co-signed {cosigned} of {ledger.size('bench')}")
+    server.terminate()
+    server.wait(timeout=10)
+    ledger.close()
+    conn.close()
+
+
 def bench_postgres(ops: int) -> None:
     """One durable append per transaction against a bare autocommit INSERT."""
     try:
@@ -273,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     with scratch() as folder:
         bench_sqlite(folder, ops, batches)
+        bench_sqlite_witnessed(folder, ops)
     bench_postgres(ops)
     bench_proofs(1000 if args.quick else 5000)
     bench_cpu(ops)

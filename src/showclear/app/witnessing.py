@@ -275,12 +275,14 @@ class Submitter:
         """Ask for a round soon (called after each commit; never waits)."""
         self._wake.set()
 
-    def start(self, interval: float = 5.0) -> None:
-        """Run rounds in a daemon thread: after each wake-up, and every `interval` seconds."""
+    def start(self, interval: float = 5.0, gap: float = 0.5) -> None:
+        """Run rounds in a daemon thread: after a wake-up, at most one each `gap` seconds (a
+        witness needs only the latest checkpoint), and every `interval` seconds anyway."""
 
         def loop() -> None:
             while not self._stop.is_set():
                 self._wake.wait(interval)
+                self._stop.wait(gap)  # commits arriving meanwhile make one round, not many
                 self._wake.clear()
                 self.run_once()
 

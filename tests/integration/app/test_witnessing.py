@@ -95,7 +95,7 @@ def test_a_witness_that_is_down_delays_nothing_and_is_tried_again_later(
 
     submitter = _submitter(svc, witness, queue, down)
     svc.ledger.on_commit = submitter.wake
-    submitter.start(interval=0.05)
+    submitter.start(interval=0.05, gap=0.01)
     try:
         start = time.monotonic()
         for n in range(20):
