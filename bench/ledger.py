@@ -110,12 +110,10 @@ def bare_sqlite(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def bench_sqlite(folder: Path, ops: int, batches: int) -> None:
-    """One durable append per transaction, and 100 per transaction, against bare SQLite."""
-    heads = SignedHeads(str(folder / HEADS_FILE), "sqlite:bench")  # the server's own record
-    ledger = SqliteLedger(str(folder / "ledger.sqlite3"), Signer.generate(), heads)
-    conn = bare_sqlite(folder / "bare.sqlite3")
-    counter = iter(range(10**9))
+def one_append_rounds(
+    ledger: SqliteLedger, conn: sqlite3.Connection, counter: Iterator[int], ops: int
+) -> list[tuple[list[float], list[float]]]:
+    """One durable append per transaction against a bare SQLite transaction, in rounds."""
 
     def ours(count: int) -> list[float]:
         def step(n: int) -> None:
@@ -133,7 +131,16 @@ def bench_sqlite(folder: Path, ops: int, batches: int) -> None:
         return timed(step, count)
 
     ours(20), bare(20)  # warm up
-    measured = rounds(ours, bare, ops, 7)
+    return rounds(ours, bare, ops, 7)
+
+
+def bench_sqlite(folder: Path, ops: int, batches: int) -> None:
+    """One durable append per transaction, and 100 per transaction, against bare SQLite."""
+    heads = SignedHeads(str(folder / HEADS_FILE), "sqlite:bench")  # the server's own record
+    ledger = SqliteLedger(str(folder / "ledger.sqlite3"), Signer.generate(), heads)
+    conn = bare_sqlite(folder / "bare.sqlite3")
+    counter = iter(range(10**9))
+    measured = one_append_rounds(ledger, conn, counter, ops)
     report("sqlite: one append per commit", measured, 1, 0.6)
     latency = p99([x for mine, _ in measured for x in mine])
     print(f"{'':<34} p99 {latency:.2f} ms (goal <= 2 ms)  {'ok' if latency <= 2 else 'MISS'}")
@@ -204,25 +211,8 @@ def bench_sqlite_witnessed(folder: Path, ops: int) -> None:
     ledger.on_commit = submitter.wake
     submitter.start(interval=1.0)
     conn = bare_sqlite(folder / "bare-witnessed.sqlite3")
-    counter = iter(range(10**9))
-
-    def ours(count: int) -> list[float]:
-        def step(n: int) -> None:
-            with ledger.transaction("bench") as tx:
-                append(tx, n)
-
-        return timed(step, count)
-
-    def bare(count: int) -> list[float]:
-        def step(n: int) -> None:
-            conn.execute("BEGIN")
-            conn.execute("INSERT INTO t (k, v) VALUES (?, ?)", (next(counter), PAYLOAD))
-            conn.execute("COMMIT")
-
-        return timed(step, count)
-
-    ours(20), bare(20)
-    report("sqlite: witnesses (one up, one down)", rounds(ours, bare, ops, 7), 1, 0.6)
+    measured = one_append_rounds(ledger, conn, iter(range(10**9)), ops)
+    report("sqlite: witnesses (one up, one down)", measured, 1, 0.6)
     submitter.stop()
     cosigned = submitter.queue.progress("bench", name)[0]
     print(f"{'':<34} the witness that is up co-signed {cosigned} of {ledger.size('bench')}")
