@@ -166,3 +166,32 @@ def test_malformed_notes_are_named(change: object, problem: str) -> None:
 def test_malformed_vkeys_are_named(vkey: str, problem: str) -> None:
     with pytest.raises(NoteError, match=problem):
         parse_vkey(vkey)
+
+
+# c2sp.org/tlog-cosignature, the example checkpoint with a cosignature, and its signed message
+COSIGNED = (
+    "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n"
+    "\u2014 example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Z"
+    "hcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n"
+    "\u2014 witness.example.com/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJ"
+    "sX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==\n"
+).encode()
+SIGNED_MESSAGE = (
+    b"cosignature/v1\ntime 1679315147\n"
+    b"example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"
+)
+
+
+def test_the_cosignature_spec_example_parses_and_its_message_is_ours() -> None:
+    from showclear.ledger.note import cosignature_message, parse_note, timestamp_of
+
+    note = parse_note(COSIGNED)
+    assert parse_checkpoint_text(note.text)[:2] == ("example.com/behind-the-sofa", 20852163)
+    [(log, _), (witness, blob)] = note.signatures
+    assert (log, witness, len(blob)) == (
+        "example.com/behind-the-sofa",
+        "witness.example.com/w1",
+        76,
+    )
+    assert timestamp_of(blob[4:]) == 1679315147
+    assert cosignature_message(note.text, timestamp_of(blob[4:])) == SIGNED_MESSAGE

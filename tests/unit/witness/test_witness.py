@@ -148,3 +148,23 @@ def _together(witness: Witness, bodies: list[bytes]) -> list[int]:
     for t in threads:
         t.join()
     return statuses
+
+
+def test_the_spec_example_request_parses_and_its_unknown_origin_is_404(witness: Witness) -> None:
+    from showclear.witness.core import parse_request
+
+    body = (
+        "old 20852014\n"
+        "PlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw=\n"
+        "jrJZDmY8Y7SyJE0MWLpLozkIVMSMZcD5kvuKxPC3swk=\n"
+        "5+pKlUdi2LeF/BcMHBn+Ku6yhPGNCswZZD1X/6QgPd8=\n"
+        "/6WVhPs2CwSsb5rYBH5cjHV/wSmA79abXAwhXw3Kj/0=\n"
+        "\n"
+        "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n"
+        "\u2014 example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN"
+        "7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n"
+    ).encode()
+    old, proof, note = parse_request(body)
+    assert (old, len(proof)) == (20852014, 4)
+    assert note.startswith(b"example.com/behind-the-sofa\n20852163\n")
+    assert witness.add_checkpoint(body).status == 404  # a log its operator did not configure
