@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from binascii import unhexlify
 from typing import IO, Any
 
 import msgspec
@@ -19,61 +18,22 @@ FORMAT = "showclear-ledger-export"
 VERSION = 1  # without a key history; VERSION_ROTATED with one
 VERSION_ROTATED = 2
 VERSION_NOTES = 3  # C2SP checkpoints: the header names their origin; a key history is optional
-_SEQ = b'{"seq":'
-_LEAF = b',"leaf_hash":"'
-_CHAIN = b'","chain_hash":"'
-_REF = b'","checkpoint":'
-_BODY = b',"body":'
-_HEX_DIGITS = b"0123456789abcdef"
 _CHECKPOINT_PREFIX = b'{"checkpoint":'
-
-
-class _Line:
-    """An entry as read from its line: what the verifier reads of a StoredEntry."""
-
-    __slots__ = ("body", "chain_hash", "leaf_hash", "production", "seq")
-
-    def __init__(self, production: str, seq: int, body: bytes, leaf: bytes, chain: bytes) -> None:
-        self.production = production
-        self.seq = seq
-        self.body = body
-        self.leaf_hash = leaf
-        self.chain_hash = chain
-
-
-def _number(text: bytes) -> int | None:
-    """A JSON non-negative integer without sign, exponent or leading zero; None otherwise."""
-    if not text.isdigit() or (text[0] == 0x30 and len(text) > 1):
-        return None
-    return int(text)
-
-
-def _hash(text: bytes) -> bytes | None:
-    """64 lowercase hex digits as 32 bytes; None otherwise."""
-    if len(text) != 64 or text.translate(None, _HEX_DIGITS):
-        return None
-    return unhexlify(text)
+# an entry line, exactly: the body is the bytes after ,"body": up to the line's final }
+_ENTRY_LINE = re.compile(
+    rb'\{"seq":(0|[1-9][0-9]{0,18}),"leaf_hash":"([0-9a-f]{64})","chain_hash":"([0-9a-f]{64})",'
+    rb'"checkpoint":(0|[1-9][0-9]{0,18}),"body":(\{.*\})\}\n',
+    re.DOTALL,
+)
 
 
 def _parse_entry(line: bytes) -> tuple[int, bytes, bytes, int, bytes] | None:
     """(seq, leaf hash, chain hash, checkpoint named, body) of an exact entry line, else None."""
-    if not line.startswith(_SEQ) or not line.endswith(b"}}\n"):
+    found = _ENTRY_LINE.fullmatch(line)
+    if found is None:
         return None
-    i = line.find(_LEAF, 7)
-    j = i + 14
-    k = j + 64
-    m = k + 80
-    o = line.find(_BODY, m + 15)
-    if i < 0 or o < 0 or line[k : k + 16] != _CHAIN or line[m : m + 15] != _REF:
-        return None
-    seq = _number(line[7:i])
-    leaf = _hash(line[j:k])
-    chain = _hash(line[k + 16 : m])
-    signed_by = _number(line[m + 15 : o])
-    body = line[o + 8 : -2]
-    if seq is None or leaf is None or chain is None or signed_by is None or body[:1] != b"{":
-        return None
-    return seq, leaf, chain, signed_by, body
+    leaf, chain = bytes.fromhex(found[2].decode()), bytes.fromhex(found[3].decode())
+    return int(found[1]), leaf, chain, int(found[4]), found[5]
 
 
 class _Head(msgspec.Struct, forbid_unknown_fields=True):
@@ -202,7 +162,7 @@ class _Reader:
         if signed_by <= seq:
             raise VerifyFailure(seq, f"entry {seq}: it names the checkpoint of size {signed_by}")
         self.refs.setdefault(signed_by, seq)
-        self.v.entry(_Line(self.v.production, number, body, leaf, chain))
+        self.v.check_entry(number, self.v.production, body, leaf, chain)
 
     def checkpoint(self, line: bytes, lineno: int) -> None:
         """A checkpoint line: it must come right after the last entry it signs."""

@@ -110,21 +110,26 @@ class LedgerVerifier:
 
     def entry(self, e: StoredLike) -> None:
         """Verify the next entry: its place, hashes and body; VerifyFailure names the problem."""
+        self.check_entry(e.seq, e.production, e.body, e.leaf_hash, e.chain_hash)
+
+    def check_entry(
+        self, seq: int, production: str, body: bytes, leaf_hash: bytes, chain_hash: bytes
+    ) -> None:
+        """`entry` of an entry given by its stored fields."""
         n = self.tree.size
-        body = e.body
         if type(body) is not bytes:
             raise VerifyFailure(n, f"entry {n}: its stored body is not bytes")
         leaf = _sha256(b"\x00" + body).digest()
         chain = _sha256(self.chain + leaf).digest()
-        if e.seq != n:
-            raise VerifyFailure(n, f"entry {n}: the entry in position {n} has seq {e.seq}")
-        if e.production != self.production:
+        if seq != n:
+            raise VerifyFailure(n, f"entry {n}: the entry in position {n} has seq {seq}")
+        if production != self.production:
             raise VerifyFailure(
-                n, f"entry {n}: it belongs to production {e.production!r}, not {self.production!r}"
+                n, f"entry {n}: it belongs to production {production!r}, not {self.production!r}"
             )
-        if leaf != e.leaf_hash:
+        if leaf != leaf_hash:
             raise VerifyFailure(n, f"entry {n}: its body does not hash to its stored leaf hash")
-        if chain != e.chain_hash:
+        if chain != chain_hash:
             previous = "the zero hash" if n == 0 else f"entry {n - 1}'s chain hash"
             raise VerifyFailure(
                 n, f"entry {n}: its chain hash does not follow from {previous} and its leaf hash"
