@@ -280,11 +280,16 @@ class Submitter:
         witness needs only the latest checkpoint), and every `interval` seconds anyway."""
 
         def loop() -> None:
+            pause = gap
             while not self._stop.is_set():
                 self._wake.wait(interval)
-                self._stop.wait(gap)  # commits arriving meanwhile make one round, not many
+                self._stop.wait(pause)  # commits arriving meanwhile make one round, not many
                 self._wake.clear()
+                began = time.monotonic()
                 self.run_once()
+                # a round reads the tree to prove consistency: on a long ledger it takes a
+                # while, and the rounds then keep to a third of the time at most
+                pause = max(gap, 2 * (time.monotonic() - began))
 
         self._thread = threading.Thread(target=loop, name="showclear-witnessing", daemon=True)
         self._thread.start()
