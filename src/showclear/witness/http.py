@@ -33,6 +33,7 @@ def make_server(witness: Witness, host: str, port: int) -> ThreadingHTTPServer:
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "showclear-witness"
+        timeout = 30  # seconds a client may take to send its request
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:
             self.send_response(status)
