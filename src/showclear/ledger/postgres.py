@@ -162,7 +162,9 @@ class _Session:
         """Send every write and the COMMIT in one pipeline: one round trip, prepared statements."""
         conn = self._conn
         with conn.pipeline(), conn.cursor() as cursor:
-            if rows:
+            if len(rows) == 1:
+                cursor.execute(_INSERT_ROW, tuple(rows[0]), prepare=True)
+            elif rows:
                 cursor.executemany(_INSERT_ROW, [tuple(row) for row in rows])
             if checkpoint is not None:
                 cp = checkpoint
