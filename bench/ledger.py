@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import math
 import shutil
+import socket
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -108,12 +110,10 @@ def bare_sqlite(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def bench_sqlite(folder: Path, ops: int, batches: int) -> None:
-    """One durable append per transaction, and 100 per transaction, against bare SQLite."""
-    heads = SignedHeads(str(folder / HEADS_FILE), "sqlite:bench")  # the server's own record
-    ledger = SqliteLedger(str(folder / "ledger.sqlite3"), Signer.generate(), heads)
-    conn = bare_sqlite(folder / "bare.sqlite3")
-    counter = iter(range(10**9))
+def one_append_rounds(
+    ledger: SqliteLedger, conn: sqlite3.Connection, counter: Iterator[int], ops: int
+) -> list[tuple[list[float], list[float]]]:
+    """One durable append per transaction against a bare SQLite transaction, in rounds."""
 
     def ours(count: int) -> list[float]:
         def step(n: int) -> None:
@@ -131,7 +131,16 @@ def bench_sqlite(folder: Path, ops: int, batches: int) -> None:
         return timed(step, count)
 
     ours(20), bare(20)  # warm up
-    measured = rounds(ours, bare, ops, 7)
+    return rounds(ours, bare, ops, 7)
+
+
+def bench_sqlite(folder: Path, ops: int, batches: int) -> None:
+    """One durable append per transaction, and 100 per transaction, against bare SQLite."""
+    heads = SignedHeads(str(folder / HEADS_FILE), "sqlite:bench")  # the server's own record
+    ledger = SqliteLedger(str(folder / "ledger.sqlite3"), Signer.generate(), heads)
+    conn = bare_sqlite(folder / "bare.sqlite3")
+    counter = iter(range(10**9))
+    measured = one_append_rounds(ledger, conn, counter, ops)
     report("sqlite: one append per commit", measured, 1, 0.6)
     latency = p99([x for mine, _ in measured for x in mine])
     print(f"{'':<34} p99 {latency:.2f} ms (goal <= 2 ms)  {'ok' if latency <= 2 else 'MISS'}")
@@ -158,6 +167,57 @@ def bench_sqlite(folder: Path, ops: int, batches: int) -> None:
 
     report("sqlite: 100 appends per commit", rounds(ours_batch, bare_batch, batches, 7), 100, 0.5)
     assert ledger.verify("bench").ok
+    ledger.close()
+    conn.close()
+
+
+def bench_sqlite_witnessed(folder: Path, ops: int) -> None:
+    """One durable append per transaction with two witnesses configured, one up, one down.
+
+    The up one is a real `showclear witness serve` process; the down one a closed port.
+    Submission runs in the background (woken after each commit), as in the web app.
+    """
+    from showclear.app.witnessing import Queue, Submitter, Target
+    from showclear.ledger.note import COSIGNATURE, NoteKey, log_key, parse_vkey
+
+    heads = SignedHeads(str(folder / HEADS_FILE), "sqlite:witnessed")
+    ledger = SqliteLedger(str(folder / "witnessed.sqlite3"), Signer.generate(), heads)
+    trusted = [log_key(ledger.origin("bench"), ledger.public_key_b64)]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    showclear = str(Path(sys.executable).parent / "showclear")
+    name = "up.example/witness"
+    serve = [showclear, "witness", "serve", "--data", str(folder / "w"), "--name", name]
+    server = subprocess.Popen(
+        [*serve, "--log", trusted[0].vkey, "--listen", f"127.0.0.1:{port}"],
+        stderr=subprocess.DEVNULL,
+    )
+    key = subprocess.run(
+        [showclear, "witness", "key", "--data", str(folder / "w"), "--name", name],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    up_key, down_key = parse_vkey(key), NoteKey("down.example", COSIGNATURE, bytes(32))
+    targets = [Target(f"http://127.0.0.1:{port}", up_key), Target("http://127.0.0.1:9", down_key)]
+    submitter = Submitter(ledger, targets, Queue(str(folder / "queue.sqlite3"), "sqlite:witnessed"))
+    ledger.on_commit = submitter.wake
+    submitter.start(interval=1.0)
+    conn = bare_sqlite(folder / "bare-witnessed.sqlite3")
+    measured = one_append_rounds(ledger, conn, iter(range(10**9)), ops)
+    report("sqlite: witnesses (one up, one down)", measured, 1, 0.6)
+    submitter.stop()
+    cosigned = submitter.queue.progress("bench", name)[0]
+    print(f"{'':<34} the witness that is up co-signed {cosigned} of {ledger.size('bench')}")
+    server.terminate()
+    server.wait(timeout=10)
     ledger.close()
     conn.close()
 
@@ -273,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     with scratch() as folder:
         bench_sqlite(folder, ops, batches)
+        bench_sqlite_witnessed(folder, ops)
     bench_postgres(ops)
     bench_proofs(1000 if args.quick else 5000)
     bench_cpu(ops)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: linters, types, layers, then every test tier against real SQLite,
-# a throwaway PostgreSQL cluster and Debian's Chromium (both installed here when missing).
+# a throwaway PostgreSQL cluster, Debian's Chromium and Go (installed here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -11,6 +11,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 if [ ! -x /usr/bin/chromium ]; then
   need_apt+=(chromium)
+fi
+# Go and golang.org/x/mod from Debian: the independent verifier of tests/interop
+if ! command -v go >/dev/null 2>&1; then
+  need_apt+=(golang-go)
+fi
+if [ ! -d /usr/share/gocode/src/golang.org/x/mod/sumdb/note ]; then
+  need_apt+=(golang-golang-x-mod-dev)
 fi
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${1:-}" != "--checks-only" ]; then
   echo "installing ${need_apt[*]} from Debian's packages"

@@ -9,7 +9,7 @@ import pytest
 from e2e_support import PRODUCTION, Person, api_as
 
 from showclear.ledger.merkle import verify_consistency, verify_inclusion
-from showclear.ledger.signing import checkpoint_message, verify_signature
+from showclear.ledger.note import log_key, open_note
 
 
 @pytest.mark.rule("LEDGER-2")
@@ -18,8 +18,10 @@ def test_the_api_answers_what_the_app_gives_the_cli(people: dict[str, Person], d
     head = api.get(f"productions/{PRODUCTION}/ledger/checkpoint").json()
     assert head == demo.checkpoint(PRODUCTION)
     root = b64decode(head["root"], validate=True)
-    message = checkpoint_message(PRODUCTION, head["size"], root, head["at"])
-    assert verify_signature(head["public_key"], message, b64decode(head["signature"]))
+    assert head["format"] == "c2sp"
+    assert head["origin"].endswith(f"/{PRODUCTION}")
+    _, verified = open_note(head["note"].encode(), [log_key(head["origin"], head["public_key"])])
+    assert [k.name for k in verified] == [head["origin"]]
 
     size = head["size"]
     proof = api.get(f"productions/{PRODUCTION}/ledger/proof?seq=3").json()

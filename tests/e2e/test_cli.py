@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from showclear.ledger.merkle import verify_consistency, verify_inclusion
-from showclear.ledger.signing import checkpoint_message, verify_signature
+from showclear.ledger.note import NoteError, log_key, open_note
+from showclear.ledger.signing import Signer
 
 SHOWCLEAR = str(Path(sys.executable).parent / "showclear")
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -144,11 +145,13 @@ def test_proofs_check_against_the_signed_checkpoint(db: str) -> None:
     cp = p["checkpoint"]
     root = b64decode(cp["root"], validate=True)
     assert p["root"] == cp["root"]
-    assert verify_signature(
-        cp["public_key"],
-        checkpoint_message("western1", cp["size"], root, cp["at"]),
-        b64decode(cp["signature"], validate=True),
-    )
+    assert cp["format"] == "c2sp"  # a C2SP signed note, checked as any C2SP client checks it
+    assert cp["note"].startswith(f"{cp['origin']}\n{cp['size']}\n{cp['root']}\n\n")
+    _, verified = open_note(cp["note"].encode(), [log_key(cp["origin"], cp["public_key"])])
+    assert [k.name for k in verified] == [cp["origin"]]
+    other = Signer.generate().public_key_b64
+    with pytest.raises(NoteError):
+        open_note(cp["note"].encode(), [log_key(cp["origin"], other)])
     verify_inclusion(
         b64decode(p["leaf_hash"]), 7, p["size"], [b64decode(h) for h in p["proof"]], root
     )

@@ -32,6 +32,7 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "ledger": ("ledger/", "entries"),
     "labels": ("labels/", "state"),
     "labels_pdf": ("labels.pdf", "state"),
+    "log_checkpoint": ("log/checkpoint", None),  # the signed checkpoint: every member
 }
 
 

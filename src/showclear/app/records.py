@@ -8,6 +8,7 @@ These use cases are thin: the ledger's public API does the work.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from typing import IO, Any
 
 from showclear.ledger.api import Checkpoint
@@ -15,11 +16,19 @@ from showclear.ledger.base import BaseLedger
 from showclear.ledger.export import verify_export_file, write_export
 from showclear.ledger.keys import Rotation
 from showclear.ledger.merkle import Tree
+from showclear.ledger.note import checkpoint_text, format_note, parse_vkey
+from showclear.ledger.signing import NOTE_SIGNATURE
 from showclear.ledger.verify import VerifyReport
 
 JSON = dict[str, Any]
 
-__all__ = ["Records", "Rotation", "VerifyReport", "b64", "checkpoint_json"]
+__all__ = ["Records", "Rotation", "VerifyReport", "b64", "checkpoint_json", "pinned_log"]
+
+
+def pinned_log(vkey: str) -> tuple[str, str]:
+    """(public key in base64, origin) of a production's log vkey; ValueError says what is wrong."""
+    key = parse_vkey(vkey)
+    return key.public_key_b64, key.name
 
 
 def b64(data: bytes) -> str:
@@ -27,8 +36,12 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def checkpoint_json(cp: Checkpoint, public_key: str) -> JSON:
-    """A signed tree head: production, size, root, at, signature and the key that verifies it."""
+def checkpoint_json(cp: Checkpoint, public_key: str, origin: str) -> JSON:
+    """A signed tree head: production, size, root, at, signature, the key that verifies it, and
+    its origin. A C2SP checkpoint (`format: "c2sp"`) also comes as its signed note, which any
+    C2SP tool checks; `at` is not signed there. A format 1 one (`"v1"`) signs `at` too."""
+    c2sp = len(cp.signature) == NOTE_SIGNATURE
+    note = format_note(checkpoint_text(origin, cp.size, cp.root), [(origin, cp.signature)])
     return {
         "production": cp.production,
         "size": cp.size,
@@ -36,6 +49,9 @@ def checkpoint_json(cp: Checkpoint, public_key: str) -> JSON:
         "at": cp.at,
         "signature": b64(cp.signature),
         "public_key": public_key,
+        "origin": origin,
+        "format": "c2sp" if c2sp else "v1",
+        "note": note.decode("utf-8") if c2sp else None,
     }
 
 
@@ -51,7 +67,9 @@ class Records:
     def checkpoint(self, production: str) -> JSON | None:
         """The latest signed checkpoint, or None before the first."""
         head = self.ledger.latest_checkpoint(production)
-        return None if head is None else checkpoint_json(head, self.ledger.public_key_b64)
+        if head is None:
+            return None
+        return checkpoint_json(head, self.ledger.public_key_b64, self.ledger.origin(production))
 
     def inclusion(self, production: str, seq: int, size: int) -> JSON:
         """RFC 9162 inclusion proof of entry `seq` in the tree of `size` entries (0 <= seq < size).
@@ -83,8 +101,12 @@ class Records:
             "proof": [b64(h) for h in tree.consistency_proof(old, new)],
         }
 
-    def export(self, production: str, fp: IO[bytes]) -> int:
-        """Write a production's ledger as one file verifiable offline; the entries written."""
+    def export(self, production: str, fp: IO[bytes], cosignatures: Sequence[bytes] = ()) -> int:
+        """Write a production's ledger as one file verifiable offline; the entries written.
+
+        `cosignatures` are witnesses' cosignatures of the latest checkpoint, carried in the
+        header (docs/ledger.md, "The export file").
+        """
         ledger = self.ledger
         return write_export(
             fp,
@@ -93,16 +115,30 @@ class Records:
             ledger.checkpoints(production),
             ledger.public_key_b64,
             ledger.key_history(),
+            ledger.origin(production),
+            cosignatures,
         )
 
-    def verify_all(self, public_key: str | None = None) -> dict[str, VerifyReport]:
-        """Every production's ledger recomputed: leaves, links, roots and signatures."""
-        return self.ledger.verify_all(public_key)
+    def verify_all(
+        self, public_key: str | None = None, *, every_signature: bool = False
+    ) -> dict[str, VerifyReport]:
+        """Every production's ledger recomputed: leaves, links, roots and signatures.
+
+        Every checkpoint's root is checked; the signatures checked are those that carry the
+        trust, or every one with `every_signature` (docs/ledger.md).
+        """
+        return self.ledger.verify_all(public_key, every_signature=every_signature)
 
     @staticmethod
-    def verify_file(path: str, public_key: str | None = None) -> VerifyReport:
-        """An export file verified offline (with `public_key`, it must be the file's)."""
-        return verify_export_file(path, public_key)
+    def verify_file(
+        path: str,
+        public_key: str | None = None,
+        origin: str | None = None,
+        *,
+        every_signature: bool = False,
+    ) -> VerifyReport:
+        """An export file verified offline (a key or origin given must be the file's)."""
+        return verify_export_file(path, public_key, origin, every_signature=every_signature)
 
     def public_key(self) -> str:
         """The base64 Ed25519 key that verifies this server's checkpoints."""

@@ -30,6 +30,7 @@ from showclear.ledger.api import Entry, LedgerTransaction
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.encoding import decode
 from showclear.ledger.integrity import LedgerIntegrityError
+from showclear.ledger.transaction import EntryTooLarge
 from showclear.projections.state import StateProjection
 from showclear.projections.views import state_json, trace
 
@@ -145,7 +146,10 @@ class Showclear(Records):
             decision = decide(state, cmd)
             result = decision.result()
             # LEDGER-1: accepted or refused, the command is an entry
-            stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.stored_events())
+            try:
+                stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.stored_events())
+            except EntryTooLarge as exc:
+                raise InputError(str(exc)) from None
             try:
                 apply_entry(
                     state, Meta(stored.seq, cmd.at, cmd.by, cmd.idempotency_key), decision.events

@@ -83,16 +83,24 @@ def apply(db: str | None, file: TextIO) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of tables")
 def state(db: str | None, production: str, as_json: bool) -> None:
     """Show where every weapon and lot is, in what condition, and what is on hold."""
+    from showclear.app.witnessing import witness_progress
+
     svc = service(db)
     try:
         existing(svc, production)
         data = svc.state(production)
+        witnessed = witness_progress(svc, db, None, production)
     finally:
         svc.close()
     if as_json:
-        click.echo(dump(data))
+        click.echo(dump({**data, "witnesses": witnessed} if witnessed else data))
     else:
         render.state(data)
+        for w in witnessed:  # how far each witness has co-signed the ledger
+            problem = f"  ({w['problem']})" if w["problem"] else ""
+            click.echo(
+                f"witness {w['witness']}: co-signed {w['cosigned']}, {w['behind']} behind{problem}"
+            )
 
 
 @main.command()
@@ -202,7 +210,14 @@ def rules(markdown: bool) -> None:
 
 
 # Ledger commands (verify, export, key, proof, consistency) live in their own module.
-from showclear.cli import backup_commands, ledger_commands  # noqa: E402
+from showclear.cli import (  # noqa: E402
+    backup_commands,
+    ledger_commands,
+    log_commands,
+    witness_commands,
+)
 
 ledger_commands.register(main)
+log_commands.register(main)
+witness_commands.register(main)
 backup_commands.register(main)

@@ -13,6 +13,7 @@ __all__ = [
     "database_identity",
     "default_data_dir",
     "default_database_url",
+    "default_origin_prefix",
     "key_file",
     "open_ledger",
     "sqlite_path",
@@ -31,6 +32,22 @@ def default_database_url() -> str:
     if configured:
         return configured
     return "sqlite:///" + str(Path(default_data_dir()) / "showclear.sqlite3")
+
+
+def default_origin_prefix() -> str:
+    """$SHOWCLEAR_LOG_ORIGIN_PREFIX (the site's name, e.g. showclear.example), or showclear.local.
+
+    Every production's checkpoint origin is this prefix, `/`, and the production id; it names
+    the log in every checkpoint ever signed, so it is set once and never changed.
+    """
+    from showclear.ledger.note import check_name
+    from showclear.ledger.signing import DEFAULT_ORIGIN_PREFIX
+
+    prefix = os.environ.get("SHOWCLEAR_LOG_ORIGIN_PREFIX") or DEFAULT_ORIGIN_PREFIX
+    check_name(prefix)
+    if prefix.endswith("/"):
+        raise ValueError(f"SHOWCLEAR_LOG_ORIGIN_PREFIX {prefix!r} must not end with '/'")
+    return prefix
 
 
 def sqlite_path(url: str) -> str:
@@ -59,6 +76,8 @@ def database_identity(url: str) -> str:
     A SQLite file by its resolved path; a PostgreSQL database by host, port and name (the
     password and other options left out).
     """
+    if url == "memory:":
+        return url  # lives as long as its process: nothing to tell apart
     if url.startswith("sqlite:"):
         return "sqlite:" + str(Path(sqlite_path(url)).resolve())
     from psycopg.conninfo import conninfo_to_dict
@@ -88,7 +107,9 @@ def open_ledger(url: str, data_dir: str | None = None, *, read_only: bool = Fals
         from showclear.ledger.memory import MemoryLedger
 
         if data_dir is None:
-            return MemoryLedger(Signer.generate())
+            ledger = MemoryLedger(Signer.generate())
+            ledger.origin_prefix = default_origin_prefix()
+            return ledger
         ledger = MemoryLedger(None)
     elif url.startswith("sqlite:"):
         from showclear.ledger.sqlite import SqliteLedger
@@ -112,4 +133,5 @@ def open_ledger(url: str, data_dir: str | None = None, *, read_only: bool = Fals
             f"unsupported database URL {url!r}: expected memory:, sqlite:///PATH or postgresql://..."
         )
     ledger.load_key(key_file(folder), read_only=read_only)
+    ledger.origin_prefix = default_origin_prefix()
     return ledger

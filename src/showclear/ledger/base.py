@@ -6,25 +6,26 @@ import dataclasses
 import itertools
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Generic, TypeVar
 
-from showclear.ledger.api import Checkpoint, Entry, StoredEntry
-from showclear.ledger.entrycodec import column_problem, decode_entry
+from showclear.ledger.api import Checkpoint
 from showclear.ledger.hashing import Frontier
 from showclear.ledger.integrity import LedgerIntegrityError, Signed, SignedHeads, log
 from showclear.ledger.keyring import KeyRing
 from showclear.ledger.keys import Rotation
-from showclear.ledger.merkle import Tree
+from showclear.ledger.reading import LedgerReader
 from showclear.ledger.signing import (
+    DEFAULT_ORIGIN_PREFIX,
+    NOTE_SIGNATURE,
     Signer,
     sign_checkpoint,
 )
-from showclear.ledger.store import Driver, Row, WriterSession
+from showclear.ledger.store import Driver, WriterSession
 from showclear.ledger.tail import TailBroken, anchor, follow
 from showclear.ledger.transaction import Transaction, check_production, check_range, utc_now
-from showclear.ledger.verify import VerifyReport, verify_ledger
+from showclear.ledger.verify import VerifyReport
 
 T = TypeVar("T")
 __all__ = ["BaseLedger", "Transaction", "check_production", "check_range", "utc_now"]
@@ -61,7 +62,7 @@ class Writer:
         return now - (self.waiting_since if self.holding_since is None else self.holding_since)
 
 
-class BaseLedger:
+class BaseLedger(LedgerReader):
     """An `api.Ledger` over a store `Driver`, signing a checkpoint with `signer` at every commit.
 
     Before each signature the writer checks that the tree it signs extends the last checkpoint
@@ -74,6 +75,8 @@ class BaseLedger:
         self._driver = driver
         self.keys = KeyRing(driver, signer)
         self._heads = heads
+        #: The site prefix of every production's checkpoint origin (`origin`); never changes.
+        self.origin_prefix = DEFAULT_ORIGIN_PREFIX
         self._lock = threading.Lock()
         self._frontiers: dict[str, tuple[Frontier, bytes]] = {}
         self._alarms: dict[str, str] = {}
@@ -82,6 +85,8 @@ class BaseLedger:
         self._writer_ids = itertools.count()
         #: Writer transactions committed through this object (group commit makes it smaller).
         self.commits = 0
+        #: Called with the production after each signed commit (must not block: it wakes a queue).
+        self.on_commit: Callable[[str], None] | None = None
 
     def load_key(self, path: str, *, read_only: bool = False) -> None:
         """Sign with the key in `path` (see `KeyRing.load`)."""
@@ -102,11 +107,6 @@ class BaseLedger:
     def signer(self) -> Signer:
         """The signing key; SigningKeyError saying why when there is none."""
         return self.keys.signer
-
-    @property
-    def public_key_b64(self) -> str:
-        """The base64 Ed25519 public key that verifies this ledger's checkpoints."""
-        return self.signer.public_key_b64
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -152,7 +152,12 @@ class BaseLedger:
             for row in tx.rows:
                 frontier.append(row.leaf_hash)
             checkpoint = sign_checkpoint(
-                self.signer, production, frontier.size, frontier.root(), utc_now()
+                self.signer,
+                production,
+                frontier.size,
+                frontier.root(),
+                utc_now(),
+                self.origin(production),
             )
         session.commit(tx.rows, checkpoint, tx.projections)
         if frontier is None or checkpoint is None:
@@ -170,6 +175,8 @@ class BaseLedger:
                 self._heads.advance(Signed(checkpoint, last_chain))
             except Exception:  # the entries are committed: a stale record is behind, not wrong
                 log.exception("could not record the checkpoint signed for %s", production)
+        if self.on_commit is not None:
+            self.on_commit(production)
 
     def _alarm(self, production: str, message: str) -> LedgerIntegrityError:
         """Record (here and in the record file) and log that a production's writes are refused."""
@@ -183,6 +190,10 @@ class BaseLedger:
             except Exception:
                 log.exception("could not record the alarm of %s", production)
         return LedgerIntegrityError(production, message)
+
+    def raise_alarm(self, production: str, message: str) -> None:
+        """Refuse a production's writes until an operator acts (a witness saw a fork)."""
+        self._alarm(production, message)
 
     def alarms(self) -> dict[str, str]:
         """Productions whose writes are refused until an operator acts, and why."""
@@ -247,7 +258,16 @@ class BaseLedger:
                 return follow(cached, session, size, chain, latest)
             record = self._heads.get(production) if self._heads is not None else None
             stored = self._driver.checkpoints(production) if latest else []
-            return anchor(session, record, stored, self.keys.schedule().key_at, size, latest)
+            schedule = self.keys.schedule()
+            origin = self.origin(production)
+
+            def key_for(cp: Checkpoint) -> str | None:
+                if len(cp.signature) != NOTE_SIGNATURE:
+                    return schedule.key_at(cp.at)  # format 1: the key in force at its time
+                found = schedule.note_key(origin, cp.signature[:4])
+                return None if found is None else found[1]
+
+            return anchor(session, record, stored, key_for, size, latest, origin)
         except TailBroken as broken:
             raise self._alarm(production, str(broken)) from None
 
@@ -337,119 +357,9 @@ class BaseLedger:
                 raise
             batch[0].value, batch[0].error = None, error
 
-    # -- reading -------------------------------------------------------------------------------
-
-    def productions(self) -> list[str]:
-        """Ids of every production with at least one entry."""
-        return self._driver.productions()
-
-    def exists(self, production: str) -> bool:
-        """Whether the production has a ledger."""
-        return self._driver.size(production) > 0
-
-    def size(self, production: str) -> int:
-        """Committed entries of a production."""
-        return self._driver.size(production)
-
-    def entries(self, production: str, start: int = 0, stop: int | None = None) -> Iterator[Entry]:
-        """Read entries [start, stop) without taking the writer lock."""
-        check_range(start, stop)
-        for row in self._driver.rows(production, start, stop):
-            yield decode_entry(row.body)
-
-    def stored_entries(
-        self, production: str, start: int = 0, stop: int | None = None
-    ) -> Iterator[StoredEntry]:
-        """Stored entries [start, stop): canonical bytes and hashes, as export and verify need."""
-        check_range(start, stop)
-        for row in self._driver.rows(production, start, stop):
-            yield row.stored()
-
-    def rows(self, production: str, start: int = 0, stop: int | None = None) -> Iterator[Row]:
-        """Stored rows [start, stop) with every column as stored."""
-        check_range(start, stop)
-        return self._driver.rows(production, start, stop)
-
-    def leaf_hashes(self, production: str) -> list[bytes]:
-        """Every stored leaf hash of a production, in seq order."""
-        return self._driver.leaf_hashes(production, 0, None)
-
-    def checkpoints(self, production: str) -> list[Checkpoint]:
-        """Every stored signed checkpoint of a production, by size."""
-        return self._driver.checkpoints(production)
-
-    def latest_checkpoint(self, production: str) -> Checkpoint | None:
-        """The signed checkpoint of the largest size, or None."""
-        return self._driver.latest_checkpoint(production)
-
-    def inclusion_proof(self, production: str, seq: int, size: int | None = None) -> list[bytes]:
-        """RFC 9162 inclusion proof of entry `seq` in the tree of the first `size` entries."""
-        return Tree(self.leaf_hashes(production)).inclusion_proof(seq, size)
-
-    def consistency_proof(self, production: str, old: int, new: int | None = None) -> list[bytes]:
-        """RFC 9162 consistency proof from the tree of `old` entries to that of `new`."""
-        return Tree(self.leaf_hashes(production)).consistency_proof(old, new)
-
-    def verify(
-        self,
-        production: str,
-        held: Iterable[Checkpoint] = (),
-        *,
-        own_record: bool = True,
-        public_key_b64: str | None = None,
-    ) -> VerifyReport:
-        """Recompute every leaf, link and root of a production against its signed checkpoints.
-
-        `held` adds signed checkpoints kept elsewhere (an earlier export): a tail cut together
-        with its checkpoints shows only against those. The stored columns are checked against
-        the hashed body too.
-        """
-        checkpoints = [*self._driver.checkpoints(production), *held]
-        record = self._heads.get(production) if own_record and self._heads else None
-        if record is not None:
-            checkpoints.append(record.checkpoint)  # what this server signed, kept outside
-        bad: list[tuple[int, str]] = []
-
-        def stored() -> Iterator[StoredEntry]:
-            # one pass over the rows, page by page: memory stays flat however long the ledger
-            for position, row in enumerate(self._driver.rows(production, 0, None)):
-                if not bad:
-                    problem = column_problem(production, position, row)
-                    if problem is not None:
-                        bad.append((position, problem))
-                yield row.stored()
-
-        rotations = self._driver.rotations()
-        key = public_key_b64
-        if key is None:  # this server's key: the history must lead from the first key to it
-            current = self.public_key_b64
-            key = rotations[0].old_key if rotations else current
-            if rotations and rotations[-1].new_key != current:
-                message = f"the key history leads to {rotations[-1].new_key}, not to {current}"
-                return VerifyReport(False, 0, 0, message)
-        report = verify_ledger(production, stored(), checkpoints, key, rotations=rotations)
-        if not report.ok and report.first_bad_seq is None and report.size > 0:
-            # a checkpoint failed its own checks: the first entry it was to vouch for is at fault
-            attested = max((c.size for c in checkpoints if c.size < report.size), default=0)
-            report = dataclasses.replace(report, first_bad_seq=attested)
-        # the verifier read every row up to its first bad entry, so an earlier bad column is seen
-        if bad and (report.first_bad_seq is None or bad[0][0] < report.first_bad_seq):
-            seq, message = bad[0]
-            return dataclasses.replace(
-                report, ok=False, size=min(report.size, seq), first_bad_seq=seq, message=message
-            )
-        return report
-
     def probe_write(self) -> str | None:
         """None when the database would take a write now; otherwise what stops it."""
         return self._driver.probe_write()
-
-    def verify_all(self, public_key_b64: str | None = None) -> dict[str, VerifyReport]:
-        """`verify` of every production (under `public_key_b64`, else this server's key)."""
-        return {
-            production: self.verify(production, public_key_b64=public_key_b64)
-            for production in self.productions()
-        }
 
     def close(self) -> None:
         """Release connections."""

@@ -1,124 +1,49 @@
-"""The export file: one production's signed ledger as JSON Lines, verifiable offline."""
+"""The export file: one production's signed ledger as JSON Lines, verifiable offline.
+
+The layout is docs/ledger.md's "The export file"; `exportread` reads and verifies it.
+"""
 
 from __future__ import annotations
 
 import base64
-import re
-from binascii import unhexlify
 from collections.abc import Iterable, Sequence
-from itertools import repeat
-from operator import itemgetter
 from typing import IO, Any
-
-import msgspec
 
 from showclear.ledger.api import Checkpoint, StoredEntry
 from showclear.ledger.encoding import canonical
+from showclear.ledger.exportread import (
+    FORMAT,
+    VERSION,
+    VERSION_NOTES,
+    VERSION_ROTATED,
+    read_head,
+    verify_export,
+    verify_export_file,
+)
 from showclear.ledger.keys import KeySchedule, Rotation
-from showclear.ledger.signing import b64decode_strict
-from showclear.ledger.verify import LedgerVerifier, VerifyFailure, VerifyReport
+from showclear.ledger.signing import NOTE_SIGNATURE, origin_of
 
-FORMAT = "showclear-ledger-export"
-VERSION = 1  # without a key history; VERSION_ROTATED with one
-VERSION_ROTATED = 2
-_BATCH = 4096
-_SEQ = b'{"seq":'
-_LEAF = b',"leaf_hash":"'
-_CHAIN = b'","chain_hash":"'
-_REF = b'","checkpoint":'
-_BODY = b',"body":'
-_HEX_DIGITS = b"0123456789abcdef"
-_CHECKPOINT_PREFIX = b'{"checkpoint":'
-_READ_HINT = 1 << 20  # bytes of lines read at once
-_RUN = 2048  # entry lines checked at once
-_LINE_BY_LINE_BELOW = 16  # shorter runs of entry lines (a checkpoint every few entries)
-_PREFIX = b'{"seq":%d,"leaf_hash":"'
-_MIDDLE = b'","chain_hash":"'
-_REF_FORMAT = b'","checkpoint":%d,"body":'
-_END = b"}}\n"
-
-
-class _Line:
-    """An entry as read from its line: what the verifier reads of a StoredEntry."""
-
-    __slots__ = ("body", "chain_hash", "leaf_hash", "production", "seq")
-
-    def __init__(self, production: str, seq: int, body: bytes, leaf: bytes, chain: bytes) -> None:
-        self.production = production
-        self.seq = seq
-        self.body = body
-        self.leaf_hash = leaf
-        self.chain_hash = chain
-
-
-def _number(text: bytes) -> int | None:
-    """A JSON non-negative integer without sign, exponent or leading zero; None otherwise."""
-    if not text.isdigit() or (text[0] == 0x30 and len(text) > 1):
-        return None
-    return int(text)
-
-
-def _hash(text: bytes) -> bytes | None:
-    """64 lowercase hex digits as 32 bytes; None otherwise."""
-    if len(text) != 64 or text.translate(None, _HEX_DIGITS):
-        return None
-    return unhexlify(text)
-
-
-def _parse_entry(line: bytes) -> tuple[int, bytes, bytes, int, bytes] | None:
-    """(seq, leaf hash, chain hash, checkpoint named, body) of an exact entry line, else None."""
-    if not line.startswith(_SEQ) or not line.endswith(b"}}\n"):
-        return None
-    i = line.find(_LEAF, 7)
-    j = i + 14
-    k = j + 64
-    m = k + 80
-    o = line.find(_BODY, m + 15)
-    if i < 0 or o < 0 or line[k : k + 16] != _CHAIN or line[m : m + 15] != _REF:
-        return None
-    seq = _number(line[7:i])
-    leaf = _hash(line[j:k])
-    chain = _hash(line[k + 16 : m])
-    signed_by = _number(line[m + 15 : o])
-    body = line[o + 8 : -2]
-    if seq is None or leaf is None or chain is None or signed_by is None or body[:1] != b"{":
-        return None
-    return seq, leaf, chain, signed_by, body
-
-
-class _Head(msgspec.Struct, forbid_unknown_fields=True):
-    """A signed tree head as written in the file."""
-
-    at: str
-    root: str
-    signature: str
-    size: int
-
-
-class _Header(msgspec.Struct, forbid_unknown_fields=True):
-    """The first line."""
-
-    checkpoint: _Head
-    format: str
-    production: str
-    public_key: str
-    version: int
-    key_history: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
-
-
-class _CheckpointLine(msgspec.Struct, forbid_unknown_fields=True):
-    """A checkpoint line."""
-
-    checkpoint: _Head
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "VERSION_NOTES",
+    "VERSION_ROTATED",
+    "read_head",
+    "verify_export",
+    "verify_export_file",
+    "write_export",
+]
 
 
 def _head(cp: Checkpoint) -> dict[str, Any]:
-    return {
-        "at": cp.at,
+    head = {
         "root": cp.root.hex(),
         "signature": base64.b64encode(cp.signature).decode("ascii"),
         "size": cp.size,
     }
+    if len(cp.signature) != NOTE_SIGNATURE:
+        head["at"] = cp.at  # format 1 signs its time
+    return head
 
 
 def _entry_line(e: StoredEntry, signed_by: int) -> bytes:
@@ -151,11 +76,13 @@ def write_export(
     checkpoints: Iterable[Checkpoint],
     public_key_b64: str,
     rotations: Sequence[Rotation] = (),
+    origin: str | None = None,
+    cosignatures: Sequence[bytes] = (),
 ) -> int:
     """Write the export of one production to a binary file; returns the entries written.
 
     With key rotations the header names the first key and carries the history leading from it
-    to `public_key_b64` (version 2).
+    to `public_key_b64` (version 2). With C2SP checkpoints it names their `origin` (version 3).
     """
     cps = _distinct(checkpoints)
     if not cps:
@@ -174,6 +101,11 @@ def write_export(
         header["public_key"] = rotations[0].old_key
         header["key_history"] = [r.to_json() for r in rotations]
         header["version"] = VERSION_ROTATED
+    if any(len(cp.signature) == NOTE_SIGNATURE for cp in cps):
+        header["origin"] = origin if origin is not None else origin_of(production)
+        header["version"] = VERSION_NOTES
+        if cosignatures:  # the witnesses' lines for the header's checkpoint, as received
+            header["cosignatures"] = [line.decode().rstrip("\n") for line in cosignatures]
     fp.write(canonical(header) + b"\n")
     position = 0
     i = 0
@@ -188,279 +120,3 @@ def write_export(
     for cp in cps[i:]:
         fp.write(canonical({"checkpoint": _head(cp)}) + b"\n")
     return position
-
-
-def _parse_head(head: _Head, production: str, where: str) -> Checkpoint:
-    if not re.fullmatch(r"[0-9a-f]{64}", head.root):
-        raise ValueError(f"{where}: the root is not 64 lowercase hex digits")
-    signature = b64decode_strict(head.signature, f"{where}: the signature")
-    if head.size < 0:
-        raise ValueError(f"{where}: the size is negative")
-    return Checkpoint(production, head.size, bytes.fromhex(head.root), head.at, signature)
-
-
-def _strict_line(line: bytes, kind: type[msgspec.Struct], where: str) -> Any:
-    """Decode a checkpoint or header line that must be exactly its canonical encoding."""
-    if not line.endswith(b"\n"):
-        raise ValueError(f"{where}: the line is not complete (the file is truncated)")
-    try:
-        obj = msgspec.json.decode(line[:-1])
-        exact = canonical(obj) == line[:-1]
-        parsed = msgspec.convert(obj, kind)
-    except (msgspec.DecodeError, TypeError) as exc:
-        raise ValueError(f"{where}: {exc}") from exc
-    if not exact:
-        raise ValueError(f"{where}: the line is not in canonical form")
-    return parsed
-
-
-def _read_header(fp: IO[bytes], public_key_b64: str | None) -> tuple[_Header, Checkpoint]:
-    try:
-        header = _strict_line(fp.readline(), _Header, "header")
-    except ValueError as exc:
-        raise VerifyFailure(None, str(exc)) from exc
-    rotated = header.key_history is not msgspec.UNSET
-    if header.format != FORMAT or header.version != (VERSION_ROTATED if rotated else VERSION):
-        raise VerifyFailure(
-            None, f"header: not a {FORMAT} file of version {VERSION} or {VERSION_ROTATED}"
-        )
-    if rotated and not header.key_history:
-        raise VerifyFailure(None, "header: an empty key history")
-    if public_key_b64 is not None and header.public_key != public_key_b64:
-        raise VerifyFailure(None, "header: the file's public key is not the one given to verify it")
-    try:
-        return header, _parse_head(header.checkpoint, header.production, "header")
-    except ValueError as exc:
-        raise VerifyFailure(None, str(exc)) from exc
-
-
-class _Reader:
-    """Checks the file's layout line by line and hands entries and checkpoints to the verifier."""
-
-    def __init__(self, verifier: LedgerVerifier) -> None:
-        self.v = verifier
-        self.batch: list[_Line] = []
-        self.position = 0  # entries read
-        self.refs: dict[int, int] = {}  # checkpoint size named -> first entry naming it, this run
-        self.run_start = 0
-        self.group: list[Checkpoint] = []
-        self.last: Checkpoint | None = None
-        self.lineno = 1
-
-    def flush(self) -> None:
-        """Verify the entries read so far."""
-        if self.batch:
-            self.v.feed(self.batch)
-            self.batch = []
-
-    def lines(self, lines: list[bytes], lineno: int) -> None:
-        """Lines read from the file, the first of them numbered `lineno`."""
-        is_checkpoint = list(map(bytes.startswith, lines, repeat(_CHECKPOINT_PREFIX)))
-        i = 0
-        end = len(lines)
-        while i < end:
-            try:
-                j = is_checkpoint.index(True, i)
-            except ValueError:
-                j = end
-            while i < j:  # a run of entry lines, in batches of one seq length at most _RUN long
-                position = self.position
-                limit = 10 ** len(str(position))  # the first seq with one more digit
-                k = min(j, i + _RUN, i + limit - position)
-                self.entries(lines[i:k], lineno + i)
-                i = k
-            if j < end:
-                self.lineno = lineno + j
-                self.checkpoint(lines[j])
-                i = j + 1
-
-    def entries(self, lines: list[bytes], lineno: int) -> None:
-        """Entry lines at the current position, the first numbered `lineno`."""
-        if self.group:
-            self.close_group()
-        if len(lines) >= _LINE_BY_LINE_BELOW and self.exact_entries(lines):
-            return
-        for self.lineno, line in enumerate(lines, start=lineno):
-            self.entry(line)
-
-    def exact_entries(self, lines: list[bytes]) -> bool:
-        """Check and verify entry lines at once, when every one has the exact layout, follows on in
-        seq and names one checkpoint after them all; False, with nothing read, when not so."""
-        first = _parse_entry(lines[0])
-        start = self.position
-        end = start + len(lines)
-        if first is None or first[0] != start:
-            return False
-        named = first[3]
-        if named < end or any(size != named for size in self.refs):
-            return False
-        # every seq here has as many digits as the first: the fields are at fixed offsets
-        leaf_at = len(_PREFIX % start)
-        middle_at = leaf_at + 64
-        chain_at = middle_at + len(_MIDDLE)
-        ref_at = chain_at + 64
-        ref = _REF_FORMAT % named
-        body_at = ref_at + len(ref)
-        # the fixed text between the fields, joined: ","chain_hash":" and ","checkpoint":K,"body":{
-        # and the line's end }}\n (the body starts with { and ends with }, as before)
-        between = itemgetter(
-            slice(middle_at, chain_at), slice(ref_at, body_at + 1), slice(-3, None)
-        )
-        hashes = itemgetter(slice(leaf_at, middle_at), slice(chain_at, ref_at))
-        fixed = _MIDDLE + ref + b"{" + _END
-        if list(map(b"".join, map(between, lines))).count(fixed) != len(lines):
-            return False
-        heads = list(map(itemgetter(slice(0, leaf_at)), lines))
-        if heads != [_PREFIX % seq for seq in range(start, end)]:
-            return False
-        texts = list(map(b"".join, map(hashes, lines)))  # leaf hash and chain hash, in hex
-        bodies = list(map(itemgetter(slice(body_at, -2)), lines))
-        self.flush()
-        if not self.v.feed_text(bodies, texts):
-            return False
-        self.refs.setdefault(named, start)
-        self.position = end
-        return True
-
-    def entry(self, line: bytes) -> None:
-        """An entry line at the current position (after `entries` closed the checkpoints)."""
-        seq = self.position
-        if seq in self.refs:
-            self.flush()
-            first = self.refs[seq]
-            raise VerifyFailure(
-                first,
-                f"entries {first}..{seq - 1} name the checkpoint of size {seq},"
-                f" but line {self.lineno} is an entry, not that checkpoint",
-            )
-        parsed = _parse_entry(line)
-        if parsed is None:
-            self.flush()
-            what = "incomplete (the file is truncated)" if not line.endswith(b"\n") else "malformed"
-            raise VerifyFailure(seq, f"entry {seq}: line {self.lineno} is {what}")
-        number, leaf, chain, signed_by, body = parsed
-        if signed_by <= seq:
-            self.flush()
-            raise VerifyFailure(seq, f"entry {seq}: it names the checkpoint of size {signed_by}")
-        if signed_by not in self.refs:
-            self.refs[signed_by] = seq
-        self.batch.append(_Line(self.v.production, number, body, leaf, chain))
-        self.position += 1
-        if len(self.batch) >= _BATCH:
-            self.flush()
-
-    def checkpoint(self, line: bytes) -> None:
-        """A checkpoint line: it must come right after the last entry it signs."""
-        self.flush()
-        size = self.position
-        try:
-            where = f"line {self.lineno} (a checkpoint after {size} entries)"
-            head = _strict_line(line, _CheckpointLine, where)
-            cp = _parse_head(head.checkpoint, self.v.production, where)
-        except ValueError as exc:
-            raise VerifyFailure(self.run_start, str(exc)) from exc
-        self.v.check_signature(cp)
-        if self.group and self.group[0].size != cp.size:
-            self.close_group()
-        if self.group and self.group[0].root == cp.root:
-            raise VerifyFailure(self.run_start, f"checkpoint of size {cp.size} is repeated")
-        self.check_refs(cp.size)
-        if cp.size > size:
-            raise VerifyFailure(
-                size,
-                f"a checkpoint of size {cp.size} follows entry {size - 1}: entries"
-                f" {size}..{cp.size - 1} are missing",
-            )
-        if cp.size < size:
-            raise VerifyFailure(
-                self.run_start,
-                f"the checkpoint of size {cp.size} is out of place after entry {size - 1}",
-            )
-        self.group.append(cp)
-        self.last = cp
-
-    def check_refs(self, size: int) -> None:
-        """Every entry since the last checkpoint must name the checkpoint of `size`."""
-        wrong = [first for named, first in self.refs.items() if named != size]
-        if wrong:
-            first = min(wrong)
-            raise VerifyFailure(
-                first,
-                f"entry {first}: it names a checkpoint other than the one of size {size} after it",
-            )
-
-    def close_group(self) -> None:
-        """Verify the checkpoints just read, all of one size."""
-        if self.group:
-            self.v.check_checkpoints(self.group, signed=True)
-            self.group = []
-            self.refs = {}
-            self.run_start = self.position
-
-
-def verify_export_file(path: str, public_key_b64: str | None = None) -> VerifyReport:
-    """Verify an export file offline; if a public key is given, it must be the file's."""
-    try:
-        with open(path, "rb") as fp:
-            return verify_export(fp, public_key_b64)
-    except OSError as exc:
-        return VerifyReport(False, 0, None, f"cannot read {path}: {exc}")
-
-
-def verify_export(fp: IO[bytes], public_key_b64: str | None = None) -> VerifyReport:
-    """Verify an export read from a binary stream; if a public key is given, it must be the file's."""
-    reader: _Reader | None = None
-    try:
-        header, head = _read_header(fp, public_key_b64)
-        try:
-            rotations = [
-                Rotation.from_json(r, f"header: key rotation {n}")
-                for n, r in enumerate(header.key_history or [])
-                if header.key_history is not msgspec.UNSET
-            ]
-            verifier = LedgerVerifier(header.production, header.public_key, rotations)
-        except ValueError as exc:
-            raise VerifyFailure(None, f"header: {exc}") from exc
-        reader = _Reader(verifier)
-        lineno = 2
-        while lines := fp.readlines(_READ_HINT):
-            reader.lines(lines, lineno)
-            lineno += len(lines)
-        reader.flush()
-        reader.close_group()
-        _finish(reader, head)
-    except VerifyFailure as failure:
-        size = reader.v.size if reader else 0
-        checked = reader.v.checkpoints if reader else 0
-        return VerifyReport(False, size, failure.seq, failure.message, checked)
-    v = reader.v
-    return VerifyReport(
-        True,
-        v.size,
-        None,
-        f"{v.size} entries and {v.checkpoints} checkpoints verified",
-        v.checkpoints,
-    )
-
-
-def _finish(reader: _Reader, head: Checkpoint) -> None:
-    """At the end of the file: every entry signed, and the last checkpoint is the header's."""
-    if reader.position > reader.v.attested:
-        first = reader.run_start
-        raise VerifyFailure(
-            first, f"entries {first}..{reader.position - 1} are not followed by a checkpoint"
-        )
-    last = reader.last
-    if last is None or (last.size, last.root, last.at, last.signature) != (
-        head.size,
-        head.root,
-        head.at,
-        head.signature,
-    ):
-        size = reader.position
-        if head.size > size:
-            raise VerifyFailure(
-                size,
-                f"the file ends after {size} entries but its signed tree head covers {head.size}",
-            )
-        raise VerifyFailure(None, "the header's signed tree head is not the file's last checkpoint")

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from showclear.ledger.encoding import canonical
+from showclear.ledger.note import ED25519, key_id
 from showclear.ledger.signing import Signer, b64decode_strict, load_public_key, verify_signature
 
 ROTATION_DOMAIN = b"showclear key rotation v1\n"
@@ -91,6 +92,17 @@ class KeySchedule:
     def current(self) -> str:
         """The key in force after the last rotation."""
         return self.keys[-1][1]
+
+    def note_keys(self, origin: str) -> dict[bytes, tuple[int, str]]:
+        """(position in the history, key) of each key, by its 0x01 key ID under `origin`."""
+        found: dict[bytes, tuple[int, str]] = {}
+        for index, (_, key) in enumerate(self.keys):
+            found[key_id(origin, ED25519, b64decode_strict(key, "the key"))] = (index, key)
+        return found
+
+    def note_key(self, origin: str, kid: bytes) -> tuple[int, str] | None:
+        """(position in the history, key) of the key whose 0x01 key ID under `origin` is `kid`."""
+        return self.note_keys(origin).get(kid)
 
     def key_at(self, at: str) -> str:
         """The key in force at time `at` (the one a checkpoint made then must verify under)."""

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import binascii
 import hashlib
-import threading
-import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import psycopg
-from psycopg import errors, generators, pq
-from psycopg.pq import ExecStatus, TransactionStatus
+from psycopg import errors
+from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 
 from showclear.ledger.api import Checkpoint
@@ -64,21 +61,23 @@ MIGRATIONS: list[list[str]] = [
 _ROW = 'SELECT production, seq, at, "by", body, leaf_hash, chain_hash FROM entries'
 _CHECKPOINT = "SELECT production, size, root, at, signature FROM checkpoints"
 _MIGRATION_LOCK = 0x5C1EA7  # advisory lock key held while migrating
-_INSERT_ROWS = (
-    b'INSERT INTO entries (production, seq, at, "by", body, leaf_hash, chain_hash) VALUES '
+_INSERT_ROW = (
+    'INSERT INTO entries (production, seq, at, "by", body, leaf_hash, chain_hash)'
+    " VALUES (%s, %s, %s, %s, %s, %s, %s)"
 )
-_INSERT_CHECKPOINT = b"INSERT INTO checkpoints (production, size, root, at, signature) VALUES "
-_UPSERT_PROJECTION = b"INSERT INTO projections (production, name, position, blob) VALUES "
-_HEAD_STATEMENT = b"showclear_head_v2"
-_PREPARE_HEAD = (
-    b"PREPARE " + _HEAD_STATEMENT + b"(text) AS SELECT e.seq, e.chain_hash, "
-    b"(SELECT max(size) FROM checkpoints WHERE production = $1) FROM (SELECT 1) AS one "
-    b"LEFT JOIN LATERAL (SELECT seq, chain_hash FROM entries WHERE production = $1 "
-    b"ORDER BY seq DESC LIMIT 1) AS e ON true"
+_INSERT_CHECKPOINT = (
+    "INSERT INTO checkpoints (production, size, root, at, signature) VALUES (%s, %s, %s, %s, %s)"
 )
-_ON_CONFLICT = (
-    b" ON CONFLICT (production, name) DO UPDATE SET position = excluded.position, "
-    b"blob = excluded.blob"
+_UPSERT_PROJECTION = (
+    "INSERT INTO projections (production, name, position, blob) VALUES (%s, %s, %s, %s)"
+    " ON CONFLICT (production, name) DO UPDATE SET position = excluded.position,"
+    " blob = excluded.blob"
+)
+# the head and the largest checkpoint's size, read once the production's lock is held
+_HEAD = (
+    "SELECT e.seq, e.chain_hash, (SELECT max(size) FROM checkpoints WHERE production = %(p)s)"
+    " FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT seq, chain_hash FROM entries"
+    " WHERE production = %(p)s ORDER BY seq DESC LIMIT 1) AS e ON true"
 )
 
 
@@ -94,33 +93,6 @@ def _row(values: TupleRow) -> Row:
 
 def _checkpoint(values: TupleRow) -> Checkpoint:
     return Checkpoint(*values)
-
-
-def _run(conn: Connection, query: bytes) -> list[pq.abc.PGresult]:
-    """Send a string of one or more statements and wait for all their results: one round trip.
-
-    The writer's two queries go through libpq directly: the cursor machinery costs more client
-    time than the round trip. Waiting is psycopg's own (Ctrl-C cancels the query).
-    """
-    pgconn = conn.pgconn
-    pgconn.send_query(query)
-    results: list[pq.abc.PGresult] = conn.wait(generators.execute(pgconn))
-    for result in results:
-        if result.status == ExecStatus.FATAL_ERROR:
-            raise errors.error_from_result(result, encoding=conn.info.encoding)
-    return results
-
-
-def _text(escape: Callable[[bytes], bytes], value: str) -> bytes:
-    """A text value as an SQL literal (connections are UTF-8); NUL refused as psycopg does."""
-    if "\x00" in value:
-        raise psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
-    return escape(value.encode())
-
-
-def _hex(value: bytes) -> bytes:
-    """A bytea value as SQL, independent of standard_conforming_strings."""
-    return b"decode('" + binascii.hexlify(value) + b"', 'hex')"
 
 
 def migrate(conn: Connection) -> int:
@@ -146,16 +118,10 @@ class _Session:
     """An open transaction holding one production's advisory lock; its head read with the lock."""
 
     def __init__(
-        self,
-        conn: Connection,
-        production: str,
-        literal: bytes,
-        head: tuple[int, bytes | None],
-        signed: int,
+        self, conn: Connection, production: str, head: tuple[int, bytes | None], signed: int
     ) -> None:
         self._conn = conn
         self._production = production
-        self._literal = literal
         self._head = head
         self._signed = signed
 
@@ -193,49 +159,21 @@ class _Session:
         checkpoint: Checkpoint | None,
         projections: Mapping[str, tuple[int, bytes]],
     ) -> None:
-        """Send every write and the COMMIT as one query string: one round trip."""
-        escape = pq.Escaping(self._conn.pgconn).escape_literal
-        production = self._literal
-        parts: list[bytes] = []
-        if rows:
-            values = [
-                b"(%b, %d, %b, %b, %b, %b, %b)"
-                % (
-                    production
-                    if row.production == self._production
-                    else _text(escape, row.production),
-                    row.seq,
-                    _text(escape, row.at),
-                    _text(escape, row.by),
-                    _hex(row.body),
-                    _hex(row.leaf_hash),
-                    _hex(row.chain_hash),
-                )
-                for row in rows
-            ]
-            parts.append(_INSERT_ROWS + b", ".join(values))
-        if checkpoint is not None:
-            parts.append(
-                _INSERT_CHECKPOINT
-                + b"(%b, %d, %b, %b, %b)"
-                % (
-                    _text(escape, checkpoint.production),
-                    checkpoint.size,
-                    _hex(checkpoint.root),
-                    _text(escape, checkpoint.at),
-                    _hex(checkpoint.signature),
-                )
-            )
-        for name, (position, blob) in projections.items():
-            parts.append(
-                _UPSERT_PROJECTION
-                + b"(%b, %b, %d, %b)" % (production, _text(escape, name), position, _hex(blob))
-                + _ON_CONFLICT
-            )
-        parts.append(b"COMMIT")
-        results = _run(self._conn, b"; ".join(parts))
-        if results[-1].status != ExecStatus.COMMAND_OK:
-            raise psycopg.OperationalError("PostgreSQL did not confirm the COMMIT")
+        """Send every write and the COMMIT in one pipeline: one round trip, prepared statements."""
+        conn = self._conn
+        with conn.pipeline(), conn.cursor() as cursor:
+            if len(rows) == 1:
+                cursor.execute(_INSERT_ROW, tuple(rows[0]), prepare=True)
+            elif rows:
+                cursor.executemany(_INSERT_ROW, [tuple(row) for row in rows])
+            if checkpoint is not None:
+                cp = checkpoint
+                values = (cp.production, cp.size, cp.root, cp.at, cp.signature)
+                cursor.execute(_INSERT_CHECKPOINT, values, prepare=True)
+            for name, (position, blob) in projections.items():
+                saved = (self._production, name, position, blob)
+                cursor.execute(_UPSERT_PROJECTION, saved, prepare=True)
+            cursor.execute("COMMIT")
 
 
 class PostgresDriver:
@@ -245,62 +183,28 @@ class PostgresDriver:
         self.url = url
         # explicit BEGIN/COMMIT rather than the driver's implicit BEGIN: it saves a round trip
         self._pool = Pool(url, read_only=read_only)
-        self._queries: dict[str, tuple[bytes, bytes]] = {}
-        self._prepared: weakref.WeakSet[Connection] = weakref.WeakSet()
-        self._prepared_lock = threading.Lock()
         with self._pool.connection() as conn:
             if not read_only:  # read-only: every statement runs in a read-only transaction
                 migrate(conn)
-
-    def _begin_query(self, production: str, conn: Connection) -> tuple[bytes, bytes]:
-        """BEGIN, take the production's lock, then read its head: one query string.
-
-        The head is read by a statement prepared once per connection (planning it each time
-        costs the server more than running it). Returned with the production as an SQL literal,
-        which the commit query uses.
-        """
-        found = self._queries.get(production)
-        if found is None:
-            literal = _text(pq.Escaping(conn.pgconn).escape_literal, production)
-            query = b"BEGIN; SELECT pg_advisory_xact_lock(%d); EXECUTE %b(%b)" % (
-                lock_key(production),
-                _HEAD_STATEMENT,
-                literal,
-            )
-            found = self._queries[production] = (query, literal)
-        with self._prepared_lock:
-            prepared = conn in self._prepared
-        if not prepared:
-            _run(conn, _PREPARE_HEAD)
-            with self._prepared_lock:
-                self._prepared.add(conn)
-        return found
 
     @contextmanager
     def writer(self, production: str) -> Iterator[_Session]:
         with self._pool.connection() as conn:
             try:
-                # READ COMMITTED: the head SELECT takes its snapshot after the lock is granted
-                query, literal = self._begin_query(production, conn)
-                try:
-                    results = _run(conn, query)
-                except errors.InvalidSqlStatementName:  # the session lost it (a pooler, DISCARD)
-                    conn.execute("ROLLBACK")
-                    with self._prepared_lock:
-                        self._prepared.discard(conn)
-                    query, literal = self._begin_query(production, conn)
-                    results = _run(conn, query)
-                if len(results) != 3 or results[2].status != ExecStatus.TUPLES_OK:
+                # BEGIN, the production's lock, then its head (READ COMMITTED: the head's
+                # snapshot is taken once the lock is granted), in one pipeline: one round trip
+                with conn.pipeline(), conn.cursor() as cursor:
+                    cursor.execute("BEGIN")
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(production),))
+                    cursor.execute(_HEAD, {"p": production}, prepare=True)
+                    found = cursor.fetchone()
+                if found is None:
                     raise RuntimeError("PostgreSQL returned no head for the writer transaction")
-                found = results[2]
-                if found.ntuples != 1:
-                    raise RuntimeError("PostgreSQL returned no head for the writer transaction")
+                seq, chain, signed = found
                 head: tuple[int, bytes | None] = (0, None)
-                seq, chain = found.get_value(0, 0), found.get_value(0, 1)
                 if seq is not None and chain is not None:
-                    head = (int(seq) + 1, pq.Escaping().unescape_bytea(chain))
-                signed = found.get_value(0, 2)
-                yield _Session(conn, production, literal, head, int(signed or 0))
+                    head = (int(seq) + 1, bytes(chain))
+                yield _Session(conn, production, head, int(signed or 0))
             finally:
                 if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
                     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import os
 import stat
 import tempfile
@@ -16,9 +15,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from showclear.ledger.api import Checkpoint
 from showclear.ledger.encoding import canonical
+from showclear.ledger.note import b64decode_strict as b64decode_strict
+from showclear.ledger.note import checkpoint_text, key_id, note_signature
 
 KEY_FILE = "ledger-signing-key.pem"
-CHECKPOINT_DOMAIN = b"showclear checkpoint v1\n"
+CHECKPOINT_DOMAIN = b"showclear checkpoint v1\n"  # format 1, verified, no longer signed
+DEFAULT_ORIGIN_PREFIX = "showclear.local"
+NOTE_SIGNATURE = 68  # a C2SP checkpoint's stored signature: key ID then Ed25519 signature
 
 
 class SigningKeyError(Exception):
@@ -27,17 +30,6 @@ class SigningKeyError(Exception):
 
 class SigningKeyMissing(SigningKeyError):
     """There is no signing key file."""
-
-
-def b64decode_strict(text: str, what: str) -> bytes:
-    """Decode standard padded base64, refusing any other spelling of the same bytes."""
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (UnicodeEncodeError, binascii.Error) as exc:
-        raise ValueError(f"{what} is not base64") from exc
-    if base64.b64encode(raw).decode("ascii") != text:
-        raise ValueError(f"{what} is not canonical base64")
-    return raw
 
 
 class Signer:
@@ -146,9 +138,9 @@ def create_signer(path: Path) -> Signer:
     return created if created is not None else load_signer(path)
 
 
-def load_or_create_signer(data_dir: str) -> Signer:
-    """The signer whose key is DATA_DIR/ledger-signing-key.pem, created (mode 0600) if absent."""
-    path = Path(data_dir) / KEY_FILE
+def load_or_create_signer(data_dir: str, name: str = KEY_FILE) -> Signer:
+    """The signer whose key is DATA_DIR/NAME (the ledger's key), created (mode 0600) if absent."""
+    path = Path(data_dir) / name
     try:
         return load_signer(path)
     except SigningKeyMissing:
@@ -176,19 +168,54 @@ def verify_signature(public_key_b64: str, msg: bytes, sig: bytes) -> bool:
     return True
 
 
+def origin_of(production: str, prefix: str = DEFAULT_ORIGIN_PREFIX) -> str:
+    """A production's checkpoint origin and log key name: the site prefix, `/`, the id."""
+    return f"{prefix}/{production}"
+
+
 def checkpoint_message(production: str, size: int, root: bytes, at: str) -> bytes:
-    """The bytes a checkpoint signs: a domain string, then the canonical head with a hex root."""
+    """The bytes a format 1 checkpoint signs: a domain string, then the canonical head."""
     head = {"at": at, "production": production, "root": root.hex(), "size": size}
     return CHECKPOINT_DOMAIN + canonical(head)
 
 
-def sign_checkpoint(signer: Signer, production: str, size: int, root: bytes, at: str) -> Checkpoint:
-    """A checkpoint of the production's first `size` entries with the given root, signed now."""
+def sign_checkpoint(
+    signer: Signer, production: str, size: int, root: bytes, at: str, origin: str | None = None
+) -> Checkpoint:
+    """A C2SP checkpoint of the first `size` entries, its note signed under `origin`'s name.
+
+    The stored signature is the note's: the 4-byte key ID then the Ed25519 signature of
+    `checkpoint_text(origin, size, root)`. `at` is kept beside it, unsigned.
+    """
+    name = origin if origin is not None else origin_of(production)
+    signature = note_signature(signer, name, checkpoint_text(name, size, root))
+    return Checkpoint(production=production, size=size, root=root, at=at, signature=signature)
+
+
+def sign_checkpoint_v1(
+    signer: Signer, production: str, size: int, root: bytes, at: str
+) -> Checkpoint:
+    """A format 1 checkpoint, as written before C2SP checkpoints (for tests and fixtures)."""
     signature = signer.sign(checkpoint_message(production, size, root, at))
     return Checkpoint(production=production, size=size, root=root, at=at, signature=signature)
 
 
-def verify_checkpoint(public_key_b64: str, checkpoint: Checkpoint) -> bool:
-    """Whether the checkpoint's signature is valid under the public key."""
-    msg = checkpoint_message(checkpoint.production, checkpoint.size, checkpoint.root, checkpoint.at)
-    return verify_signature(public_key_b64, msg, checkpoint.signature)
+def verify_checkpoint(
+    public_key_b64: str, checkpoint: Checkpoint, origin: str | None = None
+) -> bool:
+    """Whether the checkpoint's signature is valid under the public key, in either format.
+
+    A 68-byte signature is a C2SP note signature under `origin` (by default the production's
+    under the default prefix); a 64-byte one is format 1's.
+    """
+    cp = checkpoint
+    if len(cp.signature) == NOTE_SIGNATURE:
+        name = origin if origin is not None else origin_of(cp.production)
+        load_public_key(public_key_b64)  # ValueError when malformed
+        raw = b64decode_strict(public_key_b64, "the public key")
+        if cp.signature[:4] != key_id(name, 0x01, raw):
+            return False
+        text = checkpoint_text(name, cp.size, cp.root)
+        return verify_signature(public_key_b64, text, cp.signature[4:])
+    msg = checkpoint_message(cp.production, cp.size, cp.root, cp.at)
+    return verify_signature(public_key_b64, msg, cp.signature)

@@ -78,9 +78,10 @@ def anchor(
     session: WriterSession,
     record: Signed | None,
     stored: Sequence[Checkpoint],
-    key_at: Callable[[str], str],
+    key_for: Callable[[Checkpoint], str | None],
     size: int,
     latest: int,
+    origin: str,
 ) -> Frontier:
     """The frontier of `size` entries in a process that has signed none of them yet.
 
@@ -117,10 +118,11 @@ def anchor(
                 )
         stored = [cp for cp in stored if cp.size == latest]
         for cp in stored:
-            if not verify_checkpoint(key_at(cp.at), cp):
+            key = key_for(cp)
+            if key is None or not verify_checkpoint(key, cp, origin):
                 raise TailBroken(
                     f"the checkpoint of size {latest} does not verify under this server's key"
-                    f" {key_at(cp.at)}: the key was replaced, or the checkpoint forged"
+                    f" history ({key}): the key was replaced, or the checkpoint forged"
                 )
         if frontier.size != latest or any(frontier.root() != cp.root for cp in stored):
             raise TailBroken(f"the tree of {latest} entries does not match its checkpoint")

@@ -32,6 +32,13 @@ def check_range(start: object, stop: object) -> None:
         raise ValueError(f"stop must be None or an int >= start ({start}), not {stop!r}")
 
 
+MAX_ENTRY = 0xFFFF  # bytes of an entry body: a tlog-tiles entry bundle's 16-bit length
+
+
+class EntryTooLarge(ValueError):
+    """An entry whose body does not fit an entry bundle; it is refused, never cut."""
+
+
 def _check_append(at: object, by: object, command: object, result: object, events: object) -> None:
     for name, value in (("at", at), ("by", by)):
         if not isinstance(value, str) or not value:
@@ -90,6 +97,11 @@ class Transaction:
         production = self.production
         seq = self.base_size + len(self.rows)
         body = encode_fields(production, seq, at, by, command, result, events)
+        if len(body) > MAX_ENTRY:
+            raise EntryTooLarge(
+                f"the entry would take {len(body)} bytes; an entry holds at most {MAX_ENTRY}"
+                " (a tlog-tiles entry bundle's limit): send less"
+            )
         leaf = leaf_hash(body)
         chain = chain_hash(self._chain, leaf)
         self.rows.append(Row(production, seq, at, by, body, leaf, chain))

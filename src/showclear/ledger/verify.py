@@ -1,22 +1,24 @@
-"""Full verification of a ledger: every leaf, chain link, checkpoint root and signature."""
+"""Full verification of a ledger: every leaf, chain link and checkpoint root, and the signatures.
+
+The code an investigator must trust, as one plain loop (`LedgerVerifier.entry`) over the one
+Merkle implementation (`hashing.Frontier`). docs/ledger.md, "Verification", says what each check
+is for and which checkpoint signatures are checked.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from binascii import hexlify
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
-from operator import attrgetter
+from itertools import pairwise
 from typing import Protocol
 
 import msgspec
 
 from showclear.ledger.api import Checkpoint, StoredEntry
-from showclear.ledger.hashing import EMPTY_ROOT, LEAF_STATE, NODE_STATE, ZERO, node_hash
+from showclear.ledger.hashing import ZERO, Frontier
 from showclear.ledger.keys import KeySchedule, Rotation
-from showclear.ledger.signing import checkpoint_message, verify_signature
+from showclear.ledger.signing import NOTE_SIGNATURE, origin_of, verify_checkpoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +29,7 @@ class VerifyReport:
     size: int  # entries read and found intact before verification stopped
     first_bad_seq: int | None
     message: str
-    checkpoints: int = 0  # checkpoints whose signature and root were verified
+    checkpoints: int = 0  # checkpoints whose root was verified
 
 
 class StoredLike(Protocol):
@@ -64,11 +66,7 @@ class VerifyFailure(Exception):
 
 
 class _Shape(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """An entry body's members; nested values are checked for JSON syntax only.
-
-    Not tracked by the garbage collector (no field can hold a container), so that a batch of
-    decoded bodies costs no collections.
-    """
+    """An entry body's members; nested values are checked for JSON syntax only."""
 
     at: str
     by: str
@@ -79,310 +77,156 @@ class _Shape(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     seq: int
 
 
-_shape_decoder = msgspec.json.Decoder(_Shape)
-
-# Entries are checked a batch at a time: first every leaf and chain hash with the checks that
-# need no decoding, then every body with one msgspec call each, then the batch's leaves go into
-# the tree level by level. A batch with any problem is checked again entry by entry (`_slow`),
-# which names the first problem exactly; nothing of a batch counts until all of it is verified.
-_BATCH = 2048  # entries checked at once
-_SLOW_BELOW = 16  # smaller batches (a checkpoint every few entries) go entry by entry
-_sha = hashlib.sha256
-_Hash = type(hashlib.sha256())
-_get_seq = attrgetter("seq")
-_get_production = attrgetter("production")
-
-
-def _perfect_root(leaves: list[bytes]) -> bytes:
-    """The root of a perfect subtree (a power-of-two number of leaf hashes), level by level."""
-    level = leaves
-    while len(level) > 1:
-        nodes = list(map(_Hash.copy, repeat(NODE_STATE, len(level) >> 1)))
-        deque(map(_Hash.update, nodes, level[0::2]), maxlen=0)
-        deque(map(_Hash.update, nodes, level[1::2]), maxlen=0)
-        level = list(map(_Hash.digest, nodes))
-    return level[0]
+_decode_shape = msgspec.json.Decoder(_Shape).decode
+_sha256 = hashlib.sha256
 
 
 class LedgerVerifier:
-    """Streams one production's entries and checkpoints, recomputing every hash."""
-
-    __slots__ = (
-        "_attested",
-        "_checked",
-        "_pending",
-        "_prev",
-        "_schedule",
-        "_size",
-        "_stack",
-        "_tree",
-        "production",
-    )
+    """Reads one production's entries in seq order, recomputing every hash, and its checkpoints."""
 
     def __init__(
-        self, production: str, public_key_b64: str, rotations: Sequence[Rotation] = ()
+        self,
+        production: str,
+        public_key_b64: str,
+        rotations: Sequence[Rotation] = (),
+        origin: str | None = None,
     ) -> None:
         # ValueError when the key is malformed or a rotation does not follow from it
         self._schedule = KeySchedule(public_key_b64, rotations)
         self.production = production
-        self._size = 0
-        self._prev = ZERO
-        self._stack: list[bytes] = []  # roots of perfect subtrees of the first _tree leaves
-        self._tree = 0
-        self._pending: list[bytes] = []  # leaf hashes after the first _tree, not yet in _stack
-        self._attested = 0  # entries covered by a verified checkpoint
-        self._checked = 0
+        self.origin = origin if origin is not None else origin_of(production)
+        self.tree = Frontier()  # the Merkle tree of the entries verified so far
+        self.chain = ZERO  # the chain hash of the last entry verified
+        self.attested = 0  # entries covered by a verified checkpoint
+        self.checkpoints = 0  # checkpoints whose root was verified
+        self.key_index = 0  # the latest key of the history a C2SP checkpoint was signed by
+        # a C2SP signature's key ID names its key: (position in the history, key) by key ID
+        self._key_ids = self._schedule.note_keys(self.origin)
 
     @property
     def size(self) -> int:
         """Entries verified so far."""
-        return self._size
+        return self.tree.size
 
-    @property
-    def attested(self) -> int:
-        """Entries covered by a verified checkpoint: the first unattested entry's seq."""
-        return self._attested
+    def entry(self, e: StoredLike) -> None:
+        """Verify the next entry: its place, hashes and body; VerifyFailure names the problem."""
+        self.check_entry(e.seq, e.production, e.body, e.leaf_hash, e.chain_hash)
 
-    @property
-    def checkpoints(self) -> int:
-        """Checkpoints verified so far."""
-        return self._checked
-
-    def root(self) -> bytes:
-        """The RFC 9162 root of the entries verified so far."""
-        self._settle()
-        stack = self._stack
-        if not stack:
-            return EMPTY_ROOT
-        node = stack[-1]
-        for left in reversed(stack[:-1]):
-            node = node_hash(left, node)
-        return node
-
-    def _settle(self) -> None:
-        """Fold pending leaves into the stack as aligned perfect subtrees, largest first."""
-        pending = self._pending
-        if not pending:
-            return
-        stack = self._stack
-        tree = self._tree
-        i = 0
-        total = len(pending)
-        while i < total:
-            width = 1 << ((total - i).bit_length() - 1)
-            if tree:
-                width = min(width, tree & -tree)  # stay aligned: tree is a multiple of width
-            node = _perfect_root(pending[i : i + width])
-            s = tree // width
-            while s & 1:
-                node = _sha(b"\x01" + stack.pop() + node).digest()
-                s >>= 1
-            stack.append(node)
-            tree += width
-            i += width
-        self._tree = tree
-        pending.clear()
+    def check_entry(
+        self, seq: int, production: str, body: bytes, leaf_hash: bytes, chain_hash: bytes
+    ) -> None:
+        """`entry` of an entry given by its stored fields."""
+        n = self.tree.size
+        if type(body) is not bytes:
+            raise VerifyFailure(n, f"entry {n}: its stored body is not bytes")
+        leaf = _sha256(b"\x00" + body).digest()
+        chain = _sha256(self.chain + leaf).digest()
+        if seq != n:
+            raise VerifyFailure(n, f"entry {n}: the entry in position {n} has seq {seq}")
+        if production != self.production:
+            raise VerifyFailure(
+                n, f"entry {n}: it belongs to production {production!r}, not {self.production!r}"
+            )
+        if leaf != leaf_hash:
+            raise VerifyFailure(n, f"entry {n}: its body does not hash to its stored leaf hash")
+        if chain != chain_hash:
+            previous = "the zero hash" if n == 0 else f"entry {n - 1}'s chain hash"
+            raise VerifyFailure(
+                n, f"entry {n}: its chain hash does not follow from {previous} and its leaf hash"
+            )
+        try:
+            head = _decode_shape(body)
+        except msgspec.DecodeError as exc:
+            raise VerifyFailure(n, f"entry {n}: its body is not a ledger entry: {exc}") from None
+        if head.seq != n or head.production != self.production:
+            raise VerifyFailure(
+                n, f"entry {n}: its body says production {head.production!r} seq {head.seq}"
+            )
+        self.tree.append(leaf)
+        self.chain = chain
 
     def feed(self, entries: Iterable[StoredLike], until: int | None = None) -> None:
-        """Verify entries from `entries` in order, stopping once `until` entries are verified."""
+        """Verify entries in order, stopping once `until` entries are verified (or at the end)."""
         it = iter(entries)
-        while True:
-            want = _BATCH if until is None else min(_BATCH, until - self._size)
-            if want <= 0:
-                return
-            batch: list[StoredLike] = []
-            unreadable: EntryError | None = None
+        while until is None or self.tree.size < until:
             try:
-                batch.extend(islice(it, want))
-            except EntryError as exc:  # the entries read before it are checked first
-                unreadable = exc
-            if batch and (len(batch) < _SLOW_BELOW or not self._fast(batch)):
-                self._slow(batch)
-            if unreadable is not None:
-                raise VerifyFailure(unreadable.seq, str(unreadable)) from unreadable
-            if len(batch) < want:
+                e = next(it, None)
+            except EntryError as exc:
+                raise VerifyFailure(exc.seq, str(exc)) from exc
+            if e is None:
                 return
+            self.entry(e)
 
-    def feed_text(self, bodies: list[bytes], hashes: list[bytes]) -> bool:
-        """Verify entries of this production that follow on in seq, given their bodies and, for
-        each, its leaf hash then its chain hash in lower case hex (128 ASCII bytes).
-
-        True when every one is verified; False, with nothing changed, when any check fails: the
-        caller then reads them again one by one to name the problem.
-        """
-        if len(bodies) != len(hashes):
-            return False
-        prev = self._prev
-        sha = _sha
-        fresh = LEAF_STATE.copy
-        computed: list[bytes] = []
-        keep = computed.append
-        for body, text in zip(bodies, hashes, strict=True):
-            if type(body) is not bytes:
-                return False
-            state = fresh()
-            state.update(body)
-            leaf = state.digest()
-            chain = sha(prev + leaf).digest()
-            if hexlify(leaf + chain) != text:
-                return False
-            keep(leaf)
-            prev = chain
-        return self._accept(bodies, computed, prev)
-
-    def _fast(self, batch: list[StoredLike]) -> bool:
-        """Verify a batch of entries; False, with nothing changed, if any check fails."""
-        n = self._size
-        production = self.production
-        prev = self._prev
-        sha = _sha
-        fresh = LEAF_STATE.copy
-        leaves: list[bytes] = []
-        keep = leaves.append
-        bodies: list[bytes] = []
-        read = bodies.append
-        for e in batch:
-            body = e.body
-            if type(body) is not bytes:
-                return False
-            state = fresh()
-            state.update(body)
-            leaf = state.digest()
-            chain = sha(prev + leaf).digest()
-            if (
-                leaf != e.leaf_hash
-                or chain != e.chain_hash
-                or e.seq != n
-                or e.production != production
-            ):
-                return False
-            keep(leaf)
-            read(body)
-            prev = chain
-            n += 1
-        return self._accept(bodies, leaves, prev)
-
-    def _accept(self, bodies: list[bytes], leaves: list[bytes], prev: bytes) -> bool:
-        """Decode the bodies of a batch whose hashes hold; if each is the entry in its place,
-        take the batch: its leaves go into the tree and `prev` is the last chain hash."""
-        n = self._size
-        production = self.production
-        try:
-            heads = list(map(_shape_decoder.decode, bodies))
-        except msgspec.DecodeError:
-            return False
-        if list(map(_get_seq, heads)) != list(range(n, n + len(heads))):
-            return False
-        if list(map(_get_production, heads)).count(production) != len(heads):
-            return False
-        self._pending += leaves
-        self._settle()
-        self._prev = prev
-        self._size = n + len(heads)
-        return True
-
-    def _slow(self, batch: list[StoredLike]) -> None:
-        """Verify entries one by one, raising VerifyFailure at the first problem."""
-        n = self._size
-        production = self.production
-        prev = self._prev
-        sha = _sha
-        fresh = LEAF_STATE.copy
-        decode = _shape_decoder.decode
-        pending = self._pending
-        pend = pending.append
-        try:
-            for e in batch:
-                body = e.body
-                if type(body) is not bytes:
-                    raise VerifyFailure(
-                        n, f"entry {n}: its stored body is not bytes but {type(body).__name__}"
-                    )
-                state = fresh()
-                state.update(body)
-                leaf = state.digest()
-                chain = sha(prev + leaf).digest()
-                if (
-                    leaf != e.leaf_hash
-                    or chain != e.chain_hash
-                    or e.seq != n
-                    or e.production != production
-                ):
-                    raise VerifyFailure(n, _diagnose(e, n, production, leaf, chain))
-                try:
-                    head = decode(body)
-                except msgspec.DecodeError as exc:
-                    raise VerifyFailure(
-                        n, f"entry {n}: its body is not a ledger entry: {exc}"
-                    ) from exc
-                if head.seq != n or head.production != production:
-                    raise VerifyFailure(
-                        n,
-                        f"entry {n}: its body says production {head.production!r} seq {head.seq}",
-                    )
-                pend(leaf)
-                prev = chain
-                n += 1
-        finally:
-            self._size = n
-            self._prev = prev
-        self._settle()
-
-    def check_signature(self, cp: Checkpoint) -> None:
-        """Verify a checkpoint's production and signature (not yet its root)."""
+    def key_of(self, cp: Checkpoint) -> str:
+        """The key that must have signed `cp`, read in size order: keys only move forward."""
         if cp.production != self.production:
             raise VerifyFailure(
-                self._attested, f"checkpoint of size {cp.size} is for production {cp.production!r}"
+                self.attested, f"checkpoint of size {cp.size} is for production {cp.production!r}"
             )
-        msg = checkpoint_message(cp.production, cp.size, cp.root, cp.at)
-        if not verify_signature(self._schedule.key_at(cp.at), msg, cp.signature):
+        if len(cp.signature) != NOTE_SIGNATURE:
+            return self._schedule.key_at(cp.at)  # format 1: the key in force at its signed time
+        # C2SP: the note's key ID names the key of the history
+        found = self._key_ids.get(cp.signature[:4])
+        if found is None or found[0] < self.key_index:
             raise VerifyFailure(
-                self._attested,
+                self.attested,
+                f"checkpoint of size {cp.size} is not signed by a key of the key history"
+                f" in force after the checkpoints before it (origin {self.origin})",
+            )
+        self.key_index = found[0]
+        return found[1]
+
+    def check_signature(self, cp: Checkpoint, key: str, first: int | None = None) -> None:
+        """Verify a checkpoint's signature under `key`; a failure blames `first` (or attested)."""
+        if not verify_checkpoint(key, cp, self.origin):
+            raise VerifyFailure(
+                self.attested if first is None else first,
                 f"checkpoint of size {cp.size} (at {cp.at}) has an invalid signature",
             )
 
-    def check_checkpoints(self, group: list[Checkpoint], *, signed: bool = False) -> None:
-        """Verify the checkpoints of the current size: production, signature, agreement, root.
-
-        `signed` says `check_signature` was already called on each.
-        """
-        n = self._size
+    def check_root(self, group: Sequence[Checkpoint]) -> None:
+        """The checkpoints of the current size agree on one root, the entries' own."""
+        n = self.tree.size
         for cp in group:
             if cp.size != n:
-                raise VerifyFailure(
-                    self._attested, f"checkpoint of size {cp.size} checked at size {n}"
-                )
-            if not signed:
-                self.check_signature(cp)
+                raise VerifyFailure(self.attested, f"checkpoint of size {cp.size} checked at {n}")
         roots = {cp.root for cp in group}
         if len(roots) > 1:
             listed = ", ".join(f"{cp.root.hex()} at {cp.at}" for cp in group)
             raise VerifyFailure(
-                self._attested, f"signed checkpoints of size {n} disagree on the root: {listed}"
+                self.attested, f"signed checkpoints of size {n} disagree on the root: {listed}"
             )
-        computed = self.root()
-        for claimed in roots:
-            if claimed != computed:
-                first = self._attested
-                raise VerifyFailure(
-                    first,
-                    f"entries {first}..{n - 1} do not match the signed checkpoint of size {n}:"
-                    f" it commits to root {claimed.hex()}, the entries give {computed.hex()}",
-                )
-        self._checked += len(group)
-        self._attested = n
+        computed = self.tree.root()
+        if roots != {computed}:
+            first = self.attested
+            raise VerifyFailure(
+                first,
+                f"entries {first}..{n - 1} do not match the signed checkpoint of size {n}:"
+                f" it commits to root {group[0].root.hex()}, the entries give {computed.hex()}",
+            )
+        self.checkpoints += len(group)
+        self.attested = n
 
 
-def _diagnose(e: StoredLike, n: int, production: str, leaf: bytes, chain: bytes) -> str:
-    """Name what is wrong with entry `n` (the first check that fails)."""
-    if e.seq != n:
-        return f"entry {n}: the entry in position {n} has seq {e.seq}"
-    if e.production != production:
-        return f"entry {n}: it belongs to production {e.production!r}, not {production!r}"
-    if leaf != e.leaf_hash:
-        return f"entry {n}: its body does not hash to its stored leaf hash"
-    previous = "the zero hash" if n == 0 else f"entry {n - 1}'s chain hash"
-    return f"entry {n}: its chain hash does not follow from {previous} and its leaf hash"
+def signed_sizes(checkpoints: Sequence[Checkpoint], *, every: bool = False) -> set[int]:
+    """The sizes whose checkpoint signatures are checked: the largest, and the last of each key.
+
+    Every root is checked whatever this says; `every` checks every signature (docs/ledger.md,
+    "Which signatures are checked").
+    """
+    ordered = sorted(checkpoints, key=lambda c: c.size)
+    if every:
+        return {cp.size for cp in ordered}
+    sizes = {ordered[-1].size} if ordered else set()
+    for cp, after in pairwise(ordered):
+        if key_name(cp) != key_name(after):
+            sizes.add(cp.size)  # the last checkpoint a key signed before the next key
+    return sizes
+
+
+def key_name(cp: Checkpoint) -> bytes | str:
+    """What names a checkpoint's key without checking it: a note's key ID, format 1's time."""
+    return cp.signature[:4] if len(cp.signature) == NOTE_SIGNATURE else "format 1"
 
 
 def verify_ledger(
@@ -393,19 +237,41 @@ def verify_ledger(
     *,
     allow_unsigned_tail: bool = False,
     rotations: Sequence[Rotation] = (),
+    origin: str | None = None,
+    every_signature: bool = False,
+    must_sign: Iterable[Checkpoint] = (),
 ) -> VerifyReport:
     """Verify a whole production: entries in seq order from 0, checkpoints in any order.
 
-    Each checkpoint must verify under the key in force when it was made, found by following
-    `rotations` from `public_key_b64`.
+    Every checkpoint's root is checked; the signatures of `signed_sizes` and of `must_sign`
+    (checkpoints held outside the database) are checked too. When that fails and `stored` is a
+    sequence, it is read again checking every signature, to name the first bad entry exactly.
     """
+    cps, held = list(checkpoints), list(must_sign)
     try:
-        verifier = LedgerVerifier(production, public_key_b64, rotations)
+        verifier = LedgerVerifier(production, public_key_b64, rotations, origin)
+        report = _verify(verifier, stored, cps, held, every_signature, allow_unsigned_tail)
+        if report.ok or every_signature or not isinstance(stored, Sequence):
+            return report
+        verifier = LedgerVerifier(production, public_key_b64, rotations, origin)
+        return _verify(verifier, stored, cps, held, True, allow_unsigned_tail)
     except ValueError as exc:
         return VerifyReport(False, 0, None, f"cannot verify: {exc}")
+
+
+def _verify(
+    verifier: LedgerVerifier,
+    stored: Iterable[StoredEntry],
+    checkpoints: list[Checkpoint],
+    held: list[Checkpoint],
+    every_signature: bool,
+    allow_unsigned_tail: bool,
+) -> VerifyReport:
+    """One pass: the entries in order, each checkpoint once the entries reach its size."""
     groups: dict[int, list[Checkpoint]] = {}
-    for cp in checkpoints:
+    for cp in [*checkpoints, *held]:
         groups.setdefault(cp.size, []).append(cp)
+    signed = signed_sizes([*checkpoints, *held], every=every_signature)
     it = iter(stored)
     try:
         for size in sorted(groups):
@@ -419,7 +285,11 @@ def verify_ledger(
                     f"the ledger ends after {n} entries but a signed checkpoint covers {size}:"
                     f" entries {n}..{size - 1} are missing",
                 )
-            verifier.check_checkpoints(groups[size])
+            for cp in groups[size]:
+                key = verifier.key_of(cp)
+                if size in signed or any(cp is h for h in held):
+                    verifier.check_signature(cp, key)
+            verifier.check_root(groups[size])
         covered = verifier.size
         verifier.feed(it)
         if verifier.size > covered and not allow_unsigned_tail:

@@ -23,8 +23,11 @@ def get_service() -> Showclear:
     with _lock:
         if _service is None:
             from showclear.app import bootstrap
+            from showclear.app.witnessing import start_witnessing
 
-            _service = bootstrap(settings.SHOWCLEAR_DATABASE_URL, settings.SHOWCLEAR_DATA_DIR)
+            url, folder = settings.SHOWCLEAR_DATABASE_URL, settings.SHOWCLEAR_DATA_DIR
+            _service = bootstrap(url, folder)
+            start_witnessing(_service, url, folder)  # in the background, when configured
         return _service
 
 

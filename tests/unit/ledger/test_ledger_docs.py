@@ -15,7 +15,8 @@ from showclear.ledger.entrycodec import seal
 from showclear.ledger.export import verify_export, write_export
 from showclear.ledger.hashing import ZERO
 from showclear.ledger.merkle import root
-from showclear.ledger.signing import Signer, checkpoint_message, sign_checkpoint
+from showclear.ledger.signing import Signer, checkpoint_message
+from showclear.ledger.signing import sign_checkpoint_v1 as sign_checkpoint
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "ledger.md"
 OPENED = "2024-10-21T07:00:00-06:00"
@@ -104,3 +105,18 @@ def test_the_documented_export_verifies() -> None:
     )
     assert report.ok, report.message
     assert report.size == 2
+
+
+def test_the_c2sp_worked_example_is_what_the_code_computes() -> None:
+    from showclear.ledger.note import checkpoint_text, format_note, log_key, open_note, parse_vkey
+    from showclear.ledger.signing import sign_checkpoint as sign_c2sp
+
+    text = DOC.read_text(encoding="utf-8")
+    signer, _, cps = example()
+    origin = "showclear.example/western1"
+    key = log_key(origin, signer.public_key_b64)
+    assert f"vkey: `{key.vkey}`" in text
+    cp = sign_c2sp(signer, "western1", 2, cps[1].root, "unsigned", origin)
+    note = format_note(checkpoint_text(origin, 2, cp.root), [(origin, cp.signature)])
+    assert "```\n" + note.decode() + "```" in text
+    assert open_note(note, [parse_vkey(key.vkey)])[1] == [key]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import stat
 from pathlib import Path
@@ -18,6 +19,7 @@ from showclear.ledger.signing import (
     checkpoint_message,
     load_or_create_signer,
     sign_checkpoint,
+    sign_checkpoint_v1,
     verify_checkpoint,
     verify_signature,
 )
@@ -55,9 +57,23 @@ def test_checkpoint_message_is_domain_separated_canonical_json() -> None:
     assert msg.endswith(b',"production":"western1","root":"' + ROOT.hex().encode() + b'","size":7}')
 
 
-def test_sign_checkpoint() -> None:
+def test_sign_checkpoint_is_a_c2sp_note_signature() -> None:
     signer = Signer.generate()
-    cp = sign_checkpoint(signer, "western1", 7, ROOT, "2024-10-21T14:00:00-06:00")
+    cp = sign_checkpoint(signer, "western1", 7, ROOT, "t", "showclear.example/western1")
+    assert verify_checkpoint(signer.public_key_b64, cp, "showclear.example/western1")
+    text = b"showclear.example/western1\n7\n" + base64.b64encode(ROOT) + b"\n"
+    assert len(cp.signature) == 68
+    assert verify_signature(signer.public_key_b64, text, cp.signature[4:])
+    assert not verify_checkpoint(signer.public_key_b64, cp, "showclear.example/western2")
+    name = "showclear.example/western1"
+    assert not verify_checkpoint(signer.public_key_b64, dataclasses.replace(cp, size=8), name)
+    assert not verify_checkpoint(signer.public_key_b64, cp)  # the default origin: another name
+    assert verify_checkpoint(signer.public_key_b64, dataclasses.replace(cp, at="other"), name)
+
+
+def test_sign_checkpoint_v1() -> None:
+    signer = Signer.generate()
+    cp = sign_checkpoint_v1(signer, "western1", 7, ROOT, "2024-10-21T14:00:00-06:00")
     assert (cp.production, cp.size, cp.root, cp.at) == (
         "western1",
         7,

@@ -37,14 +37,20 @@ def read_route(router: Router, path: str, schema: Any, **options: Any) -> Any:
 
 
 class Checkpoint(Schema):
-    """A signed tree head (RFC 9162): verify `signature` over the canonical head with the key."""
+    """A signed tree head (RFC 9162). A C2SP one comes as its signed note too (docs/ledger.md)."""
 
     production: str
     size: int
     root: str = Field(description="Merkle tree root, standard base64")
-    at: str
-    signature: str = Field(description="Ed25519 signature, standard base64")
+    at: str = Field(description="when it was signed (signed only in format v1)")
+    signature: str = Field(
+        description="standard base64: C2SP, the 4-byte key ID and the Ed25519 signature of the"
+        " note's text; v1, the Ed25519 signature of the canonical head"
+    )
     public_key: str = Field(description="Ed25519 public key, standard base64")
+    origin: str = Field(description="the log's origin, the name of its key")
+    format: Literal["c2sp", "v1"]
+    note: str | None = Field(description="the C2SP signed note, as any C2SP tool reads it")
 
 
 class InclusionProof(Schema):

@@ -80,7 +80,15 @@ def ledger(request: HttpRequest, production: str) -> HttpResponse:
     except FormError:
         start = max(0, size - PAGE)
     rows = service.entries(production, start, min(size, start + PAGE), view="both")
+    from django.conf import settings
+
+    from showclear.app.witnessing import witness_progress
+
+    witnesses = witness_progress(
+        service, settings.SHOWCLEAR_DATABASE_URL, settings.SHOWCLEAR_DATA_DIR, production
+    )
     context = {
+        "witnesses": witnesses,
         "nav": "ledger",
         "entries": list(reversed(rows)),
         "start": start,

@@ -11,6 +11,7 @@ from showclear.web.pages import (
     inventory,
     labels,
     ledger,
+    log,
     lots,
     people,
     plan,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("p/<str:production>/incidents/", incidents.incidents, name="incidents"),
     path("p/<str:production>/trace/", trace.trace, name="trace"),
     path("p/<str:production>/ledger/", ledger.ledger, name="ledger"),
+    path("p/<str:production>/log/checkpoint", log.checkpoint, name="log_checkpoint"),
     path("p/<str:production>/labels/", labels.labels, name="labels"),
     path("p/<str:production>/labels.pdf", labels.labels_pdf, name="labels_pdf"),
 ]
