@@ -36,9 +36,9 @@ def test_a_non_member_gets_403_on_every_page_and_post(show: Any) -> None:
     assert len(show.entries(SHOW)) == size
 
 
-def test_an_unknown_production_is_403_not_500(show: Any) -> None:
+def test_an_unknown_production_is_404_not_500(show: Any) -> None:
     crew = member("crew1")
-    assert crew.get("/p/no-such-show/").status_code == 403
+    assert crew.get("/p/no-such-show/").status_code == 404
 
 
 def test_a_member_sees_every_page(show: Any) -> None:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
 from showclear.web.accounts.access import member_for, otp_ok, roles_of
@@ -24,6 +24,13 @@ def _to(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponse(status=302, headers={"Location": url})
 
 
+def _exists(production: str) -> bool:
+    """Whether the production has been opened."""
+    from showclear.web.services import get_service
+
+    return bool(get_service().exists(production))
+
+
 def otp_url(request: HttpRequest) -> str:
     """Where a signed-in person passes (or first sets up) their second factor."""
     query = urlencode({"next": request.get_full_path()})
@@ -34,7 +41,7 @@ def member_required(view: View) -> View:
     """Require sign-in, membership of the URL's `production`, and a second factor where needed.
 
     Sets `request.membership` and `request.roles`. Anonymous: redirect to sign-in (htmx: 401);
-    not a member (or no such production): 403; second factor missing: redirect to verify it.
+    not a member: 403; no such production: 404; second factor missing: redirect to verify it.
     """
 
     @wraps(view)
@@ -47,6 +54,8 @@ def member_required(view: View) -> View:
         production = kwargs.get("production")
         membership = member_for(request, production) if isinstance(production, str) else None
         if membership is None:
+            if isinstance(production, str) and not _exists(production):
+                raise Http404(f"no production {production!r}")
             raise PermissionDenied("not a member of this production")
         roles = roles_of(membership.production, membership.person)
         if not otp_ok(request, membership, roles):

@@ -179,12 +179,13 @@ def holds_view(page: Page) -> list[dict[str, Any]]:
         target = hold.get("target", "")
         target_id = hold.get("target_id") or hold.get("id") or ""
         if target == "production":
-            what = "WHOLE PRODUCTION"
+            what, label = "WHOLE PRODUCTION", "the whole production"
         else:
-            what = f"{target} {target_id}".strip().upper()
+            what, label = f"{target} {target_id}".strip().upper(), f"{target} {target_id}".strip()
         out.append(
             {
                 "what": what,
+                "label": label,
                 "target": target,
                 "target_id": target_id,
                 "reason": hold.get("reason") or "",
@@ -247,6 +248,7 @@ def render_page(
         "incidents_open": open_incidents(page),
         "complaints_open": open_complaints(page),
         "ledger_alarm": get_service().alarm(page.production),
+        "reads_ledger": page.may_read("ledger"),
         "result": result_view(page.result),
         **page.extra,
         **context,

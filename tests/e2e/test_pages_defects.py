@@ -1,0 +1,85 @@
+"""Defects found walking a shooting day through the pages, each pinned by a test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pages_support import SHOW, member, run, text
+
+
+def test_a_ledger_start_past_the_end_is_a_page_not_a_500(show: Any) -> None:
+    for start in ("99999", str(2**63), "-1", "x", ""):
+        response = member("arm1").get(f"/p/{SHOW}/ledger/?start={start}")
+        assert response.status_code == 200, start
+    assert "#0" in text(member("arm1").get(f"/p/{SHOW}/ledger/?start=0"))
+
+
+def test_the_trace_lists_a_refused_command_once(show: Any) -> None:
+    now = datetime.now(UTC).isoformat()
+    refused = show.execute(
+        {"production": SHOW, "by": "crew1", "at": now, "cmd": "check_out", "weapon": "W1"}
+    )
+    assert refused.get("ok") is False
+    page = text(member("arm1").get(f"/p/{SHOW}/trace/?weapon=W1"))
+    assert page.count(f"· #{refused['seq']} ") == 1, page
+    assert page.count(str(refused["message"])) == 1, page
+
+
+def test_a_weapons_source_is_in_the_state_and_its_page(show: Any) -> None:
+    assert show.state(SHOW)["weapons"]["W1"]["source"] == "Rental house"
+    assert "Rental house" in text(member("arm1").get(f"/p/{SHOW}/weapons/W1/"))
+
+
+def test_every_page_links_a_favicon_that_is_served(show: Any) -> None:
+    page = member("crew1").get(f"/p/{SHOW}/").content.decode()
+    assert 'rel="icon"' in page
+    href = page.split('rel="icon" href="', 1)[1].split('"', 1)[0]
+    from django.contrib.staticfiles import finders
+
+    assert finders.find(href.removeprefix("/static/")), href
+    account = member("crew1").get("/accounts/").content.decode()
+    assert f'rel="icon" href="{href}"' in account
+
+
+def test_print_keeps_titles_and_results() -> None:
+    from pathlib import Path
+
+    import showclear.web.pages as pages
+
+    css = (Path(pages.__file__).parent / "static/pages/showclear.css").read_text("utf-8")
+    printed = css.split("@media print", 1)[1].split("\n}\n", 1)[0]
+    hidden = printed.split("display: none", 1)[0].rsplit("}", 1)[-1]
+    assert "h1" not in hidden.split(","), hidden
+    assert ".result" not in hidden, hidden
+
+
+def test_crew_and_performers_see_no_ledger_tab(show: Any) -> None:
+    for person in ("crew1", "perf1"):
+        page = member(person).get(f"/p/{SHOW}/").content.decode()
+        assert f"/p/{SHOW}/ledger/" not in page, person
+    assert f"/p/{SHOW}/ledger/" in member("arm1").get(f"/p/{SHOW}/").content.decode()
+
+
+def test_a_refused_page_is_styled_and_an_unknown_production_is_a_styled_404(show: Any) -> None:
+    refused = member("crew1").get(f"/p/{SHOW}/ledger/")
+    assert refused.status_code == 403
+    assert "showclear.css" in refused.content.decode()
+    assert "ledger" in text(refused).lower()
+    missing = member("crew1").get("/p/nope/")
+    assert missing.status_code == 404
+    assert "showclear.css" in missing.content.decode()
+    assert "nope" in text(missing)
+
+
+def test_release_is_capitalised_and_offered_only_when_it_can_be_done(show: Any) -> None:
+    run(show, {"cmd": "hold", "target": "weapon", "id": "W1", "reason": "sight is loose"})
+    page = text(member("arm1").get(f"/p/{SHOW}/incidents/"))
+    assert "Release weapon W1" in page
+    assert "weapon w1" not in page
+    run(show, {"cmd": "report_live_round", "lot": "D1", "where": "check", "count": 1})
+    assert any(h["id"] == "D1" and h["incident"] for h in show.state(SHOW)["holds"])
+    page = text(member("arm1").get(f"/p/{SHOW}/incidents/"))
+    assert "LOT D1" in page  # the hold is listed ...
+    assert "Release lot D1" not in page  # ... but not offered while its incident is open
+    assert "Release weapon W1" in page
