@@ -83,3 +83,77 @@ def test_release_is_capitalised_and_offered_only_when_it_can_be_done(show: Any) 
     assert "LOT D1" in page  # the hold is listed ...
     assert "Release lot D1" not in page  # ... but not offered while its incident is open
     assert "Release weapon W1" in page
+
+
+def test_the_account_page_has_unique_ids_no_placeholders_and_no_tokens_for_crew(
+    people: dict[str, Any],
+) -> None:
+    import re
+
+    from django.test import Client
+
+    crew = Client()
+    crew.force_login(people["crew1"].user)
+    page = crew.get("/accounts/").content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), ids
+    assert "---------" not in page
+    assert "API tokens" not in page
+    refused = crew.post(
+        "/accounts/tokens/", {"membership": people["crew1"].membership.pk, "name": "x"}
+    )
+    assert refused.status_code == 400  # the server refuses it too
+    performer = Client()
+    performer.force_login(people["perf1"].user)
+    page = performer.get("/accounts/").content.decode()
+    assert "API tokens" in page
+    assert "---------" not in page
+
+
+def _second_factor(people: dict[str, Any]) -> tuple[Any, Any, str]:
+    """The armorer signed in with an authenticator app and one backup code, not yet verified."""
+    from django.test import Client
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = people["arm1"].user
+    totp = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    backup = StaticToken.random_token()
+    StaticDevice.objects.create(user=user, name="backup").token_set.create(token=backup)
+    client = Client()
+    client.force_login(user)
+    return client, totp, backup
+
+
+def _code(device: Any) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+
+
+def test_the_code_field_takes_the_letters_of_backup_codes(people: dict[str, Any]) -> None:
+    client, _, backup = _second_factor(people)
+    page = client.get("/accounts/otp/verify/").content.decode()
+    field = page.split('name="token"', 1)[1].split(">", 1)[0]
+    assert 'inputmode="numeric"' not in field
+    assert "pattern=" not in field
+    assert any(c.isalpha() for c in backup)
+    done = client.post("/accounts/otp/verify/", {"token": backup.upper(), "next": "/accounts/"})
+    assert (done.status_code, done["Location"]) == (302, "/accounts/")
+
+
+def test_after_a_wrong_code_the_next_try_says_to_wait_and_a_backup_code_still_works(
+    people: dict[str, Any],
+) -> None:
+    client, totp, backup = _second_factor(people)
+    right = _code(totp)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    first = client.post("/accounts/otp/verify/", {"token": wrong, "next": "/accounts/"})
+    assert "not accepted" in text(first)
+    again = client.post("/accounts/otp/verify/", {"token": right, "next": "/accounts/"})
+    assert again.status_code == 200
+    said = text(again)
+    assert "wait" in said, said
+    assert "not accepted" not in said, said  # not "wrong code"
+    done = client.post("/accounts/otp/verify/", {"token": backup, "next": "/accounts/"})
+    assert (done.status_code, done["Location"]) == (302, "/accounts/")
