@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -157,3 +158,27 @@ def test_after_a_wrong_code_the_next_try_says_to_wait_and_a_backup_code_still_wo
     assert "not accepted" not in said, said  # not "wrong code"
     done = client.post("/accounts/otp/verify/", {"token": backup, "next": "/accounts/"})
     assert (done.status_code, done["Location"]) == (302, "/accounts/")
+
+
+def test_the_demo_prints_its_port_names_the_producer_and_has_an_investigator(
+    service: Any, db: Any
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from showclear.app.demo import DEMO_PRODUCTION
+
+    out = io.StringIO()
+    call_command("showclear_demo", port=8123, stdout=out)
+    printed = out.getvalue()
+    assert "http://127.0.0.1:8123/" in printed
+    assert ":8000" not in printed
+    people = service.state(DEMO_PRODUCTION)["people"]
+    assert people["prod1"]["name"] != "prod1"
+    assert people["inv1"]["roles"] == ["investigator"]
+    assert re.search(r"^inv1\s+\S+\s+\d{4}\s+Investigator\s+investigator$", printed, re.M)
+    assert re.search(r"^prod1\s+\S+\s+\d{4}\s+Line Producer\s+producer$", printed, re.M)
+    size = service.ledger.size(DEMO_PRODUCTION)
+    call_command("showclear_demo", stdout=io.StringIO())  # a second run adds nothing
+    assert service.ledger.size(DEMO_PRODUCTION) == size
