@@ -62,6 +62,13 @@ class SignInView(LoginView):
         return response
 
 
+def _as_stored(device: StaticDevice, typed: str) -> str:
+    """A backup code as stored, whatever the case it was typed in (else as typed)."""
+    folded = typed.casefold()
+    stored = [t.token for t in device.token_set.all() if t.token.casefold() == folded]
+    return stored[0] if stored else typed
+
+
 def _not_accepted(devices: list[Any], app_code: bool) -> str:
     """Why a code was not accepted: wrong, or asked again too soon after a wrong one."""
     waits = []
@@ -89,17 +96,21 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("accounts:otp_setup", target))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"].strip().replace(" ", "").replace("-", "").lower()
+        token = form.cleaned_data["token"].strip().replace(" ", "")
         # A six-digit code is the app's, anything else a backup code: a wrong one of either
         # kind slows down only its own kind, so a backup code still works right after.
-        kind = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+        app_code = token.isdigit() and len(token) == 6
+        if not any(isinstance(d, TOTPDevice) for d in devices):
+            app_code = False
+        kind = TOTPDevice if app_code else StaticDevice
         candidates = [d for d in devices if isinstance(d, kind)]
         for device in candidates:
-            verified = verify_token(request.user, device.persistent_id, token)
+            typed = token if app_code else _as_stored(device, token)
+            verified = verify_token(request.user, device.persistent_id, typed)
             if verified is not None:
                 otp_login(request, verified)
                 return HttpResponseRedirect(target)
-        form.add_error("token", _not_accepted(candidates, kind is TOTPDevice))
+        form.add_error("token", _not_accepted(candidates, app_code))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": target})
 
 
