@@ -71,6 +71,9 @@ def test_a_refused_page_is_styled_and_an_unknown_production_is_a_styled_404(show
     assert missing.status_code == 404
     assert "showclear.css" in missing.content.decode()
     assert "nope" in text(missing)
+    outsider = member("stranger", production="other-show").get(f"/p/{SHOW}/")
+    assert outsider.status_code == 404  # the same answer: which productions exist isn't told
+    assert text(outsider).replace(SHOW, "nope") == text(missing)
 
 
 def test_release_is_capitalised_and_offered_only_when_it_can_be_done(show: Any) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
@@ -24,13 +23,6 @@ def _to(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponse(status=302, headers={"Location": url})
 
 
-def _exists(production: str) -> bool:
-    """Whether the production has been opened."""
-    from showclear.web.services import get_service
-
-    return bool(get_service().exists(production))
-
-
 def otp_url(request: HttpRequest) -> str:
     """Where a signed-in person passes (or first sets up) their second factor."""
     query = urlencode({"next": request.get_full_path()})
@@ -41,7 +33,8 @@ def member_required(view: View) -> View:
     """Require sign-in, membership of the URL's `production`, and a second factor where needed.
 
     Sets `request.membership` and `request.roles`. Anonymous: redirect to sign-in (htmx: 401);
-    not a member: 403; no such production: 404; second factor missing: redirect to verify it.
+    not a member, or no such production: 404 (the two look the same); second factor missing:
+    redirect to verify it.
     """
 
     @wraps(view)
@@ -53,10 +46,8 @@ def member_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         production = kwargs.get("production")
         membership = member_for(request, production) if isinstance(production, str) else None
-        if membership is None:
-            if isinstance(production, str) and not _exists(production):
-                raise Http404(f"no production {production!r}")
-            raise PermissionDenied("not a member of this production")
+        if membership is None:  # an unknown production and another's look the same
+            raise Http404(f"no production {production!r} that you take part in")
         roles = roles_of(membership.production, membership.person)
         if not otp_ok(request, membership, roles):
             return _to(request, otp_url(request))

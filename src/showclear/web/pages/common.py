@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -159,8 +158,8 @@ class Page:
 def load_page(request: HttpRequest, production: str) -> Page:
     """The Page for a member's request (the decorator has checked membership already)."""
     member = member_for(request, production)
-    if member is None:
-        raise PermissionDenied("not a member of this production")
+    if member is None:  # as in member_required: an unknown production and another's look alike
+        raise Http404(f"no production {production!r} that you take part in")
     person = str(member.person)
     roles = set(roles_of(production, person))
     try:
