@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+PORT ?= 8000
+
 .PHONY: run cli-demo test check lint bench clean
 
 $(STAMP): pyproject.toml
@@ -12,11 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: migrate the embedded database, load the demo production, serve http://127.0.0.1:8000
+## run: migrate the embedded database, load the demo production, serve http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=showclear.web.settings.dev $(BIN)/python -m showclear.web.manage migrate --noinput
-	DJANGO_SETTINGS_MODULE=showclear.web.settings.dev $(BIN)/python -m showclear.web.manage showclear_demo
-	DJANGO_SETTINGS_MODULE=showclear.web.settings.dev $(BIN)/python -m showclear.web.manage runserver 127.0.0.1:8000
+	DJANGO_SETTINGS_MODULE=showclear.web.settings.dev $(BIN)/python -m showclear.web.manage showclear_demo --port $(PORT)
+	DJANGO_SETTINGS_MODULE=showclear.web.settings.dev $(BIN)/python -m showclear.web.manage runserver 127.0.0.1:$(PORT)
 
 ## cli-demo: apply the demo shooting day to the embedded database and print its state
 cli-demo: $(STAMP)

@@ -123,7 +123,7 @@ class Phone:
         """Set the hand-over PIN on the account page."""
         self.go("/accounts/")
         form = self.page.locator("form[action$='/pin/']")
-        form.locator("select[name=membership]").select_option(index=1)
+        form.locator("select[name=membership]").select_option(index=0)
         form.locator("input[name=pin]").fill(pin)
         form.locator("input[name=pin_again]").fill(pin)
         self.submit(form.locator("button[type=submit]"))

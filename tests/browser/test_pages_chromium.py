@@ -114,6 +114,27 @@ def test_label_sheet_prints_on_a4_label_stock(
         context.close()
 
 
+def test_a_printed_wrap_page_keeps_its_title_the_production_and_the_moment(
+    chromium: Any, live_server: Any, stocked: Any
+) -> None:
+    context = chromium.new_context(viewport={"width": 794, "height": 1123})
+    try:
+        page = context.new_page()
+        sign_in(page, live_server.url)
+        page.goto(f"{live_server.url}/p/{PRODUCTION}/wrap/")
+        assert not page.locator(".printonly").is_visible()  # on screen the header says it
+        page.emulate_media(media="print")
+        assert page.locator("h1").is_visible()
+        assert "wrap" in page.locator("h1").inner_text().lower()
+        printed = page.locator(".printonly")
+        assert printed.is_visible()
+        assert "Label Test" in printed.inner_text()
+        assert "printed" in printed.inner_text()
+        assert not page.locator(".bottom").is_visible()
+    finally:
+        context.close()
+
+
 def test_forms_work_without_javascript(
     chromium: Any, live_server: Any, stocked: Any, artifacts: Path
 ) -> None:

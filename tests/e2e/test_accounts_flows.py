@@ -69,8 +69,10 @@ def test_the_account_page_sets_a_pin_and_manages_tokens(people: dict[str, Person
     assert check_pin(PRODUCTION, "crew1", "246810")
     bad = {"membership": crew.membership.pk, "pin": "12ab", "pin_again": "12ab"}
     assert client.post(reverse("accounts:pin"), bad).status_code == 400
+    performer = people["perf1"]
+    client.force_login(performer.user)
     made = client.post(
-        reverse("accounts:token_create"), {"membership": crew.membership.pk, "name": "tablet"}
+        reverse("accounts:token_create"), {"membership": performer.membership.pk, "name": "tablet"}
     )
     secret = re.search(r"sc_[A-Za-z0-9_-]+", made.content.decode()).group(0)
     assert Api(Client(), secret).get(f"productions/{PRODUCTION}/state").status_code == 200

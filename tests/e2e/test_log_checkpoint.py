@@ -24,7 +24,7 @@ def test_members_get_the_note_others_do_not(show: Any) -> None:
     note, _ = open_note(response.content, [parse_vkey(log_vkey(show, SHOW))])
     origin, size, _ = parse_checkpoint_text(note.text)
     assert (origin, size) == (show.ledger.origin(SHOW), show.ledger.size(SHOW))
-    assert member("outsider", "other1").get(f"/p/{SHOW}/log/checkpoint").status_code == 403
+    assert member("outsider", "other1").get(f"/p/{SHOW}/log/checkpoint").status_code == 404
     assert member("crew1").post(f"/p/{SHOW}/log/checkpoint").status_code == 405
 
 

@@ -24,21 +24,22 @@ def test_anonymous_htmx_request_is_told_to_sign_in(show: Any) -> None:
     assert response["HX-Redirect"].startswith("/accounts/login/")
 
 
-def test_a_non_member_gets_403_on_every_page_and_post(show: Any) -> None:
+def test_a_non_member_gets_404_on_every_page_and_post(show: Any) -> None:
+    """As for a production that doesn't exist: whether one does is not told to outsiders."""
     outsider = member("stranger", production="other-show")
     for page in PAGES:
-        assert outsider.get(f"/p/{SHOW}/{page}").status_code == 403, page
+        assert outsider.get(f"/p/{SHOW}/{page}").status_code == 404, page
     size = len(show.entries(SHOW))
     response = outsider.post(f"/p/{SHOW}/weapons/W1/", {"action": "check_out"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     response = outsider.post(f"/p/{SHOW}/incidents/", {"action": "complain", "text": "x"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert len(show.entries(SHOW)) == size
 
 
-def test_an_unknown_production_is_403_not_500(show: Any) -> None:
+def test_an_unknown_production_is_404_not_500(show: Any) -> None:
     crew = member("crew1")
-    assert crew.get("/p/no-such-show/").status_code == 403
+    assert crew.get("/p/no-such-show/").status_code == 404
 
 
 def test_a_member_sees_every_page(show: Any) -> None:

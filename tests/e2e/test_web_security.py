@@ -200,7 +200,9 @@ def test_pages_of_a_production_refuse_non_members(people: dict[str, Person], db:
     client = Client()
     client.force_login(people["crew1"].user)
     other = reverse("accounts:invite_new", kwargs={"production": "elsewhere"})
-    assert client.get(other).status_code == 403
+    assert client.get(other).status_code == 404  # no such production, or not one of theirs
+    theirs = reverse("accounts:invite_new", kwargs={"production": PRODUCTION})
+    assert client.get(theirs).status_code == 403  # a member, but not a producer
     anonymous = Client().get(other)
     assert anonymous.status_code == 302
     assert reverse("accounts:login") in anonymous["Location"]

@@ -10,6 +10,14 @@ from showclear.ledger.export import read_head
 from showclear.ledger.note import COSIGNATURE, ED25519, NoteError, NoteKey, open_note, parse_vkey
 from showclear.ledger.tiles import verify_tiles
 from showclear.ledger.tlogproof import verify_proof
+from showclear.ledger.verify import VerifyReport
+
+
+def what_broke(report: VerifyReport) -> str:
+    """What a failed verification found, naming the first bad entry only when there is one."""
+    if report.first_bad_seq is None:
+        return str(report.message)
+    return f"first bad entry {report.first_bad_seq}: {report.message}"
 
 
 def _keys(vkey: str, witnesses: list[str], quorum: int) -> tuple[NoteKey, list[NoteKey]]:
@@ -48,7 +56,7 @@ def check_tiles(folder: str, vkey: str, witnesses: list[str], quorum: int) -> tu
         raise ValueError(f"no folder {folder}")
     report = verify_tiles(folder, log)
     if not report.ok:
-        return False, f"first bad entry {report.first_bad_seq}: {report.message}"
+        return False, what_broke(report)
     if quorum:
         note = (Path(folder) / "checkpoint").read_bytes()
         try:

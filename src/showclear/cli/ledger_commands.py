@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import click
 
 from showclear.app import Showclear, bootstrap
+from showclear.app.checking import what_broke
 from showclear.app.errors import operational_errors
 from showclear.app.logview import export_tiles, tlog_proof
 from showclear.app.records import pinned_log
@@ -126,7 +127,7 @@ def register(group: click.Group) -> None:
                     f"ok: {report.size} entries, {report.checkpoints} signed checkpoints verified"
                 )
                 sys.exit(0 if quorum_of_file(file, vkey, witnesses, quorum) else 1)
-            click.echo(f"BROKEN: first bad entry {report.first_bad_seq}: {report.message}")
+            click.echo(f"BROKEN: {what_broke(report)}")
             sys.exit(1)
         with opened(db) as svc:
             reports = svc.verify_all(public_key, every_signature=every)
@@ -140,9 +141,7 @@ def register(group: click.Group) -> None:
                 )
             else:
                 broken += 1
-                click.echo(
-                    f"BROKEN  {production}: first bad entry {report.first_bad_seq}: {report.message}"
-                )
+                click.echo(f"BROKEN  {production}: {what_broke(report)}")
         if not reports:
             click.echo("no ledgers")
         sys.exit(1 if broken else 0)
@@ -225,8 +224,7 @@ def register(group: click.Group) -> None:
                 report = svc.clear_alarm(clear)
                 if not report.ok:
                     raise click.ClickException(
-                        f"{clear} does not verify (first bad entry {report.first_bad_seq}:"
-                        f" {report.message}); restore a good copy instead"
+                        f"{clear} does not verify ({what_broke(report)}); restore a good copy instead"
                     )
                 click.echo(f"cleared {clear}: {report.size} entries verified; restart the server")
                 return

@@ -51,6 +51,7 @@ def weapon_json(state: State, w: Weapon, day: str) -> JSON:
         "serial": w.serial,
         "caliber": w.caliber,
         "capacity": w.capacity,
+        "source": w.source,
         "stored_in": w.stored_in,
         "held_by": w.held_by,
         "since": w.since,

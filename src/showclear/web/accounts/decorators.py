@@ -8,8 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
 from showclear.web.accounts.access import member_for, otp_ok, roles_of
@@ -34,7 +33,8 @@ def member_required(view: View) -> View:
     """Require sign-in, membership of the URL's `production`, and a second factor where needed.
 
     Sets `request.membership` and `request.roles`. Anonymous: redirect to sign-in (htmx: 401);
-    not a member (or no such production): 403; second factor missing: redirect to verify it.
+    not a member, or no such production: 404 (the two look the same); second factor missing:
+    redirect to verify it.
     """
 
     @wraps(view)
@@ -46,8 +46,8 @@ def member_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         production = kwargs.get("production")
         membership = member_for(request, production) if isinstance(production, str) else None
-        if membership is None:
-            raise PermissionDenied("not a member of this production")
+        if membership is None:  # an unknown production and another's look the same
+            raise Http404(f"no production {production!r} that you take part in")
         roles = roles_of(membership.production, membership.person)
         if not otp_ok(request, membership, roles):
             return _to(request, otp_url(request))

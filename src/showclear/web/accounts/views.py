@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, verify_token
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from showclear.web.accounts.access import execute_as, needs_otp_anywhere, roles_of, set_pin
@@ -61,6 +62,31 @@ class SignInView(LoginView):
         return response
 
 
+def _as_stored(device: StaticDevice, typed: str) -> str:
+    """A backup code as stored, whatever the case it was typed in (else as typed)."""
+    folded = typed.casefold()
+    stored = [t.token for t in device.token_set.all() if t.token.casefold() == folded]
+    return stored[0] if stored else typed
+
+
+def _not_accepted(devices: list[Any], app_code: bool) -> str:
+    """Why a code was not accepted: wrong, or asked again too soon after a wrong one."""
+    waits = []
+    for device in devices:
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            waits.append((info["locked_until"] - timezone.now()).total_seconds())
+    if waits:
+        seconds = max(1, round(max(waits) + 0.5))
+        return (
+            f"after a wrong code the next try waits {seconds} s: wait, then enter the code "
+            "again (a code you entered just now was not checked)"
+        )
+    if app_code:
+        return "that code was not accepted: check the time on your phone, or use a backup code"
+    return "that backup code was not accepted: each one works once; the app's code has 6 digits"
+
+
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Ask for a code from the authenticator app or a backup code."""
@@ -71,12 +97,20 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip().replace(" ", "")
-        for device in devices:
-            verified = verify_token(request.user, device.persistent_id, token)
+        # A six-digit code is the app's, anything else a backup code: a wrong one of either
+        # kind slows down only its own kind, so a backup code still works right after.
+        app_code = token.isdigit() and len(token) == 6
+        if not any(isinstance(d, TOTPDevice) for d in devices):
+            app_code = False
+        kind = TOTPDevice if app_code else StaticDevice
+        candidates = [d for d in devices if isinstance(d, kind)]
+        for device in candidates:
+            typed = token if app_code else _as_stored(device, token)
+            verified = verify_token(request.user, device.persistent_id, typed)
             if verified is not None:
                 otp_login(request, verified)
                 return HttpResponseRedirect(target)
-        form.add_error("token", "that code was not accepted")
+        form.add_error("token", _not_accepted(candidates, app_code))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": target})
 
 

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -159,8 +158,8 @@ class Page:
 def load_page(request: HttpRequest, production: str) -> Page:
     """The Page for a member's request (the decorator has checked membership already)."""
     member = member_for(request, production)
-    if member is None:
-        raise PermissionDenied("not a member of this production")
+    if member is None:  # as in member_required: an unknown production and another's look alike
+        raise Http404(f"no production {production!r} that you take part in")
     person = str(member.person)
     roles = set(roles_of(production, person))
     try:
@@ -179,12 +178,13 @@ def holds_view(page: Page) -> list[dict[str, Any]]:
         target = hold.get("target", "")
         target_id = hold.get("target_id") or hold.get("id") or ""
         if target == "production":
-            what = "WHOLE PRODUCTION"
+            what, label = "WHOLE PRODUCTION", "the whole production"
         else:
-            what = f"{target} {target_id}".strip().upper()
+            what, label = f"{target} {target_id}".strip().upper(), f"{target} {target_id}".strip()
         out.append(
             {
                 "what": what,
+                "label": label,
                 "target": target,
                 "target_id": target_id,
                 "reason": hold.get("reason") or "",
@@ -247,6 +247,7 @@ def render_page(
         "incidents_open": open_incidents(page),
         "complaints_open": open_complaints(page),
         "ledger_alarm": get_service().alarm(page.production),
+        "reads_ledger": page.may_read("ledger"),
         "result": result_view(page.result),
         **page.extra,
         **context,

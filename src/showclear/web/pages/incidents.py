@@ -124,6 +124,16 @@ def _incidents(page: Page) -> list[dict[str, Any]]:
     return sorted(out, key=lambda i: (not i.get("open", True),))
 
 
+def _hold_rows(page: Page) -> list[dict[str, Any]]:
+    """Active holds, each saying whether this person's release would be accepted now."""
+    rows = holds_view(page)
+    for row in rows:
+        target_id = row["target_id"] or page.production
+        probe = {"cmd": "release", "target": row["target"], "id": target_id}
+        row["may_release"] = page.allowed({**probe, "reason": "check"})
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 @member_required
 def incidents(request: HttpRequest, production: str) -> HttpResponse:
@@ -137,7 +147,7 @@ def incidents(request: HttpRequest, production: str) -> HttpResponse:
     context = {
         "nav": "incidents",
         "incidents_all": _incidents(page),
-        "hold_rows": holds_view(page),
+        "hold_rows": _hold_rows(page),
         "complaints_all": sorted(complaints, key=lambda c: (not c.get("open", True),)),
         "items": _items(page),
         "values": retry_values(page),

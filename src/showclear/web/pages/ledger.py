@@ -79,6 +79,7 @@ def ledger(request: HttpRequest, production: str) -> HttpResponse:
         start = whole_number(request.GET.get("start") or str(max(0, size - PAGE)), "Start")
     except FormError:
         start = max(0, size - PAGE)
+    start = min(start, max(0, size - 1))  # past the end: the last entry
     rows = service.entries(production, start, min(size, start + PAGE), view="both")
     from django.conf import settings
 

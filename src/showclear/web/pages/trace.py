@@ -98,10 +98,12 @@ def _detail(page: Page, event: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def timeline(page: Page, traced: dict[str, Any]) -> list[dict[str, Any]]:
-    """The item's history, newest first, in words."""
+    """The item's history, newest first, in words (refusals come from `refusals`, once)."""
     rows = []
     for event in traced.get("history") or []:
         kind = str(event.get("type", ""))
+        if kind == "command_refused":
+            continue
         rows.append(
             {
                 "seq": event.get("seq"),

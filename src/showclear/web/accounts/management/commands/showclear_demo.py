@@ -48,26 +48,38 @@ class Command(BaseCommand):
     help = "Load the demo production (the normal shooting day) and print demo sign-ins."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the app runs")
+        parser.add_argument("--port", type=int, default=8000, help="The port the app runs on")
+        parser.add_argument("--url", default=None, help="Where the app runs (default: 127.0.0.1)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from showclear.app.demo import demo_commands
+        from showclear.app.demo import demo_commands, demo_people
 
         commands = demo_commands()
         production = str(commands[0]["production"])
         service = get_service()
         if not service.exists(production):
-            refused = [r for r in (service.execute(c) for c in commands) if not r.get("ok")]
-            if refused:
-                raise CommandError(f"the demo day was refused: {refused[0]}")
+            self._apply(service, commands, "the demo day")
             self.stdout.write(f"Loaded {production}: {len(commands)} commands applied.")
         people = service.state(production).get("people") or {}
+        missing = [
+            c for c in demo_people() if (people.get(c["person"]) or {}).get("name") != c["name"]
+        ]
+        if missing:  # a demo loaded before the producer was named and the investigator enrolled
+            self._apply(service, missing, "the demo's people")
+            people = service.state(production).get("people") or {}
         rows = []
         with transaction.atomic():
             for person, info in sorted(people.items()):
                 rows.append(self._person(production, person, info))
             rows.append(self._admin())
-        self._print(options["url"], production, rows)
+        url = options["url"] or f"http://127.0.0.1:{options['port']}"
+        self._print(url.rstrip("/"), production, rows)
+
+    def _apply(self, service: Any, commands: list[dict[str, Any]], what: str) -> None:
+        """Apply demo commands, stopping at the first refusal."""
+        refused = [r for r in (service.execute(c) for c in commands) if not r.get("ok")]
+        if refused:
+            raise CommandError(f"{what} was refused: {refused[0]}")
 
     def _person(self, production: str, person: str, info: dict[str, Any]) -> dict[str, Any]:
         """Create or refresh the user of one enrolled person."""
@@ -81,7 +93,13 @@ class Command(BaseCommand):
         pin = _pin()
         set_pin(membership, pin)
         roles = set(info.get("roles") or [])
-        row = {"user": person, "password": password, "pin": pin, "roles": sorted(roles)}
+        row = {
+            "user": person,
+            "name": str(info.get("name") or person),
+            "password": password,
+            "pin": pin,
+            "roles": sorted(roles),
+        }
         if needs_otp(user, roles):
             row["totp"], row["codes"] = second_factor(user)
         return row
@@ -96,6 +114,7 @@ class Command(BaseCommand):
         totp, codes = second_factor(user)
         return {
             "user": "admin",
+            "name": "Site administrator",
             "password": password,
             "pin": "-",
             "roles": ["(admin site)"],
@@ -110,12 +129,15 @@ class Command(BaseCommand):
         out(f"showclear demo: {url}/  (production {production}; API docs {url}/api/docs)")
         out("Passwords, PINs and backup codes are new on every run; TOTP secrets are kept.")
         out("")
-        out(f"{'user':<8} {'password':<16} {'PIN':<5} roles")
+        out(f"{'user':<8} {'password':<16} {'PIN':<5} {'name':<20} roles")
         for r in rows:
-            out(f"{r['user']:<8} {r['password']:<16} {r['pin']:<5} {', '.join(r['roles'])}")
+            out(
+                f"{r['user']:<8} {r['password']:<16} {r['pin']:<5} {r['name']:<20} "
+                f"{', '.join(r['roles'])}"
+            )
         out("")
-        out("Second factor (armorer, safety advisor, producer, admin): add the TOTP secret to an")
-        out("authenticator app, or use one of the single-use backup codes:")
+        out("Second factor (those listed here): add the TOTP secret to an authenticator app,")
+        out("or use one of the single-use backup codes:")
         for r in rows:
             if "totp" in r:
                 out(f"  {r['user']:<8} TOTP {r['totp']}  backup codes: {' '.join(r['codes'])}")
