@@ -16,15 +16,11 @@ SHOWCLEAR_DATA_DIR = os.environ.get("SHOWCLEAR_TEST_DATA_DIR") or os.path.join(
 SHOWCLEAR_DATABASE_URL = "memory:"
 # The accounts' test database is a file, as in production: an in-memory one shares its cache
 # between connections, and shared-cache table locks fail at once instead of waiting their turn.
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": ":memory:",
-        "TEST": {
-            "NAME": os.path.join(tempfile.gettempdir(), f"showclear-test-accounts-{os.getpid()}.db")
-        },
-    }
-}
+# In memory: the live server of the browser tests shares the test's connection only with an
+# in-memory database (with a file each thread opens its own and the server closes it under the
+# test). Its shared cache refuses a second writer at once instead of waiting: the concurrency
+# tests retry as a file's busy timeout would (tests/e2e/test_pin_lock.py).
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
