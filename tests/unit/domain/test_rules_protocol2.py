@@ -367,3 +367,48 @@ def test_protocol_1_keeps_theatrical_use_without_a_rule(day):
     day.plan("12C", ["W8"], ["perf1"])
     day.meeting("12C", ["arm1", "ad1", "perf1"])
     day.out("W8")
+
+
+# --- the refusal order ---------------------------------------------------------------------------
+
+
+@pytest.mark.rule("ROLE-4")
+@pytest.mark.rule("ROLE-1")
+def test_role_1_comes_before_role_4(reg):
+    reg.refused(
+        "ROLE-1",
+        "enroll",
+        "prod1",
+        person="x1",
+        name="X",
+        roles=["armorer", "safety_advisor", "crew"],
+    )
+    reg.refused(
+        "ROLE-4", "enroll", "prod1", person="x1", name="X", roles=["armorer", "safety_advisor"]
+    )
+
+
+@pytest.mark.rule("WEAP-1")
+@pytest.mark.rule("SAFE-1")
+@pytest.mark.rule("HOLD-1")
+def test_weap_1_comes_after_the_rules_of_protocol_1(reg):
+    reg.refused("SAFE-1", "check_out", "arm1", weapon="W9")  # no meeting lists W9
+    reg.plan("12C", ["W9"], ["perf1"])
+    reg.meeting("12C", ["arm1", "ad1", "perf1"])
+    reg.ok("hold", "safe1", target="weapon", id="W9", reason="paperwork")
+    reg.refused("HOLD-1", "check_out", "arm1", weapon="W9")
+    reg.ok("release", "safe1", target="weapon", id="W9", reason="paperwork done")
+    reg.refused("WEAP-1", "check_out", "arm1", weapon="W9")
+
+
+@pytest.mark.rule("AMMO-6")
+@pytest.mark.rule("SAFE-5")
+def test_ammo_6_comes_after_safe_5(reg):
+    blanks_ready(reg)
+    reg.register("W4")
+    reg.plan("12C", ["W4"], ["perf1"])
+    reg.meeting("12C", ["arm1", "ad1", "perf1", "cam1"])
+    reg.out("W4")
+    reg.verified("W4")
+    reg.refused("SAFE-5", "load", "arm1", weapon="W4", lot="B1", count=1)  # 12C has no blanks
+    reg.refused("AMMO-6", "load", "arm1", weapon="W1", lot="B1", count=1)
