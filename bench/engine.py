@@ -1,6 +1,8 @@
 """Engine benchmark: commands decided per second in memory, and deciding time against ledger size.
 
-Prints, for a generated season of normal shooting days:
+Prints, for a generated season of normal shooting days (protocol 2 unless `--protocol 1`: crew
+called to every setup, a risk assessment before each take with blanks, a test fire of each blank
+lot):
   - decide+evolve throughput in memory (goal: at least 50,000 commands/s), and the ratio to a
     baseline measured in the same run (parsing the same commands with msgspec alone);
   - the time to decide one command at ledger sizes 1,000 and 100,000 and their ratio
@@ -22,21 +24,21 @@ from season import day, season
 from showclear.domain import COMMAND_TYPES, Meta, State, apply_entry, decide, parse
 
 
-def build(entries: int) -> tuple[State, int]:
+def build(entries: int, protocol: int) -> tuple[State, int]:
     """A state after `entries` season commands, and the number of the next shooting day."""
     state = State()
-    last_day = 0
-    for raw in season(entries):
+    days = 0
+    for raw in season(entries, protocol):
         cmd = parse(raw)
         decision = decide(state, cmd)
         apply_entry(state, Meta(state.size, cmd.at, cmd.by), decision.events)
-    last_day = (entries // 36) + 2
-    return state, last_day
+        days += raw["cmd"] == "wrap"
+    return state, days
 
 
-def throughput(commands: int) -> tuple[float, float]:
+def throughput(commands: int, protocol: int) -> tuple[float, float]:
     """Commands per second: decide+evolve, and the msgspec-parse baseline."""
-    raws = list(season(commands))
+    raws = list(season(commands, protocol))
     parsed = [parse(r) for r in raws]
     refused = 0
     best = 0.0
@@ -59,10 +61,10 @@ def throughput(commands: int) -> tuple[float, float]:
     return best, base
 
 
-def decide_time(state: State, next_day: int, repeat: int) -> float:
+def decide_time(state: State, next_day: int, repeat: int, protocol: int) -> float:
     """Mean seconds to decide one command of the next shooting day against `state` (no evolve)."""
     # decide the next day's commands in order, each against a scratch copy evolved as it goes
-    raws = day(next_day)
+    raws = day(next_day, protocol)
     copy = msgspec.json.decode(msgspec.json.encode(state), type=State)
     samples: list[float] = []
     for raw in raws:
@@ -78,15 +80,17 @@ def decide_time(state: State, next_day: int, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes for a smoke run")
+    parser.add_argument("--protocol", type=int, choices=(1, 2), default=2, help="the season's")
     args = parser.parse_args()
     big = 20_000 if args.quick else 100_000
-    per_s, base = throughput(20_000 if not args.quick else 5_000)
+    per_s, base = throughput(20_000 if not args.quick else 5_000, args.protocol)
+    print(f"protocol {args.protocol} season")
     print(f"decide+evolve in memory: {per_s:,.0f} commands/s (goal >= 50,000)")
     print(f"  baseline msgspec parse alone: {base:,.0f} commands/s; ratio {per_s / base:.2f}")
-    small_state, small_day = build(1_000)
-    big_state, big_day = build(big)
-    t_small = decide_time(small_state, small_day, 200)
-    t_big = decide_time(big_state, big_day, 200)
+    small_state, small_day = build(1_000, args.protocol)
+    big_state, big_day = build(big, args.protocol)
+    t_small = decide_time(small_state, small_day, 200, args.protocol)
+    t_big = decide_time(big_state, big_day, 200, args.protocol)
     print(f"decide one command at ledger size {small_state.size:,}: {t_small * 1e6:.1f} µs")
     print(f"decide one command at ledger size {big_state.size:,}: {t_big * 1e6:.1f} µs")
     print(f"ratio {big_state.size:,} / {small_state.size:,}: {t_big / t_small:.2f} (goal <= 1.5)")

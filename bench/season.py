@@ -9,9 +9,10 @@ from typing import Any
 PRODUCTION = "season1"
 WEAPONS = [f"W{i}" for i in range(1, 7)]
 PERFORMERS = [f"perf{i}" for i in range(1, 7)]
+CREW = "cam1"  # protocol 2 seasons only
 
 
-def opening() -> list[dict[str, Any]]:
+def opening(protocol: int = 1) -> list[dict[str, Any]]:
     """Open the production, enroll the cast and crew, register weapons and receive ammunition."""
     at = "2026-01-04T06:00:00-08:00"
     c: list[dict[str, Any]] = [
@@ -20,6 +21,7 @@ def opening() -> list[dict[str, Any]]:
             "by": "prod1",
             "name": "Season",
             "timezone": "America/Los_Angeles",
+            **({"protocol": 2} if protocol == 2 else {}),
         },
         {
             "cmd": "enroll",
@@ -65,6 +67,19 @@ def opening() -> list[dict[str, Any]]:
         },
         {"cmd": "add_storage", "by": "arm1", "storage": "SAFE-A", "name": "Truck safe"},
     ]
+    if protocol == 2:  # the camera operator is called to every setup (TRAIN-1, SAFE-1)
+        c.append(
+            {"cmd": "enroll", "by": "prod1", "person": CREW, "name": "Camera", "roles": ["crew"]}
+        )
+        c.append(
+            {
+                "cmd": "qualify",
+                "by": "arm1",
+                "person": CREW,
+                "qualification": "firearms_awareness",
+                "valid_until": "2099-01-01",
+            }
+        )
     for p in PERFORMERS:
         c.append({"cmd": "enroll", "by": "prod1", "person": p, "name": p, "roles": ["performer"]})
         c.append(
@@ -97,8 +112,15 @@ def opening() -> list[dict[str, Any]]:
     return [{"production": PRODUCTION, "at": at, **x} for x in c]
 
 
-def day(n: int) -> list[dict[str, Any]]:
-    """Shooting day number n: receive, verify, plan, meet, load, declare, hand over, fire, count, wrap."""
+def day(n: int, protocol: int = 1) -> list[dict[str, Any]]:
+    """Shooting day number n: receive, verify, plan, meet, load, declare, hand over, fire, count, wrap.
+
+    Under protocol 2 the setups list a crew member, the take with blanks is assessed before its
+    meeting, and the blank lot is test-fired (one round) before it is loaded.
+    """
+    regulated = protocol == 2
+    crew = [CREW] if regulated else []
+    tested = 1 if regulated else 0
     d = date(2026, 1, 5) + timedelta(days=n)
     clock = datetime(d.year, d.month, d.day, 7, 0)
     w = WEAPONS[n % len(WEAPONS)]
@@ -162,6 +184,7 @@ def day(n: int) -> list[dict[str, Any]]:
             "muzzle_toward_person": False,
             "mitigation": "",
             "approved_by": "arm1",
+            **({"crew": crew} if regulated else {}),
         },
         {
             "cmd": "plan_setup",
@@ -177,20 +200,37 @@ def day(n: int) -> list[dict[str, Any]]:
             "muzzle_toward_person": False,
             "mitigation": "shield",
             "approved_by": "arm1",
+            **({"crew": crew} if regulated else {}),
         },
+        *(
+            [
+                {
+                    "cmd": "assess_risk",
+                    "by": "safe1",
+                    "setup": s2,
+                    "hazards": "blanks at 25 ft",
+                    "controls": "shield; ear protection",
+                    "residual": "low",
+                    "affected": [p1, p2, *crew],
+                    "endorsed_by": "arm1",
+                }
+            ]
+            if regulated
+            else []
+        ),
         {
             "cmd": "safety_meeting",
             "by": "ad1",
             "setup": s1,
             "date": d.isoformat(),
-            "attendees": ["arm1", "ad1", p1],
+            "attendees": ["arm1", "ad1", p1, *crew],
         },
         {
             "cmd": "safety_meeting",
             "by": "ad1",
             "setup": s2,
             "date": d.isoformat(),
-            "attendees": ["arm1", "ad1", p1, p2, "safe1"],
+            "attendees": ["arm1", "ad1", p1, p2, "safe1", *crew],
         },
         {"cmd": "check_out", "by": "arm1", "weapon": w},
         inspect({}),
@@ -205,6 +245,21 @@ def day(n: int) -> list[dict[str, Any]]:
         {"cmd": "unload", "by": "arm1", "weapon": w, "lot": dl, "count": 6},
         inspect({}),
         {"cmd": "check_out", "by": "arm1", "lot": bl},
+        *(
+            [
+                {
+                    "cmd": "test_fire",
+                    "by": "arm1",
+                    "lot": bl,
+                    "weapon": w,
+                    "rounds": tested,
+                    "result": "ok",
+                },
+                inspect({}),
+            ]
+            if regulated
+            else []
+        ),
         {"cmd": "load", "by": "arm1", "weapon": w, "lot": bl, "count": 2},
         inspect({"blank": 2}),
         {"cmd": "declare", "by": "arm1", "weapon": w, "status": "hot", "shown_to": ["ad1", p1]},
@@ -217,7 +272,14 @@ def day(n: int) -> list[dict[str, Any]]:
         {"cmd": "put_away", "by": "arm1", "lot": dl, "storage": "SAFE-A"},
         {"cmd": "put_away", "by": "arm1", "lot": bl, "storage": "SAFE-A"},
         {"cmd": "count", "by": "arm1", "lot": dl, "on_hand": 12, "casings": 0, "witness": "safe1"},
-        {"cmd": "count", "by": "arm1", "lot": bl, "on_hand": 10, "casings": 2, "witness": "safe1"},
+        {
+            "cmd": "count",
+            "by": "arm1",
+            "lot": bl,
+            "on_hand": 10 - tested,
+            "casings": 2 + tested,
+            "witness": "safe1",
+        },
         {
             "cmd": "dispose",
             "by": "arm1",
@@ -229,7 +291,7 @@ def day(n: int) -> list[dict[str, Any]]:
             "cmd": "dispose",
             "by": "arm1",
             "lot": bl,
-            "count": 10,
+            "count": 10 - tested,
             "reason": "returned to rental house",
         },
     ]
@@ -250,15 +312,15 @@ def day(n: int) -> list[dict[str, Any]]:
     return out
 
 
-def season(entries: int) -> Iterator[dict[str, Any]]:
-    """Commands of a season of at least `entries` commands."""
+def season(entries: int, protocol: int = 1) -> Iterator[dict[str, Any]]:
+    """Commands of a season of at least `entries` commands, under protocol 1 or 2."""
     n = 0
-    for c in opening():
+    for c in opening(protocol):
         n += 1
         yield c
     d = 0
     while n < entries:
-        for c in day(d):
+        for c in day(d, protocol):
             n += 1
             yield c
         d += 1

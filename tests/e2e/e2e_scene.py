@@ -138,6 +138,15 @@ class Scene:
             "report_incident": {"text": "near miss", "items": []},
             "close_incident": {"incident": self.incident, "finding": "box resealed and counted"},
             "complain": {"text": "too close to the muzzle"},
+            "assess_risk": {
+                "setup": "12B",
+                "hazards": "blanks",
+                "controls": "shields",
+                "residual": "low",
+                "affected": ["perf1", "perf2"],
+                "endorsed_by": "arm1",
+            },
+            "test_fire": {"lot": "B1", "weapon": "W1", "rounds": 1, "result": "ok"},
             "acknowledge": {"complaint": self.complaint, "response": "distance doubled"},
             "correct": {
                 "entry": self.own_entry[role],

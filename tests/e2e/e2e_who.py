@@ -47,7 +47,11 @@ WHO: dict[str, frozenset[str]] = {
     "complain": ANYONE,
     "acknowledge": frozenset({"safety_advisor"}),
     "correct": ANYONE,  # the entry's author (each role corrects its own entry here), armorer
+    # protocol 2 only: in the demo production (protocol 1) they are malformed input for everyone
+    "assess_risk": frozenset({"safety_advisor"}),
+    "test_fire": frozenset({"armorer"}),
 }
+PROTOCOL_2 = frozenset({"assess_risk", "test_fire"})
 
 READS = {
     "state": "productions/{p}/state",

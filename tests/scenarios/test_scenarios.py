@@ -11,13 +11,18 @@ import pytest
 
 HERE = Path(__file__).parent
 SHARED = HERE.parents[2] / "shared" / "scenarios"
+# The shared folders replayed when they are beside this clone: protocol 1, then protocol 2.
+SHARED_DIRS = (SHARED, HERE.parents[2] / "shared" / "scenarios-2")
 SHOWCLEAR = str(Path(sys.executable).parent / "showclear")
 
 
 def _scenarios() -> list[Path]:
     found = sorted(p for p in HERE.glob("*.jsonl") if not p.name.endswith(".expected.jsonl"))
-    if SHARED.is_dir():
-        found += sorted(p for p in SHARED.glob("*.jsonl") if not p.name.endswith(".expected.jsonl"))
+    for folder in SHARED_DIRS:
+        if folder.is_dir():
+            found += sorted(
+                p for p in folder.glob("*.jsonl") if not p.name.endswith(".expected.jsonl")
+            )
     return found
 
 
@@ -72,9 +77,10 @@ def test_local_copies_match_shared() -> None:
     if not SHARED.is_dir():
         pytest.skip("no shared scenarios folder beside this clone: the local copies are used alone")
     for local in HERE.glob("*.jsonl"):
-        shared = SHARED / local.name
-        if shared.exists():
-            assert local.read_bytes() == shared.read_bytes(), local.name
+        for folder in SHARED_DIRS:
+            shared = folder / local.name
+            if shared.exists():
+                assert local.read_bytes() == shared.read_bytes(), local.name
 
 
 @pytest.mark.skipif(
@@ -82,7 +88,7 @@ def test_local_copies_match_shared() -> None:
 )
 def test_shared_check_tool_passes() -> None:
     """The acceptance tool itself, as CI runs it, passes on every shared scenario."""
-    files = sorted(str(p) for p in SHARED.glob("*.jsonl"))
+    files = [str(p) for d in SHARED_DIRS if d.is_dir() for p in sorted(d.glob("*.jsonl"))]
     done = subprocess.run(
         [sys.executable, str(SHARED / "check.py"), "--showclear", SHOWCLEAR, *files],
         capture_output=True, text=True, timeout=900, check=False,

@@ -13,6 +13,7 @@ from showclear.domain.catalogue import RULE_IDS
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_PROTOCOL = ROOT.parent / "shared" / "protocol.md"
+SHARED_PROTOCOL_2 = ROOT.parent / "shared" / "protocol-2.md"  # protocol 2, an addition to it
 RULE_HEADING = re.compile(r"^- \*\*([A-Z]+(?:-\d+)?)\*\*", re.MULTILINE)
 
 
@@ -32,12 +33,14 @@ def test_docs_rules_md_is_generated_from_the_code() -> None:
 
 
 @pytest.mark.parametrize(
-    "protocol", [ROOT / "docs" / "protocol.md", SHARED_PROTOCOL], ids=["docs", "shared"]
+    "texts",
+    [(ROOT / "docs" / "protocol.md",), (SHARED_PROTOCOL, SHARED_PROTOCOL_2)],
+    ids=["docs", "shared"],
 )
-def test_every_rule_of_the_protocol_is_in_the_catalogue(protocol: Path) -> None:
-    if not protocol.exists():
+def test_every_rule_of_the_protocol_is_in_the_catalogue(texts: tuple[Path, ...]) -> None:
+    if not all(p.exists() for p in texts):
         pytest.skip("no shared protocol beside this clone; docs/protocol.md is checked instead")
-    ids = protocol_rule_ids(protocol)
+    ids = [i for p in texts for i in protocol_rule_ids(p)]
     assert ids, "no rule ids parsed from protocol.md"
     assert sorted(set(ids)) == sorted(RULE_IDS)
 

@@ -32,13 +32,14 @@ ACTORS = [*PEOPLE, "stranger"]
 SETUPS = ["S1", "S2"]
 
 
-def _setup_commands(day: str) -> list[dict[str, Any]]:
+def _setup_commands(day: str, protocol: int = 1) -> list[dict[str, Any]]:
     c: list[dict[str, Any]] = [
         {
             "cmd": "open_production",
             "by": "prod1",
             "name": "Property test",
             "timezone": "Europe/London",
+            "protocol": protocol,
         }
     ]
     for pid, roles in PEOPLE.items():
@@ -71,6 +72,13 @@ def _setup_commands(day: str) -> list[dict[str, Any]]:
             "by": "arm1",
             "person": "perf2",
             "qualification": "firearms_training",
+            "valid_until": "2030-01-01",
+        },
+        {
+            "cmd": "qualify",
+            "by": "arm1",
+            "person": "crew1",
+            "qualification": "firearms_awareness",
             "valid_until": "2030-01-01",
         },
         {"cmd": "add_storage", "by": "arm1", "storage": "SAFE", "name": "Safe"},
@@ -113,6 +121,20 @@ def _setup_commands(day: str) -> list[dict[str, Any]]:
             "capacity": 0,
             "source": "rental",
             "storage": "SAFE",
+        },
+        {
+            "cmd": "register_weapon",
+            "by": "arm1",
+            "weapon": "W4",
+            "kind": "firearm",
+            "make": "Colt",
+            "model": "SAA",
+            "serial": "4",
+            "caliber": ".45",
+            "capacity": 6,
+            "source": "private collection",
+            "storage": "SAFE",
+            "theatrical_use": False,
         },
         {
             "cmd": "receive_lot",
@@ -179,8 +201,9 @@ def _setup_commands(day: str) -> list[dict[str, Any]]:
             "setup": "S1",
             "date": day,
             "use": "take",
-            "weapons": ["W1", "W2"],
+            "weapons": ["W1", "W2", "W4"],
             "performers": ["perf1", "perf2"],
+            "crew": ["crew1"],
             "blanks": True,
             "min_distance_ft": 25,
             "shields": True,
@@ -203,12 +226,27 @@ def _setup_commands(day: str) -> list[dict[str, Any]]:
             "mitigation": "",
             "approved_by": "",
         },
+    ]
+    if protocol == 2:
+        c.append(
+            {
+                "cmd": "assess_risk",
+                "by": "safe1",
+                "setup": "S1",
+                "hazards": "blanks at 25 ft",
+                "controls": "shields",
+                "residual": "low",
+                "affected": ["perf1", "perf2", "crew1"],
+                "endorsed_by": "arm1",
+            }
+        )
+    c += [
         {
             "cmd": "safety_meeting",
             "by": "ad1",
             "setup": "S1",
             "date": day,
-            "attendees": ["arm1", "ad1", "perf1", "perf2"],
+            "attendees": ["arm1", "ad1", "perf1", "perf2", "crew1"],
         },
         {
             "cmd": "safety_meeting",
@@ -221,7 +259,7 @@ def _setup_commands(day: str) -> list[dict[str, Any]]:
     return c
 
 
-item = st.sampled_from(WEAPONS * 4 + ["W9"])
+item = st.sampled_from([*WEAPONS * 4, "W4", "W9"])
 lot_id = st.sampled_from([*LOTS, *LOTS, "D1", "B1", "L9"])
 who = st.sampled_from(ACTORS)
 person_id = st.sampled_from(list(PEOPLE))
@@ -332,6 +370,13 @@ ROUTINE = st.one_of(
         }
     ),
     st.builds(lambda: {"cmd": "wrap", "date": "2026-05-04"}),
+    st.builds(
+        lambda lt, w, n, r: {"cmd": "test_fire", "lot": lt, "weapon": w, "rounds": n, "result": r},
+        lot_id,
+        item,
+        st.integers(1, 3),
+        st.sampled_from(["ok", "ok", "ok", "fail"]),
+    ),
     st.builds(lambda f: {"cmd": "inspect", "weapon": "W1", "chamber": f}, small),  # malformed
 )
 DISRUPTIVE = st.one_of(
@@ -363,11 +408,13 @@ def _without_bookkeeping(state: State) -> dict[str, Any]:
 class Production(RuleBasedStateMachine):
     """One production driven by random commands from random people."""
 
+    PROTOCOL = 1
+
     def __init__(self) -> None:
         super().__init__()
         self.replay = Replay()
         self.clock = datetime.fromisoformat("2026-05-04T07:00:00+01:00")
-        for c in _setup_commands("2026-05-04"):
+        for c in _setup_commands("2026-05-04", self.PROTOCOL):
             result = self.run(c["by"], c)
             assert result["ok"], (c, result)
 
@@ -418,7 +465,7 @@ class Production(RuleBasedStateMachine):
         self.step(by, body)
 
     @rule(
-        weapon=st.sampled_from(["W1", "W2"]),
+        weapon=st.sampled_from(["W1", "W2", "W4"]),
         lot=st.sampled_from(["D1", "B1", "B2", "Q1"]),
         n=st.integers(1, 6),
         performer=st.sampled_from(["perf1", "perf2"]),
@@ -504,6 +551,9 @@ class Production(RuleBasedStateMachine):
             lt = pre.lots[body["lot"]]
             assert lt.kind != "live"
             assert lt.status == "verified"
+            if pre.protocol == 2 and lt.kind == "blank":  # AMMO-6
+                assert lt.test_fires, (body, lt)
+                assert lt.test_fires[-1].result == "ok", (body, lt)
         return result
 
     @rule(by=who, body=DISRUPTIVE, data=st.data())
@@ -558,11 +608,40 @@ class Production(RuleBasedStateMachine):
             if holder is not None and "performer" in holder.roles and w.declaration is not None:
                 assert w.held_by in w.declaration.shown_to
 
+    @invariant()
+    def no_blank_is_in_a_weapon_from_a_lot_never_passing_a_test_fire(self) -> None:
+        s = self.replay.state
+        if s.protocol != 2:
+            return
+        for w in s.weapons.values():
+            for lid in w.contents:
+                lt = s.lots[lid]
+                if lt.kind == "blank":
+                    assert any(t.result == "ok" for t in lt.test_fires), (w, lt)
 
-Production.TestCase.settings = settings(
+    @invariant()
+    def a_weapon_not_for_theatrical_use_is_held_only_by_an_investigator(self) -> None:
+        s = self.replay.state
+        if s.protocol != 2:
+            return
+        for w in s.weapons.values():
+            if not w.theatrical_use and w.held_by is not None:
+                assert "investigator" in s.people[w.held_by].roles, w
+
+
+class RegulatedProduction(Production):
+    """The same production opened under protocol 2."""
+
+    PROTOCOL = 2
+
+
+SETTINGS = settings(
     max_examples=100,
     stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
+Production.TestCase.settings = SETTINGS
+RegulatedProduction.TestCase.settings = SETTINGS
 TestProduction = Production.TestCase
+TestRegulatedProduction = RegulatedProduction.TestCase

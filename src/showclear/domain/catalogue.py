@@ -103,7 +103,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "SAFE-1",
         "Safety",
-        "A weapon leaves storage on a day only after a safety meeting that day for a setup listing it, attended by an armorer, a first AD and every performer of the setup.",
+        "A weapon leaves storage on a day only after a safety meeting that day for a setup listing it, attended by an armorer, a first AD and every performer of the setup (in protocol 2, every crew member of it too).",
         "A weapon leaves storage only after that day's safety meeting for its setup.",
     ),
     Rule(
@@ -231,6 +231,39 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+RULES += (
+    Rule(
+        "ROLE-4",
+        "Protocol 2",
+        "Protocol 2: the safety advisor is independent: a person enrolled as safety_advisor holds no other role in that production (Cal. Labor Code §9151); enrolling adds roles, and this applies to the union.",
+        "The safety advisor holds no other role (protocol 2).",
+    ),
+    Rule(
+        "TRAIN-1",
+        "Protocol 2",
+        "Protocol 2: a safety meeting for a setup is refused unless every performer of the setup holds firearms_training and every crew member of it firearms_awareness (or firearms_training), each valid on the meeting's date (§9156). A stand-down naming no setup is never refused by it.",
+        "Everyone called to a setup is trained (protocol 2).",
+    ),
+    Rule(
+        "RISK-1",
+        "Protocol 2",
+        "Protocol 2: a setup that fires blanks or points a muzzle toward a person needs the safety advisor's specific risk assessment (§9152.5) before its safety meeting: hazards, controls, a residual risk that is not high, every performer and crew member among the people affected, endorsed by an armorer with a licence valid that day. One per setup.",
+        "A setup with blanks or a muzzle toward a person needs a risk assessment (protocol 2).",
+    ),
+    Rule(
+        "AMMO-6",
+        "Protocol 2",
+        "Protocol 2: a blank lot is test-fired before its first use on set, by an armorer holding the lot and a weapon of its caliber that takes blanks; the rounds go from the container to the fired count. A failed test fire quarantines the lot and opens an incident. No blank is loaded from a lot whose latest test fire did not pass; a hand-loaded blank lot (factory: false) is received quarantined.",
+        "A blank lot is test-fired, and passes, before a blank is loaded from it (protocol 2).",
+    ),
+    Rule(
+        "WEAP-1",
+        "Protocol 2",
+        "Protocol 2: a weapon registered with theatrical_use: false may be registered, inspected and kept as evidence, but only an investigator ever holds it: check_out by anyone else and any hand-over to anyone else are refused.",
+        "A weapon not permitted for theatrical use never leaves storage but as evidence (protocol 2).",
+    ),
+)
+
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
 
 #: Where each family's rules are checked: modules of `showclear.domain.rules`. ROLE-0 (who may
@@ -242,6 +275,7 @@ FAMILY_MODULES: dict[str, tuple[str, ...]] = {
     "Safety": ("safety", "firing"),
     "Holds and incidents": ("holds", "reconciliation"),
     "The record": ("record",),
+    "Protocol 2": ("regulated", "roles"),
 }
 
 

@@ -10,10 +10,13 @@ from showclear.domain.errors import InputError
 from showclear.domain.values import (
     Load,
     LotKind,
+    Protocol,
     Qualification,
+    Residual,
     Role,
     Status,
     Target,
+    TestResult,
     Use,
     WeaponKind,
 )
@@ -84,6 +87,7 @@ class OpenProduction(Command, frozen=True, kw_only=True):
     name: Name
     timezone: Annotated[str, shaped(NAME_CHARS, min_length=1, max_length=64)]
     declaration_minutes: Annotated[int, msgspec.Meta(ge=1, le=240)] = 15
+    protocol: Protocol = 1  # protocol 2 adds the California rules
 
 
 class Enroll(Command, frozen=True, kw_only=True):
@@ -121,6 +125,7 @@ class RegisterWeapon(Command, frozen=True, kw_only=True):
     capacity: Annotated[int, msgspec.Meta(ge=0, le=200)]
     source: Name
     storage: Id
+    theatrical_use: bool = True  # WEAP-1: the law of the place of filming permits it
 
 
 class ReceiveLot(Command, frozen=True, kw_only=True):
@@ -130,11 +135,12 @@ class ReceiveLot(Command, frozen=True, kw_only=True):
     kind: LotKind
     caliber: Name
     count: Count
-    supplier: Text
     carried_over: bool
     storage: Id
+    supplier: Text | None  # null: missing, so the lot is quarantined (AMMO-3)
     load: Load | None = None
     headstamp: Text | None = None
+    factory: bool | None = None  # blanks only: false is hand-loaded (AMMO-6)
 
 
 class VerifyLot(Command, frozen=True, kw_only=True):
@@ -167,6 +173,7 @@ class PlanSetup(Command, frozen=True, kw_only=True):
     muzzle_toward_person: bool
     mitigation: Text
     approved_by: Annotated[str, shaped(NAME_CHARS, max_length=64)]
+    crew: People = []  # the other people called to the set (TRAIN-1, SAFE-1 in protocol 2)
 
 
 class SafetyMeeting(Command, frozen=True, kw_only=True):
@@ -387,3 +394,25 @@ class Correct(Command, frozen=True, kw_only=True):
         dict[Annotated[str, msgspec.Meta(max_length=64)], Any],
         msgspec.Meta(max_length=MAX_CORRECTED),
     ]
+
+
+class AssessRisk(Command, frozen=True, kw_only=True):
+    """The safety advisor's specific risk assessment of a setup (RISK-1, protocol 2)."""
+
+    written: ClassVar[tuple[str, ...]] = ("hazards", "controls")
+
+    setup: Id
+    hazards: Written
+    controls: Written
+    residual: Residual
+    affected: People
+    endorsed_by: PersonId
+
+
+class TestFire(Command, frozen=True, kw_only=True):
+    """An armorer's test fire of a blank lot at the range (AMMO-6, protocol 2)."""
+
+    lot: Id
+    weapon: Id
+    rounds: Count
+    result: TestResult

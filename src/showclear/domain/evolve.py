@@ -9,7 +9,7 @@ import msgspec
 
 from showclear.domain import events as ev
 from showclear.domain.events import Event, load_events
-from showclear.domain.folds import records
+from showclear.domain.folds import records, regulated
 from showclear.domain.folds.base import Meta, touch, unverify
 
 __all__ = ["HANDLERS", "Meta", "apply_entry", "apply_recorded", "evolve"]
@@ -32,6 +32,7 @@ ItemEvent = ev.ItemCheckedOut | ev.ItemHandedOver | ev.ItemPutAway | ev.Unattend
 def _production_opened(s: State, e: ev.ProductionOpened, m: Meta) -> None:
     s.production, s.name, s.timezone = e.production, e.name, e.timezone
     s.declaration_minutes = e.declaration_minutes
+    s.protocol = e.protocol
 
 
 def _person_enrolled(s: State, e: ev.PersonEnrolled, m: Meta) -> None:
@@ -63,6 +64,7 @@ def _weapon_registered(s: State, e: ev.WeaponRegistered, m: Meta) -> None:
         stored_in=e.storage,
         since=m.at,
         changed_seq=m.seq,
+        theatrical_use=e.theatrical_use,
     )
 
 
@@ -80,6 +82,7 @@ def _lot_received(s: State, e: ev.LotReceived, m: Meta) -> None:
         headstamp=e.headstamp,
         stored_in=e.storage,
         since=m.at,
+        factory=e.factory,
     )
     touch(s, e.lot)
 
@@ -314,6 +317,8 @@ HANDLERS: dict[type[Event], Callable[[State, Any, Meta], None]] = {
     ev.ComplaintFiled: records.complaint_filed,
     ev.ComplaintAcknowledged: records.complaint_acknowledged,
     ev.EntryCorrected: records.entry_corrected,
+    ev.RiskAssessed: regulated.risk_assessed,
+    ev.LotTestFired: regulated.lot_test_fired,
     ev.CommandRefused: _noop,
 }
 

@@ -66,6 +66,31 @@ class Weapon(msgspec.Struct):
     changed_seq: int = -1  # last load, unload, custody change or firing (SAFE-3)
     handled_seq: int = -1  # last hand-over, load, unload or firing (WRAP)
     good_inspection_seq: int = -1  # last full matching inspection
+    theatrical_use: bool = True  # WEAP-1 (protocol 2)
+
+
+class TestFireRecord(msgspec.Struct):
+    """A test fire of rounds of a blank lot at the range (AMMO-6)."""
+
+    seq: int
+    at: str
+    by: str
+    weapon: str
+    rounds: int
+    result: str
+
+
+class RiskAssessment(msgspec.Struct):
+    """An accepted specific risk assessment of a setup (RISK-1)."""
+
+    seq: int
+    by: str
+    at: str
+    hazards: str
+    controls: str
+    residual: str
+    affected: list[str]
+    endorsed_by: str
 
 
 class Lot(msgspec.Struct):
@@ -89,6 +114,8 @@ class Lot(msgspec.Struct):
     since: str = ""
     fired_since_count: int = 0
     counted_dates: list[str] = []
+    factory: bool = True  # blanks: factory-made, not hand-loaded (AMMO-6)
+    test_fires: list[TestFireRecord] = []  # AMMO-6 (protocol 2), oldest first
 
 
 class Setup(msgspec.Struct):
@@ -105,6 +132,8 @@ class Setup(msgspec.Struct):
     muzzle_toward_person: bool
     mitigation: str
     approved_by: str
+    crew: list[str] = []  # the other people called to the set (protocol 2)
+    risk: RiskAssessment | None = None  # RISK-1 (protocol 2)
 
 
 class Meeting(msgspec.Struct):
@@ -176,6 +205,7 @@ class State(msgspec.Struct):
     name: str = ""
     timezone: str = "UTC"
     declaration_minutes: int = 15
+    protocol: int = 1  # 2: the California rules apply (docs/protocol.md)
     size: int = 0  # entries recorded; the next entry's seq
     people: dict[str, Person] = {}
     storages: dict[str, Storage] = {}

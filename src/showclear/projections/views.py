@@ -11,6 +11,7 @@ from showclear.domain.rules.common import local_day
 from showclear.domain.rules.holds import lot_holds, weapon_holds
 from showclear.domain.state import Declaration, Inspection, Lot, Weapon
 from showclear.ledger.api import Entry
+from showclear.projections.regulated import regulated_fields, risk_json, test_fires_json
 
 JSON = dict[str, Any]
 
@@ -63,6 +64,7 @@ def weapon_json(state: State, w: Weapon, day: str) -> JSON:
         "on_hold": bool(weapon_holds(state, w.id, day)),
         "frozen": any(inc.open and w.id in inc.weapons for inc in state.incidents.values()),
         "removed": w.removed,
+        **regulated_fields(state, {"theatrical_use": w.theatrical_use}, {"theatrical_use": True}),
     }
 
 
@@ -87,6 +89,11 @@ def lot_json(state: State, lt: Lot) -> JSON:
         "since": lt.since,
         "on_hold": bool(lot_holds(state, lt.id)),
         "frozen": any(inc.open and lt.id in inc.lots for inc in state.incidents.values()),
+        **regulated_fields(
+            state,
+            {"factory": lt.factory, "test_fires": test_fires_json(lt)},
+            {"factory": True, "test_fires": []},
+        ),
     }
 
 
@@ -99,6 +106,7 @@ def state_json(state: State, day: str | None = None) -> JSON:
             "name": state.name,
             "timezone": state.timezone,
             "declaration_minutes": state.declaration_minutes,
+            **regulated_fields(state, {"protocol": state.protocol}, {"protocol": 1}),
             "size": state.size,
             "wrapped": list(state.wrapped),
         },
@@ -162,6 +170,9 @@ def state_json(state: State, day: str | None = None) -> JSON:
                 "muzzle_toward_person": s.muzzle_toward_person,
                 "mitigation": s.mitigation,
                 "approved_by": s.approved_by,
+                **regulated_fields(
+                    state, {"crew": list(s.crew), "risk": risk_json(s)}, {"crew": [], "risk": None}
+                ),
             }
             for s in state.setups.values()
         },
@@ -199,6 +210,7 @@ _ITEM_EVENTS = {
         "declaration_announced",
         "item_handed_over",
         "weapon_fired",
+        "lot_test_fired",
         "misfire_reported",
         "unattended_reported",
         "live_round_reported",
@@ -216,6 +228,7 @@ _ITEM_EVENTS = {
         "weapon_unloaded",
         "item_handed_over",
         "weapon_fired",
+        "lot_test_fired",
         "unattended_reported",
         "live_round_reported",
         "item_put_away",
@@ -231,6 +244,7 @@ _ROUND_EVENTS = {
     "weapon_loaded",
     "weapon_unloaded",
     "weapon_fired",
+    "lot_test_fired",
     "lot_counted",
     "lot_rounds_removed",
     "lot_verified",

@@ -148,6 +148,8 @@ def test_a_verification_must_check_exactly_the_rounds_in_the_container(day):
         ("dummy", "Rental house", True),
         ("blank", "  Unknown ", False),
         ("blank", "Rental house", True),
+        ("dummy", None, False),  # null: how a device or an import says "missing"
+        ("blank", None, False),
     ],
 )
 def test_a_lot_of_unknown_origin_is_quarantined_until_verified(day, kind, supplier, carried_over):
@@ -161,6 +163,23 @@ def test_a_lot_of_unknown_origin_is_quarantined_until_verified(day, kind, suppli
     day.refused("AMMO-2", "load", "arm1", weapon=weapon, lot="Q1", count=2)
     day.ok("verify_lot", "arm1", lot="Q1", checked=10, method="round by round", suspect=0)
     day.load(weapon, "Q1", 2)
+
+
+@pytest.mark.rule("AMMO-3")
+def test_a_null_supplier_is_recorded_as_missing_and_a_missing_field_stays_malformed(day):
+    day.receive("Q1", "blank", count=10, supplier=None)
+    assert day.state.lots["Q1"].supplier == ""
+    raw = day.raw(
+        "receive_lot",
+        "arm1",
+        lot="Q2",
+        kind="dummy",
+        caliber=".45 Colt",
+        count=5,
+        carried_over=False,
+        storage="SAFE-A",
+    )
+    day.invalid_raw("supplier", raw)
 
 
 @pytest.mark.rule("AMMO-3")

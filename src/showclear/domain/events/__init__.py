@@ -22,6 +22,7 @@ from showclear.domain.events.handling import (
     LiveRoundReported,
     MisfireReported,
     PerformerBriefed,
+    RiskAssessed,
     SafetyMeetingHeld,
     SetupPlanned,
     UnattendedReported,
@@ -34,6 +35,7 @@ from showclear.domain.events.inventory import (
     LotCounted,
     LotReceived,
     LotRoundsRemoved,
+    LotTestFired,
     LotVerified,
     PersonEnrolled,
     ProductionOpened,
@@ -96,6 +98,8 @@ ALL: dict[str, type[Event]] = {
     "complaint_filed": ComplaintFiled,
     "complaint_acknowledged": ComplaintAcknowledged,
     "entry_corrected": EntryCorrected,
+    "risk_assessed": RiskAssessed,
+    "lot_test_fired": LotTestFired,
     "command_refused": CommandRefused,
 }
 
@@ -136,6 +140,8 @@ AnyEvent = Union[  # noqa: UP007  (msgspec reads the union at run time)
     ComplaintFiled,
     ComplaintAcknowledged,
     EntryCorrected,
+    RiskAssessed,
+    LotTestFired,
     CommandRefused,
 ]
 
@@ -164,12 +170,14 @@ __all__ = [
     "LotCounted",
     "LotReceived",
     "LotRoundsRemoved",
+    "LotTestFired",
     "LotVerified",
     "MisfireReported",
     "PerformerBriefed",
     "PersonEnrolled",
     "ProductionOpened",
     "QualificationRecorded",
+    "RiskAssessed",
     "SafetyMeetingHeld",
     "SetupPlanned",
     "StorageAdded",
@@ -218,9 +226,25 @@ def load_events(raw: Iterable[dict[str, Any]]) -> list[Event]:
     return events
 
 
+#: Fields protocol 2 added to older events, stored only when they differ from their default:
+#: an entry of a protocol 1 production is stored byte for byte as before.
+SPARSE: dict[str, tuple[tuple[str, Any], ...]] = {
+    "production_opened": (("protocol", 1),),
+    "setup_planned": (("crew", []),),
+    "weapon_registered": (("theatrical_use", True),),
+    "lot_received": (("factory", True),),
+}
+
+
 def stored(events: Iterable[Event]) -> list[dict[str, Any]]:
     """Events in their stored form: JSON objects with `type` and `v`."""
     out: list[dict[str, Any]] = msgspec.to_builtins(list(events))
+    for event in out:
+        sparse = SPARSE.get(event["type"])
+        if sparse is not None:
+            for name, default in sparse:
+                if event.get(name) == default:
+                    del event[name]
     return out
 
 

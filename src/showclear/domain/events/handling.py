@@ -28,6 +28,7 @@ class SetupPlanned(Event, frozen=True, tag="setup_planned"):
     muzzle_toward_person: bool
     mitigation: str
     approved_by: str
+    crew: list[str] = []  # stored only when someone is listed (SPARSE)
 
 
 class SafetyMeetingHeld(Event, frozen=True, tag="safety_meeting_held"):
@@ -129,3 +130,14 @@ class ItemPutAway(Event, frozen=True, tag="item_put_away"):
     item: str
     id: str
     storage: str
+
+
+class RiskAssessed(Event, frozen=True, tag="risk_assessed"):
+    """The safety advisor's specific risk assessment of a setup was accepted (RISK-1)."""
+
+    setup: str
+    hazards: str
+    controls: str
+    residual: str
+    affected: list[str]
+    endorsed_by: str

@@ -12,6 +12,7 @@ class ProductionOpened(Event, frozen=True, tag="production_opened"):
     name: str
     timezone: str
     declaration_minutes: int
+    protocol: int = 1  # stored only when 2 (SPARSE)
 
 
 class PersonEnrolled(Event, frozen=True, tag="person_enrolled"):
@@ -49,6 +50,7 @@ class WeaponRegistered(Event, frozen=True, tag="weapon_registered"):
     capacity: int
     source: str
     storage: str
+    theatrical_use: bool = True  # stored only when false (SPARSE)
 
 
 class LotReceived(Event, frozen=True, tag="lot_received"):
@@ -64,6 +66,7 @@ class LotReceived(Event, frozen=True, tag="lot_received"):
     carried_over: bool
     storage: str
     status: str
+    factory: bool = True  # stored only when false (SPARSE)
 
 
 class LotVerified(Event, frozen=True, tag="lot_verified"):
@@ -123,3 +126,13 @@ class DayWrapped(Event, frozen=True, tag="day_wrapped"):
     """A shooting day wrapped."""
 
     date: str
+
+
+class LotTestFired(Event, frozen=True, tag="lot_test_fired"):
+    """Rounds of a blank lot were test-fired at the range (AMMO-6)."""
+
+    lot: str
+    weapon: str
+    rounds: int
+    result: str
+    day: str

@@ -14,6 +14,7 @@ from showclear.domain.events import (
     WeaponLoaded,
     WeaponUnloaded,
 )
+from showclear.domain.rules import regulated
 from showclear.domain.rules.common import Ctx, Invalid, Refused, lot, storage, weapon
 from showclear.domain.rules.custody import stored_or_in_hand
 from showclear.domain.rules.firing import blanks_planned
@@ -59,6 +60,12 @@ def receive_lot(ctx: Ctx, cmd: ReceiveLot) -> None:
     if cmd.lot in ctx.state.lots:
         raise Invalid(f"field 'lot': lot '{cmd.lot}' was received already", "lot")
     storage(ctx, cmd.storage)
+    if cmd.factory is not None and cmd.kind != "blank":
+        raise Invalid(
+            f"field 'factory' in receive_lot: only a blank lot is factory-made or hand-loaded, "
+            f"not a {cmd.kind} lot",
+            "factory",
+        )
     if cmd.kind == "blank" and cmd.load is None:
         raise Invalid(
             "missing field 'load' in receive_lot: a blank lot needs quarter, half or full", "load"
@@ -73,10 +80,11 @@ def receive_lot(ctx: Ctx, cmd: ReceiveLot) -> None:
             refusal.message += f"; live ammunition was presented as lot {cmd.lot}: {_kept(ctx)}"
             refusal.keep = True
         raise
-    unknown = cmd.supplier.strip().lower() in UNKNOWN_SUPPLIERS
+    unknown = cmd.supplier is None or cmd.supplier.strip().lower() in UNKNOWN_SUPPLIERS
+    hand_loaded = cmd.factory is False and regulated.regulated(ctx)
     if cmd.kind == "live":
         status = "evidence"
-    elif unknown or cmd.carried_over:
+    elif unknown or cmd.carried_over or hand_loaded:
         status = "quarantined"
     elif cmd.kind == "blank":
         status = "verified"
@@ -94,6 +102,8 @@ def receive_lot(ctx: Ctx, cmd: ReceiveLot) -> None:
             "is carried over from another production"
             if cmd.carried_over
             else "has no named supplier"
+            if unknown
+            else "is hand-loaded: it also needs a passing test fire (AMMO-6)"
         )
         ctx.message = f"AMMO-3: lot {cmd.lot} {why}: quarantined until verified round by round"
 
@@ -106,12 +116,13 @@ def _record_lot(ctx: Ctx, cmd: ReceiveLot, status: str) -> None:
             kind=cmd.kind,
             caliber=cmd.caliber,
             count=cmd.count,
-            supplier=cmd.supplier,
+            supplier=cmd.supplier or "",
             load=cmd.load,
             headstamp=cmd.headstamp,
             carried_over=cmd.carried_over,
             storage=cmd.storage,
             status=status,
+            factory=cmd.factory is not False,
         )
     )
     if cmd.kind == "live":
@@ -250,6 +261,7 @@ def load(ctx: Ctx, cmd: Load_) -> None:
         )
     if lt.kind == "blank":
         blanks_planned(ctx, cmd.weapon)
+    regulated.tested(ctx, cmd.lot)
     ctx.emit(WeaponLoaded(weapon=cmd.weapon, lot=cmd.lot, count=cmd.count))
 
 

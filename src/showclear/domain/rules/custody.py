@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from showclear.domain.commands import CheckOut, HandOver, PutAway, ReportUnattended
 from showclear.domain.events import ItemCheckedOut, ItemHandedOver, ItemPutAway, UnattendedReported
+from showclear.domain.rules import regulated
 from showclear.domain.rules.common import Ctx, Refused, item_of, lot, person, storage, weapon
 from showclear.domain.rules.holds import (
     evidence_gate,
@@ -48,6 +49,8 @@ def check_out(ctx: Ctx, cmd: CheckOut) -> None:
         )
     if kind == "weapon" and not investigator:
         safe_1(ctx, item)
+    if isinstance(thing, Weapon):
+        regulated.weap_1(ctx, thing, None)
     ctx.emit(ItemCheckedOut(item=kind, id=item, holder=cmd.by, day=ctx.day))
 
 
@@ -98,6 +101,8 @@ def hand_over(ctx: Ctx, cmd: HandOver) -> None:
     if to_performer:
         assert isinstance(thing, Weapon)
         safe_4(ctx, receiver, thing)
+    if isinstance(thing, Weapon):
+        regulated.weap_1(ctx, thing, receiver)
     ctx.emit(
         ItemHandedOver(
             item=kind,

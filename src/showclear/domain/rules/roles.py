@@ -1,4 +1,4 @@
-"""Roles (ROLE-0..3): who may give a command, licences, training; people, storages and weapons."""
+"""Roles (ROLE-0..4): who may give a command, licences, training; people, storages and weapons."""
 
 from __future__ import annotations
 
@@ -139,6 +139,7 @@ def open_production(ctx: Ctx, cmd: OpenProduction) -> None:
             name=cmd.name,
             timezone=cmd.timezone,
             declaration_minutes=cmd.declaration_minutes,
+            protocol=cmd.protocol,
         )
     )
     ctx.emit(PersonEnrolled(person=cmd.by, name=cmd.by, roles=["producer"]))
@@ -156,6 +157,13 @@ def enroll(ctx: Ctx, cmd: Enroll) -> None:
                 "ROLE-1",
                 f"{cmd.person} can't be armorer and {', '.join(clash)}: the armorer has no other duties; enroll another person for {', '.join(clash)}",
             )
+    if ctx.state.protocol == 2 and "safety_advisor" in roles and len(roles) > 1:
+        others = ", ".join(r for r in roles if r != "safety_advisor")
+        raise Refused(
+            "ROLE-4",
+            f"{cmd.person} can't be safety_advisor and {others}: the safety advisor is "
+            f"independent (Cal. Labor Code §9151); enroll another person for {others}",
+        )
     ctx.emit(PersonEnrolled(person=cmd.person, name=cmd.name, roles=roles))
 
 
@@ -206,6 +214,7 @@ def register_weapon(ctx: Ctx, cmd: RegisterWeapon) -> None:
             capacity=cmd.capacity,
             source=cmd.source,
             storage=cmd.storage,
+            theatrical_use=cmd.theatrical_use,
         )
     )
 
@@ -226,12 +235,12 @@ def brief(ctx: Ctx, cmd: Brief) -> None:
     )
 
 
-def approver_licensed(ctx: Ctx, approver: Person) -> None:
-    """ROLE-2: a setup plan is approved by an armorer with a licence valid that day."""
+def approver_licensed(ctx: Ctx, approver: Person, field: str = "approved_by") -> None:
+    """ROLE-2: a plan is approved (an assessment endorsed) by an armorer licensed that day."""
     if not ("armorer" in approver.roles and licensed(ctx.state, approver, ctx.day)):
         raise Refused(
             "ROLE-2",
-            f"approved_by {approver.id} is not an armorer with a licence valid on {ctx.day}",
+            f"{field} {approver.id} is not an armorer with a licence valid on {ctx.day}",
         )
 
 

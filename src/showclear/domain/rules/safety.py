@@ -12,7 +12,10 @@ from showclear.domain.events import (
     WeaponDeclared,
     WeaponInspected,
 )
-from showclear.domain.rules import ammunition  # AMMO-1 answers live rounds an inspection finds
+from showclear.domain.rules import (
+    ammunition,  # AMMO-1 answers live rounds an inspection finds
+    regulated,
+)
 from showclear.domain.rules.common import (
     Ctx,
     Invalid,
@@ -48,6 +51,8 @@ def plan_setup(ctx: Ctx, cmd: PlanSetup) -> None:
     for wid in cmd.weapons:
         weapon(ctx, wid, "weapons")
     performers = [person(ctx, pid, "performers") for pid in cmd.performers]
+    for pid in cmd.crew:
+        person(ctx, pid, "crew")
     approver = person(ctx, cmd.approved_by, "approved_by") if cmd.approved_by else None
     require(ctx, "ROLE-0", ("first_ad",), "plan setups")
     if approver is not None:
@@ -83,6 +88,7 @@ def plan_setup(ctx: Ctx, cmd: PlanSetup) -> None:
             muzzle_toward_person=cmd.muzzle_toward_person,
             mitigation=cmd.mitigation,
             approved_by=cmd.approved_by,
+            crew=list(dict.fromkeys(cmd.crew)),
         )
     )
 
@@ -99,9 +105,12 @@ def safety_meeting(ctx: Ctx, cmd: SafetyMeeting) -> None:
     complete = "armorer" in roles and "first_ad" in roles
     missing: list[str] = []
     if cmd.setup is not None:
-        missing = [p for p in ctx.state.setups[cmd.setup].performers if p not in cmd.attendees]
+        s = ctx.state.setups[cmd.setup]
+        missing = [p for p in s.performers if p not in cmd.attendees]
+        missing += regulated.missing_crew(ctx, s, cmd.attendees)
         complete = complete and not missing
     date = iso_date(cmd.date)
+    regulated.meeting_checks(ctx, cmd.setup, date)
     ctx.emit(
         SafetyMeetingHeld(
             date=date,

@@ -9,6 +9,7 @@ from showclear.app.protocol import receivers
 from showclear.web.pages import actions as a
 from showclear.web.pages.actions import Action, Item, Probe
 from showclear.web.pages.common import Page, get_choice, get_int, get_text
+from showclear.web.pages.regulated import regulated, test_fire, test_fire_weapons
 
 
 class VerifyLot(Action):
@@ -85,6 +86,28 @@ class DisposeLot(a.Dispose):
         }
 
 
+class TestFire(Action):
+    """An armorer test-fires rounds of a blank lot at the range, from a weapon they hold (AMMO-6)."""
+
+    name = "test_fire"
+    label = "Test-fire at the range"
+    template = "pages/actions/test_fire.html"
+
+    def probes(self, page: Page, item: Item) -> list[Probe]:
+        if item.get("kind") != "blank" or not regulated(page):
+            return []
+        return [
+            ({"id": wid}, {**self.base(item), "weapon": wid, "rounds": 1, "result": "ok"})
+            for wid in test_fire_weapons(page, item, page.person)
+        ]
+
+    def data(self, page: Page, item: Item) -> dict[str, Any]:
+        return {"in_container": int(item.get("in_container") or 0)}
+
+    def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
+        return test_fire(page, str(item["id"]), post)
+
+
 class LotHandOver(a.HandOver):
     """A lot passes only between armorers (or to an investigator when frozen)."""
 
@@ -94,6 +117,7 @@ class LotHandOver(a.HandOver):
 LOT_ACTIONS: list[Action] = [
     a.CheckOut(),
     VerifyLot(),
+    TestFire(),
     LotHandOver(),
     a.TakeBack(),
     a.PutAway(),

@@ -29,7 +29,11 @@ from showclear.web.pages.common import (
     render_page,
 )
 
-QUALIFICATIONS = {"armorer_license": "Armorer licence", "firearms_training": "Firearms training"}
+QUALIFICATIONS = {
+    "armorer_license": "Armorer licence",
+    "firearms_training": "Firearms training",
+    "firearms_awareness": "Firearms awareness",
+}
 
 
 def enroll(page: Page, post: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from showclear.web.pages.common import (
     retry_values,
 )
 from showclear.web.pages.items import setups_on
+from showclear.web.pages.regulated import assess_risk, regulated, setup_status
 
 
 def plan_setup(page: Page, post: Any) -> dict[str, Any]:
@@ -50,6 +51,7 @@ def plan_setup(page: Page, post: Any) -> dict[str, Any]:
         "muzzle_toward_person": get_bool(post, "muzzle_toward_person", "Muzzle toward a person"),
         "mitigation": get_text(post, "mitigation", "Mitigation", required=False),
         "approved_by": approved_by,
+        "crew": get_list(post, "crew", "Crew", page.people, required=False),
     }
 
 
@@ -114,6 +116,7 @@ def _setups(page: Page, day: str) -> list[dict[str, Any]]:
                 "meetings": [{**m, "people": _names(page, m.get("attendees") or [])} for m in own],
                 "met": any(m.get("complete") for m in own),
                 "on_hold": setup["id"] in held,
+                **(setup_status(page, setup, day) if regulated(page) else {}),
             }
         )
     return out
@@ -140,6 +143,7 @@ def plan(request: HttpRequest, production: str) -> HttpResponse:
             "safety_meeting": safety_meeting,
             "brief": brief,
             "setup_hold": setup_hold,
+            "assess_risk": assess_risk,
         },
     )
     d = date.fromisoformat(day)
@@ -164,5 +168,6 @@ def plan(request: HttpRequest, production: str) -> HttpResponse:
             ({"id": p, "name": page.name(p)} for p in page.people), key=lambda x: x["name"]
         ),
         "values": retry_values(page),
+        "regulated": regulated(page),
     }
     return render_page(page, "pages/plan.html", context, status)
