@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from showclear.app.records import signed_note
 from showclear.app.service import Showclear
-from showclear.ledger.note import checkpoint_text, format_note, log_key
-from showclear.ledger.signing import NOTE_SIGNATURE
+from showclear.ledger.note import log_key
 from showclear.ledger.tiles import write_tiles
 from showclear.ledger.tlogproof import format_proof
 
@@ -22,11 +22,8 @@ def checkpoint_note(
     when there is none yet, or only format 1 ones."""
     ledger = svc.ledger
     cp = ledger.latest_checkpoint(production)
-    if cp is None or len(cp.signature) != NOTE_SIGNATURE:
-        return None
-    origin = ledger.origin(production)
-    note = format_note(checkpoint_text(origin, cp.size, cp.root), [(origin, cp.signature)])
-    return note + b"".join(cosignatures or [])
+    note = None if cp is None else signed_note(cp, ledger.origin(production))
+    return None if note is None else note + b"".join(cosignatures or [])
 
 
 def export_tiles(svc: Showclear, production: str, folder: str, note: bytes) -> int:

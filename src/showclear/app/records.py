@@ -22,7 +22,15 @@ from showclear.ledger.verify import VerifyReport
 
 JSON = dict[str, Any]
 
-__all__ = ["Records", "Rotation", "VerifyReport", "b64", "checkpoint_json", "pinned_log"]
+__all__ = [
+    "Records",
+    "Rotation",
+    "VerifyReport",
+    "b64",
+    "checkpoint_json",
+    "pinned_log",
+    "signed_note",
+]
 
 
 def pinned_log(vkey: str) -> tuple[str, str]:
@@ -36,12 +44,18 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def signed_note(cp: Checkpoint, origin: str) -> bytes | None:
+    """A C2SP checkpoint as its signed note under `origin`; None for a format 1 checkpoint."""
+    if len(cp.signature) != NOTE_SIGNATURE:
+        return None
+    return format_note(checkpoint_text(origin, cp.size, cp.root), [(origin, cp.signature)])
+
+
 def checkpoint_json(cp: Checkpoint, public_key: str, origin: str) -> JSON:
     """A signed tree head: production, size, root, at, signature, the key that verifies it, and
     its origin. A C2SP checkpoint (`format: "c2sp"`) also comes as its signed note, which any
     C2SP tool checks; `at` is not signed there. A format 1 one (`"v1"`) signs `at` too."""
-    c2sp = len(cp.signature) == NOTE_SIGNATURE
-    note = format_note(checkpoint_text(origin, cp.size, cp.root), [(origin, cp.signature)])
+    note = signed_note(cp, origin)
     return {
         "production": cp.production,
         "size": cp.size,
@@ -50,8 +64,8 @@ def checkpoint_json(cp: Checkpoint, public_key: str, origin: str) -> JSON:
         "signature": b64(cp.signature),
         "public_key": public_key,
         "origin": origin,
-        "format": "c2sp" if c2sp else "v1",
-        "note": note.decode("utf-8") if c2sp else None,
+        "format": "v1" if note is None else "c2sp",
+        "note": None if note is None else note.decode("utf-8"),
     }
 
 

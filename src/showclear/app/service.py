@@ -29,6 +29,7 @@ from showclear.domain.results import INPUT, NOT_RECORDED
 from showclear.ledger.api import Entry, LedgerTransaction
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.encoding import decode
+from showclear.ledger.entrycodec import decode_entry
 from showclear.ledger.integrity import LedgerIntegrityError
 from showclear.ledger.transaction import EntryTooLarge
 from showclear.projections.state import StateProjection
@@ -129,7 +130,7 @@ class Showclear(Records):
             if cmd.idempotency_key is not None:
                 seq = recorded_by_key(state, cmd.by, cmd.idempotency_key)
                 if seq is not None:
-                    return self._first_result(tx, seq, raw, production)
+                    return self._first_result(tx, seq, raw)
             if server_clock:
                 at = later_of(cmd.at, state.last_at)
                 if at != cmd.at:
@@ -160,9 +161,11 @@ class Showclear(Records):
                 raise
         return {**result, "seq": stored.seq, "hash": stored.chain_hash.hex()}
 
-    def _first_result(self, tx: LedgerTransaction, seq: int, raw: JSON, production: str) -> JSON:
+    @staticmethod
+    def _first_result(tx: LedgerTransaction, seq: int, raw: JSON) -> JSON:
         """The result a retried command's key first recorded; INPUT if the command differs."""
-        first = next(iter(tx.entries(seq)))
+        stored = tx.stored_entry(seq)
+        first = decode_entry(stored.body)
         if _what(first.command) != _what(raw):
             key = raw.get("idempotency_key")
             raise InputError(
@@ -170,22 +173,14 @@ class Showclear(Records):
                 f"(entry {seq}); use a new key for a new command",
                 "idempotency_key",
             )
-        return {**first.result, "seq": seq, "hash": self._chain_hash(tx, seq, production)}
-
-    def _chain_hash(self, tx: LedgerTransaction, seq: int, production: str) -> str:
-        """The chain hash of entry `seq`, committed or appended earlier in this transaction."""
-        base, rows = getattr(tx, "base_size", None), getattr(tx, "rows", None)
-        if isinstance(base, int) and isinstance(rows, list) and seq >= base:
-            return str(rows[seq - base].chain.hex())
-        stored_entry = next(iter(self.ledger.stored_entries(production, seq, seq + 1)))
-        return stored_entry.chain_hash.hex()
+        return {**first.result, "seq": seq, "hash": stored.chain_hash.hex()}
 
     @staticmethod
     def _check_correction(tx: LedgerTransaction, raw: JSON) -> None:
         seq, fields = raw.get("entry"), raw.get("fields") or {}
         if not isinstance(seq, int) or seq >= tx.size:
             return  # the domain names the missing entry
-        original = next(iter(tx.entries(seq)))
+        original = decode_entry(tx.stored_entry(seq).body)
         corrected(original.command, fields, seq)
 
     # -- reads ---------------------------------------------------------------------------------

@@ -62,6 +62,9 @@ class LedgerTransaction(Protocol):
     def entries(self, start: int = 0) -> Iterator[Entry]:
         """Entries from seq `start`, in order, as seen inside this transaction."""
 
+    def stored_entry(self, seq: int) -> StoredEntry:
+        """Entry `seq` as stored (body and hashes), committed or appended in this transaction."""
+
     def load_projection(self, name: str) -> tuple[int, bytes] | None:
         """The saved (position, blob) of a projection, or None."""
 

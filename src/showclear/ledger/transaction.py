@@ -116,6 +116,14 @@ class Transaction:
         for row in self.rows[max(start - self.base_size, 0) :]:
             yield decode_entry(row.body)
 
+    def stored_entry(self, seq: int) -> StoredEntry:
+        """Entry `seq` as stored (body and hashes), committed or appended in this transaction."""
+        if not 0 <= seq < self.size:
+            raise ValueError(f"entry {seq} is outside 0..{self.size - 1}")
+        if seq >= self.base_size:
+            return self.rows[seq - self.base_size].stored()
+        return next(iter(self._session.rows(seq, seq + 1))).stored()
+
     def load_projection(self, name: str) -> tuple[int, bytes] | None:
         """The saved (position, blob) of a projection, or None."""
         if name in self.projections:

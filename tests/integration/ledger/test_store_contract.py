@@ -65,6 +65,18 @@ def test_transaction_reads_its_own_appends(ledger: BaseLedger) -> None:
     assert ledger.size("prod-a") == 4
 
 
+def test_a_transaction_reads_one_stored_entry_committed_or_its_own(ledger: BaseLedger) -> None:
+    with ledger.transaction("prod-a") as tx:
+        committed = [append_one(tx, n) for n in range(3)]
+    with ledger.transaction("prod-a") as tx:
+        own = append_one(tx, 3)
+        assert [tx.stored_entry(n) for n in range(3)] == committed
+        assert tx.stored_entry(3) == own
+        for outside in (-1, 4):
+            with pytest.raises(ValueError, match=f"entry {outside} is outside 0..3"):
+                tx.stored_entry(outside)
+
+
 def test_an_exception_rolls_back_entries_projections_and_checkpoint(ledger: BaseLedger) -> None:
     fill(ledger, 2)
 

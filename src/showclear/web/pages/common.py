@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -292,6 +292,25 @@ def get_text(post: Mapping[str, Any], key: str, label: str, *, required: bool = 
     value = str(post.get(key, "")).strip()
     if required and not value:
         raise FormError(f"{label}: required")
+    return value
+
+
+def get_known(
+    post: Mapping[str, Any],
+    key: str,
+    label: str,
+    known: Container[str],
+    unknown: str,
+    *,
+    required: bool = True,
+) -> str:
+    """An id from a form that must be among `known`, or a FormError: "<label>: 'x' <unknown>".
+
+    Not `required`, a blank value is "" and passes.
+    """
+    value = get_text(post, key, label, required=required)
+    if value and value not in known:
+        raise FormError(f"{label}: {value!r} {unknown}")
     return value
 
 

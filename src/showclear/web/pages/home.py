@@ -16,7 +16,7 @@ from showclear.app.results import INPUT
 from showclear.web.accounts.access import execute_now, roles_of
 from showclear.web.accounts.decorators import verified_if_needed
 from showclear.web.accounts.models import Membership
-from showclear.web.pages.common import FormError, get_int, get_text, result_view
+from showclear.web.pages.common import FormError, get_int, get_known, get_text, result_view
 from showclear.web.services import get_service
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -57,9 +57,13 @@ def _open(request: HttpRequest) -> tuple[dict[str, Any], str]:
     post = request.POST
     production = _id(post, "production", "Production id")
     person = _id(post, "person", "Your person id")
-    timezone = get_text(post, "timezone", "Time zone")
-    if timezone not in available_timezones():
-        raise FormError(f"Time zone: {timezone!r} is not an IANA time zone, e.g. America/Denver")
+    timezone = get_known(
+        post,
+        "timezone",
+        "Time zone",
+        available_timezones(),
+        "is not an IANA time zone, e.g. America/Denver",
+    )
     cmd = {
         "cmd": "open_production",
         "production": production,

@@ -15,6 +15,7 @@ from showclear.web.pages.common import (
     get_check,
     get_choice,
     get_int,
+    get_known,
     get_text,
     load_page,
     post_form,
@@ -34,10 +35,13 @@ LOADS = {"": "—", "quarter": "Quarter", "half": "Half", "full": "Full"}
 
 
 def _storage(page: Page, post: Any) -> str:
-    storage = get_text(post, "storage", "Storage")
-    if storage not in as_dict(page.state.get("storages")):
-        raise FormError(f"Storage: {storage!r} is not a storage of this production")
-    return storage
+    return get_known(
+        post,
+        "storage",
+        "Storage",
+        as_dict(page.state.get("storages")),
+        "is not a storage of this production",
+    )
 
 
 def add_storage(page: Page, post: Any) -> dict[str, Any]:

@@ -18,10 +18,10 @@ from showclear.web.accounts.unlock import (
 )
 from showclear.web.pages.common import (
     ROLE_NAMES,
-    FormError,
     Page,
     get_choice,
     get_date,
+    get_known,
     get_list,
     get_text,
     load_page,
@@ -48,9 +48,7 @@ def enroll(page: Page, post: Any) -> dict[str, Any]:
 
 def qualify(page: Page, post: Any) -> dict[str, Any]:
     """A qualify command from the form."""
-    person = get_text(post, "person", "Person")
-    if person not in page.people:
-        raise FormError(f"Person: {person!r} is not enrolled")
+    person = get_known(post, "person", "Person", page.people, "is not enrolled")
     qualification = get_choice(post, "qualification", "Qualification", QUALIFICATIONS)
     return {
         "cmd": "qualify",

@@ -19,6 +19,7 @@ from showclear.web.pages.common import (
     get_date,
     get_hold_kind,
     get_int,
+    get_known,
     get_list,
     get_text,
     load_page,
@@ -35,9 +36,9 @@ def plan_setup(page: Page, post: Any) -> dict[str, Any]:
     use = get_text(post, "use", "Use")
     if use not in {"rehearsal", "take"}:
         raise FormError("Use: choose rehearsal or take")
-    approved_by = get_text(post, "approved_by", "Approved by", required=False)
-    if approved_by and approved_by not in page.people:
-        raise FormError(f"Approved by: {approved_by!r} is not enrolled")
+    approved_by = get_known(
+        post, "approved_by", "Approved by", page.people, "is not enrolled", required=False
+    )
     return {
         "cmd": "plan_setup",
         "setup": get_text(post, "setup", "Setup id"),
@@ -58,9 +59,10 @@ def plan_setup(page: Page, post: Any) -> dict[str, Any]:
 def safety_meeting(page: Page, post: Any) -> dict[str, Any]:
     """A safety_meeting command from the form."""
     stand_down = get_check(post, "stand_down")
-    setup = get_text(post, "setup", "Setup", required=not stand_down)
-    if setup and setup not in as_dict(page.state.get("setups")):
-        raise FormError(f"Setup: {setup!r} is not a planned setup")
+    setups = as_dict(page.state.get("setups"))
+    setup = get_known(
+        post, "setup", "Setup", setups, "is not a planned setup", required=not stand_down
+    )
     cmd: dict[str, Any] = {
         "cmd": "safety_meeting",
         "date": get_date(post, "date", "Date"),
@@ -75,21 +77,18 @@ def safety_meeting(page: Page, post: Any) -> dict[str, Any]:
 
 def brief(page: Page, post: Any) -> dict[str, Any]:
     """A brief command from the form."""
-    performer = get_text(post, "performer", "Performer")
-    weapon = get_text(post, "weapon", "Weapon")
-    if performer not in page.people:
-        raise FormError(f"Performer: {performer!r} is not enrolled")
-    if weapon not in as_dict(page.state.get("weapons")):
-        raise FormError(f"Weapon: {weapon!r} is not registered")
+    performer = get_known(post, "performer", "Performer", page.people, "is not enrolled")
+    weapons = as_dict(page.state.get("weapons"))
+    weapon = get_known(post, "weapon", "Weapon", weapons, "is not registered")
     return {"cmd": "brief", "performer": performer, "weapon": weapon}
 
 
 def setup_hold(page: Page, post: Any) -> dict[str, Any]:
     """A hold or release of a setup."""
     kind = get_hold_kind(post)
-    setup = get_text(post, "setup", "Setup")
-    if setup not in as_dict(page.state.get("setups")):
-        raise FormError(f"Setup: {setup!r} is not a planned setup")
+    setup = get_known(
+        post, "setup", "Setup", as_dict(page.state.get("setups")), "is not a planned setup"
+    )
     return {
         "cmd": kind,
         "target": "setup",

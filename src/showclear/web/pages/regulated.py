@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from showclear.web.pages.common import (
-    FormError,
     Page,
     as_dict,
     get_choice,
     get_int,
+    get_known,
     get_list,
     get_text,
 )
@@ -67,12 +67,10 @@ def setup_status(page: Page, setup: dict[str, Any], day: str) -> dict[str, Any]:
 
 def assess_risk(page: Page, post: Any) -> dict[str, Any]:
     """An assess_risk command from the safety advisor's form."""
-    setup = get_text(post, "setup", "Setup")
-    if setup not in as_dict(page.state.get("setups")):
-        raise FormError(f"Setup: {setup!r} is not a planned setup")
-    endorsed_by = get_text(post, "endorsed_by", "Endorsed by")
-    if endorsed_by not in page.people:
-        raise FormError(f"Endorsed by: {endorsed_by!r} is not enrolled")
+    setup = get_known(
+        post, "setup", "Setup", as_dict(page.state.get("setups")), "is not a planned setup"
+    )
+    endorsed_by = get_known(post, "endorsed_by", "Endorsed by", page.people, "is not enrolled")
     return {
         "cmd": "assess_risk",
         "setup": setup,
@@ -86,9 +84,9 @@ def assess_risk(page: Page, post: Any) -> dict[str, Any]:
 
 def test_fire(page: Page, lot: str, post: Any) -> dict[str, Any]:
     """A test_fire command from the armorer's form on a blank lot's page."""
-    weapon = get_text(post, "weapon", "Weapon")
-    if weapon not in as_dict(page.state.get("weapons")):
-        raise FormError(f"Weapon: {weapon!r} is not registered")
+    weapon = get_known(
+        post, "weapon", "Weapon", as_dict(page.state.get("weapons")), "is not registered"
+    )
     return {
         "cmd": "test_fire",
         "lot": lot,

@@ -9,13 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import (
-    FormError,
     Page,
     as_dict,
     asked_day,
     get_date,
     get_int,
-    get_text,
+    get_known,
     load_page,
     outstanding_of,
     post_form,
@@ -26,12 +25,10 @@ from showclear.web.pages.items import all_lots
 
 def count(page: Page, post: Any) -> dict[str, Any]:
     """A count command from the form."""
-    lot = get_text(post, "lot", "Lot")
-    if lot not in as_dict(page.state.get("lots")):
-        raise FormError(f"Lot: {lot!r} is not a lot of this production")
-    witness = get_text(post, "witness", "Witness")
-    if witness not in page.people:
-        raise FormError(f"Witness: {witness!r} is not enrolled")
+    lot = get_known(
+        post, "lot", "Lot", as_dict(page.state.get("lots")), "is not a lot of this production"
+    )
+    witness = get_known(post, "witness", "Witness", page.people, "is not enrolled")
     return {
         "cmd": "count",
         "lot": lot,
