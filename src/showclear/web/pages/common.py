@@ -131,10 +131,12 @@ class Page:
         self.state = state_as_seen(get_service().state(self.production), self.roles)
         self.info = production_info(self.state, self.production)
 
-    def preview(self, cmd: dict[str, Any], by: str | None = None) -> dict[str, Any]:
+    def preview(
+        self, cmd: dict[str, Any], by: str | None = None, *, events: bool = False
+    ) -> dict[str, Any]:
         """Decide a command as the signed-in person (or `by`), now, writing nothing."""
         full = {**cmd, "production": self.production, "by": by or self.person, "at": self.at}
-        return dict(get_service().preview(full))
+        return dict(get_service().preview(full, events=events))
 
     def allowed(self, cmd: dict[str, Any], by: str | None = None) -> bool:
         """Whether the command would take effect now."""
