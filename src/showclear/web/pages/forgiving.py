@@ -31,8 +31,13 @@ def consequence(page: Page, cmd: dict[str, Any]) -> str | None:
         parts.append(f"open an incident under {inc.get('rule', '')} ({text})")
     targets = list(dict.fromkeys(_target(page, h) for h in holds))
     if targets:
-        parts.append("hold " + ", ".join(targets))
+        parts.append("hold " + _and(targets))
     return "This will " + " and ".join(parts) + "."
+
+
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def confirmed(post: Mapping[str, Any]) -> bool:
