@@ -47,14 +47,14 @@ BLANKS = [{"lot": "B1", "count": 2, "kind": "blank"}]
     ],
 )
 def test_the_armorer_holding_the_weapon(item: dict[str, Any], todo: list[Any], first: str) -> None:
-    assert weapon_steps(item, "arm1", ARMORER, todo)[0] == first
+    assert weapon_steps(item, "arm1", ARMORER, lambda: todo)[0] == first
 
 
 def test_others_see_their_own_step() -> None:
     with_perf = weapon(held_by="perf1")
-    assert weapon_steps(with_perf, "perf1", {"performer"}, [TAKE]) == ["fire", "hand_over"]
-    assert weapon_steps(with_perf, "arm1", ARMORER, [TAKE])[-1] == "take_back"
-    assert weapon_steps(weapon(), "ad1", {"first_ad"}, [TAKE])[0] == "announce"
+    assert weapon_steps(with_perf, "perf1", {"performer"}, lambda: [TAKE]) == ["fire", "hand_over"]
+    assert weapon_steps(with_perf, "arm1", ARMORER, lambda: [TAKE])[-1] == "take_back"
+    assert weapon_steps(weapon(), "ad1", {"first_ad"}, lambda: [TAKE])[0] == "announce"
 
 
 def test_a_step_not_allowed_now_is_never_put_first() -> None:

@@ -58,7 +58,7 @@ def steps(page: Page, kind: str, item: dict[str, Any]) -> list[str]:
     """The steps the protocol expects next of this person on the item, most expected first."""
     if kind == "lot":
         return lot_steps(item, page.person)
-    return weapon_steps(item, page.person, page.roles, setups_to_shoot(page, item))
+    return weapon_steps(item, page.person, page.roles, lambda: setups_to_shoot(page, item))
 
 
 def posted_values(post: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
+
+# Today's setups of the weapon not shot yet, asked only when the step depends on them.
+ToShoot = Callable[[], list[Mapping[str, Any]]]
 
 
 def _inspected(item: Mapping[str, Any]) -> bool:
@@ -33,12 +36,13 @@ def uses(entries: Iterable[Mapping[str, Any]], weapon: str, performers: Collecti
     )
 
 
-def _armorer_step(item: Mapping[str, Any], todo: list[Mapping[str, Any]]) -> list[str]:
+def _armorer_step(item: Mapping[str, Any], to_shoot: ToShoot) -> list[str]:
     """What an armorer holding the weapon does next, most expected first."""
     if not _inspected(item):
         return ["inspect"]
     if _declaration_fresh(item):
         return ["hand_over", "announce"]
+    todo = to_shoot()
     if not todo:
         return ["put_away", "unload"]
     capacity = int(item.get("capacity") or 0)
@@ -53,13 +57,13 @@ def _armorer_step(item: Mapping[str, Any], todo: list[Mapping[str, Any]]) -> lis
 
 
 def weapon_steps(
-    item: Mapping[str, Any], me: str, roles: Collection[str], todo: list[Mapping[str, Any]]
+    item: Mapping[str, Any], me: str, roles: Collection[str], to_shoot: ToShoot
 ) -> list[str]:
-    """The actions expected next on a weapon for this person; `todo`: today's setups not shot."""
+    """The actions expected next on a weapon for this person (`to_shoot`: today's setups left)."""
     holder = item.get("held_by")
     if holder and holder == me:
         if "armorer" in roles:
-            return _armorer_step(item, todo)
+            return _armorer_step(item, to_shoot)
         return ["fire", "hand_over"]
     if holder:
         return ["announce", "take_back"]
