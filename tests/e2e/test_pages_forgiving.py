@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from pages_support import PINS, SHOW, member, offered, run, text
+from test_pages_actions import ready_cold
 from test_pages_next_step import form_of, next_step
 
 W1 = f"/p/{SHOW}/weapons/W1/"
@@ -144,3 +145,27 @@ def test_an_ordinary_fact_is_recorded_at_once(show: Any) -> None:
     assert "✔ DONE" in text(response)
     assert "Are you sure?" not in text(response)
     assert show.ledger.size(SHOW) == size + 1
+
+
+def test_an_inspection_that_differs_from_the_record_asks_first(show: Any) -> None:
+    ready_cold(show)
+    arm = member("arm1")
+    size = show.ledger.size(SHOW)
+    fact = {"action": "inspect", "chambers_checked": "6", "barrel_clear": "yes", "found_dummy": "3"}
+    asked = text(arm.post(W1, fact))
+    assert "This will open an incident under SAFE-2" in asked
+    assert "hold weapon W1" in asked
+    assert show.ledger.size(SHOW) == size
+
+
+def test_a_live_round_reported_asks_first_and_keeps_where_it_was_found(show: Any) -> None:
+    arm = member("arm1")
+    size = show.ledger.size(SHOW)
+    fact = {"action": "report_live_round", "where": "in the prop truck", "count": "2"}
+    asked = arm.post(W1, fact)
+    assert "This will open an incident under AMMO-1" in text(asked)
+    form = form_of(asked, "report_live_round")
+    assert 'value="in the prop truck"' in form
+    assert 'min="1" value="2"' in form
+    assert show.ledger.size(SHOW) == size
+    assert "RECORDED — INCIDENT" in text(arm.post(W1, {**fact, "confirm": "1"}))

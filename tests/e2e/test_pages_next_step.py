@@ -159,3 +159,26 @@ def test_the_performer_hands_back_first_and_is_offered_no_firing_of_a_cold_weapo
     assert 'value="arm1" required checked' in form_of(perf, "hand_over")
     arm = member("arm1").get(W1)
     assert next_step(arm) == "take_back"
+
+
+def test_a_new_lot_puts_its_verification_first_with_every_round_checked(show: Any) -> None:
+    run(
+        show,
+        {
+            "cmd": "receive_lot",
+            "lot": "D2",
+            "kind": "dummy",
+            "caliber": ".45 Colt",
+            "count": 40,
+            "supplier": "Rental house",
+            "carried_over": False,
+            "storage": "SAFE-A",
+        },
+    )
+    page = member("arm1").get(f"/p/{SHOW}/lots/D2/")
+    assert next_step(page) == "verify_lot"
+    assert 'name="checked" type="number" inputmode="numeric" min="0" value="40"' in form_of(
+        page, "verify_lot"
+    )
+    stored = member("arm1").get(f"/p/{SHOW}/lots/D1/")
+    assert next_step(stored) == "check_out"
