@@ -117,7 +117,26 @@ def test_a_rehearsal_and_a_take_cost_half_the_taps_and_scrolls(
     print(figures)
     print("scrolled to:", tally.scrolled)
     for name in ("commands", "taps", "scrolls", "scans"):
-        record_property(name, getattr(tally, name))
+        record_property(name, getattr(tally, name))  # printed in the summary (conftest.py)
     assert tally.commands <= BEFORE["commands"], figures
     assert tally.taps <= BEFORE["taps"] // 2, figures
     assert tally.scrolls <= BEFORE["scrolls"] // 2, figures
+
+
+def test_the_tally_counts_a_scroll_to_what_is_out_of_view(
+    chromium: Any, live_server: Any, ledger: Any, artifacts: Path
+) -> None:
+    for result in ledger.execute_many(planned_day(quiet_zone())):
+        assert result["ok"], result
+    tally = Tally()
+    arm = Walker(chromium, live_server.url, "arm1", artifacts, tally)
+    try:
+        arm.scan(W1)
+        arm.reach(arm.page.locator("#do-check_out button[type=submit]"), "check out")
+        assert tally.scrolls == 0
+        arm.reach(arm.page.locator("a", has_text="Label").first, "the label link")
+        assert tally.scrolls == 1
+        arm.reach(arm.page.locator("a", has_text="Label").first, "the label link again")
+        assert tally.scrolls == 1  # now in view
+    finally:
+        arm.close()
