@@ -64,3 +64,13 @@ def artifacts() -> Path:
     """The folder the screenshots go to (git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the figures a browser test recorded (the day walk's commands, taps and scrolls)."""
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            figures = dict(getattr(report, "user_properties", []))
+            if report.when == "call" and "taps" in figures:
+                said = ", ".join(f"{name} {value}" for name, value in figures.items())
+                terminalreporter.write_line(f"{report.nodeid}: {said}")

@@ -273,8 +273,8 @@ def rehearsal(day: Day) -> None:
     arm.shot("hand-over-to-performer")
 
     perf = day.weapon("perf1", "W1")
-    assert set(perf.offered()) >= {"hand_over", "fire"}
-    assert not {"inspect", "load", "declare_cold", "put_away"} & set(perf.offered())
+    assert "hand_over" in perf.offered()
+    assert not {"inspect", "load", "declare_cold", "put_away", "fire"} & set(perf.offered())
     perf.shot("performer-holds-W1")
 
     arm = day.weapon("arm1", "W1")

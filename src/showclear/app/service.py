@@ -87,8 +87,11 @@ class Showclear(Records):
         """Several commands one after another, each committed before the next (trusted imports)."""
         return [self.execute(raw) for raw in raws]
 
-    def preview(self, raw: Any) -> JSON:
-        """Decide a command against the current state without recording anything."""
+    def preview(self, raw: Any, *, events: bool = False) -> JSON:
+        """Decide a command against the current state without recording anything.
+
+        With `events`, the result also lists the events the command would record (`events`).
+        """
         try:
             cmd = parse(raw)
             if cmd.cmd == "open_production":
@@ -98,7 +101,11 @@ class Showclear(Records):
             if not self.ledger.exists(cmd.production):
                 return input_error(f"field 'production': no production '{cmd.production}'")
             with self.states.reading(cmd.production) as state:
-                return decide(state, cmd).result()
+                decision = decide(state, cmd)
+            result = decision.result()
+            if events:
+                result["events"] = decision.stored_events()
+            return result
         except InputError as exc:
             return input_error(str(exc), field=exc.field)
 

@@ -6,11 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from showclear.app.protocol import receivers
+from showclear.app.protocol import WHO, receivers
+from showclear.app.results import INPUT
 from showclear.web.pages.common import FormError, Page, as_dict, get_choice, get_int, get_text
+from showclear.web.pages.dayrecord import setups_to_shoot
 
 Item = dict[str, Any]  # a weapon or lot record with "id" and "item_kind" ("weapon"/"lot")
 Probe = tuple[dict[str, Any], dict[str, Any]]  # (option shown in the form, command to preview)
+# Refusals not listed as blocked: the person's role may never give the command, or a probe's input.
+HIDDEN_RULES = frozenset({"ROLE-0", INPUT})
 
 
 @dataclass
@@ -24,6 +28,17 @@ class Offer:
     tone: str
     options: list[dict[str, Any]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # what the form's fields start with
+
+
+@dataclass
+class Blocked:
+    """An action not allowed now, with the domain's rule and plain reason."""
+
+    name: str
+    label: str
+    rule: str
+    message: str
 
 
 class Action:
@@ -34,6 +49,12 @@ class Action:
     template = "pages/actions/plain.html"
     group = "main"  # "main", "report" (a fact or a problem) or "admin"
     tone = "go"
+    confirms = True  # a fact that would open an incident or a hold is confirmed first
+
+    @property
+    def offer_name(self) -> str:
+        """The name the action's form is posted under."""
+        return self.name
 
     def probes(self, page: Page, item: Item) -> list[Probe]:
         """Complete candidate commands, each with the form option it stands for."""
@@ -51,6 +72,20 @@ class Action:
         """Extra values the form template shows."""
         return {}
 
+    def defaults(self, page: Page, item: Item) -> dict[str, Any]:
+        """The values the form's fields start with (the usual case filled in)."""
+        return {}
+
+    def refusal(self, page: Page, item: Item) -> Blocked | None:
+        """Why the domain refuses this action now (its first probe), or None without a probe."""
+        probes = self.probes(page, item)
+        if not probes or not WHO.get(str(probes[0][1]["cmd"]), frozenset()) & page.roles:
+            return None  # nothing to ask, or the person's roles may never give the command
+        result = page.preview(probes[0][1])
+        if result.get("ok"):
+            return None
+        return Blocked(self.offer_name, self.label, str(result.get("rule") or ""), plain(result))
+
     def offer(self, page: Page, item: Item) -> Offer | None:
         """The offer when at least one probe previews as accepted, else None."""
         options = [opt for opt, cmd in self.probes(page, item) if page.allowed(cmd)]
@@ -59,13 +94,14 @@ class Action:
     def offering(self, page: Page, item: Item, options: list[dict[str, Any]]) -> Offer:
         """The offer of this action with the form's options."""
         return Offer(
-            self.name,
+            self.offer_name,
             self.label,
             self.template,
             self.group,
             self.tone,
             options,
             self.data(page, item),
+            self.defaults(page, item),
         )
 
 
@@ -129,6 +165,16 @@ class HandOver(Action):
             out.append(({"id": person["id"], "name": person.get("name") or person["id"]}, cmd))
         return out
 
+    def defaults(self, page: Page, item: Item) -> dict[str, Any]:
+        """The performer of the next setup with the weapon, or the armorer it goes back to."""
+        names = [opt["id"] for opt, _ in self.probes(page, item)]
+        if "armorer" not in page.roles:
+            back = [p["id"] for p in page.with_role("armorer") if p["id"] in names]
+            return {"to": back[0]} if back else {}
+        todo = setups_to_shoot(page, item) if item["item_kind"] == "weapon" else []
+        planned = [p for p in (todo[0].get("performers") or []) if p in names] if todo else []
+        return {"to": planned[0]} if len(planned) == 1 else {}
+
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
         receiver = get_choice(post, "to", "Receiver", list(page.people))
         pin = get_text(post, "receiver_pin", "Receiver's PIN")
@@ -148,6 +194,16 @@ class TakeBack(Action):
             return []
         cmd = {"cmd": "hand_over", item["item_kind"]: item["id"], "to": page.person}
         return [({"id": holder, "name": page.name(holder)}, {**cmd, "acknowledged": True})]
+
+    def refusal(self, page: Page, item: Item) -> Blocked | None:
+        """Taking back is the holder's hand-over: the domain is asked as them (armorers only)."""
+        probes = self.probes(page, item)
+        if not probes or "armorer" not in page.roles:
+            return None
+        result = page.preview(probes[0][1], by=probes[0][0]["id"])
+        if result.get("ok"):
+            return None
+        return Blocked(self.name, self.label, str(result.get("rule") or ""), plain(result))
 
     def offer(self, page: Page, item: Item) -> Offer | None:
         probes = self.probes(page, item)
@@ -177,6 +233,7 @@ class Hold(TextAction):
     label = "Put on hold"
     group = "admin"
     tone = "stop"
+    confirms = False  # placing a hold is what the form is for
 
     def base(self, item: Item) -> dict[str, Any]:
         return {"cmd": self.name, "target": item["item_kind"], "id": item["id"]}
@@ -229,6 +286,25 @@ class Dispose(TextAction):
     label = "Dispose"
     group = "admin"
     tone = "stop"
+
+
+def plain(result: Mapping[str, Any]) -> str:
+    """The domain's message of a refusal, as one plain sentence."""
+    message = str(result.get("message") or "not allowed now").strip()
+    return message[:1].upper() + message[1:]
+
+
+def blocked(page: Page, item: Item, actions: list[Action], offered: list[Offer]) -> list[Blocked]:
+    """The actions not offered now that the domain refuses by a rule, each with its reason."""
+    names = {o.name for o in offered}
+    out = []
+    for action in actions:
+        if action.offer_name in names or action.group == "admin":
+            continue
+        found = action.refusal(page, item)
+        if found is not None and found.rule and found.rule not in HIDDEN_RULES:
+            out.append(found)
+    return out
 
 
 def offers(page: Page, item: Item, actions: list[Action]) -> list[Offer]:

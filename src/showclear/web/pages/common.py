@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -86,6 +87,7 @@ class Page:
     now: datetime
     result: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    previews: dict[str, dict[str, Any]] = field(default_factory=dict)  # until the state changes
 
     @property
     def today(self) -> str:
@@ -130,11 +132,17 @@ class Page:
         """Reload the state after a command (a copy: the service's view is shared)."""
         self.state = state_as_seen(get_service().state(self.production), self.roles)
         self.info = production_info(self.state, self.production)
+        self.previews.clear()
 
-    def preview(self, cmd: dict[str, Any], by: str | None = None) -> dict[str, Any]:
+    def preview(
+        self, cmd: dict[str, Any], by: str | None = None, *, events: bool = False
+    ) -> dict[str, Any]:
         """Decide a command as the signed-in person (or `by`), now, writing nothing."""
         full = {**cmd, "production": self.production, "by": by or self.person, "at": self.at}
-        return dict(get_service().preview(full))
+        memo = json.dumps([full, events], sort_keys=True, default=str)
+        if memo not in self.previews:  # the offers and the blocked list ask the same commands
+            self.previews[memo] = dict(get_service().preview(full, events=events))
+        return dict(self.previews[memo])
 
     def allowed(self, cmd: dict[str, Any], by: str | None = None) -> bool:
         """Whether the command would take effect now."""

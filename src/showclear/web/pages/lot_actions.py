@@ -26,6 +26,10 @@ class VerifyLot(Action):
     def data(self, page: Page, item: Item) -> dict[str, Any]:
         return {"expected": int(item.get("in_container") or 0)}
 
+    def defaults(self, page: Page, item: Item) -> dict[str, Any]:
+        """Every round in the box checked, none suspect."""
+        return {"checked": int(item.get("in_container") or 0), "suspect": 0}
+
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
         return {
             **self.base(item),

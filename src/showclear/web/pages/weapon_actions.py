@@ -8,6 +8,7 @@ from typing import Any
 from showclear.web.pages import actions as a
 from showclear.web.pages.actions import Action, Item, Probe
 from showclear.web.pages.common import FormError, Page, as_dict, get_choice, get_int
+from showclear.web.pages.dayrecord import last_take, setups_to_shoot
 from showclear.web.pages.items import setups_on
 
 FOUND_KINDS = ("dummy", "blank", "live", "suspect")
@@ -26,6 +27,14 @@ class Inspect(Action):
 
     def data(self, page: Page, item: Item) -> dict[str, Any]:
         return {"capacity": int(item.get("capacity") or 0), "kinds": FOUND_KINDS}
+
+    def defaults(self, page: Page, item: Item) -> dict[str, Any]:
+        """Every chamber checked, the barrel clear, and the rounds the record says are in it."""
+        found = {f"found_{kind}": 0 for kind in FOUND_KINDS}
+        for c in item.get("contents_list") or []:
+            if c.get("kind") in FOUND_KINDS:
+                found[f"found_{c['kind']}"] += int(c.get("count") or 0)
+        return {"chambers_checked": int(item.get("capacity") or 0), "barrel_clear": "yes", **found}
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
         checked = get_int(post, "chambers_checked", "Chambers checked")
@@ -69,6 +78,17 @@ class Load(Action):
             out.append((option, {**self.base(item), "lot": lid, "count": 1}))
         return out
 
+    def defaults(self, page: Page, item: Item) -> dict[str, Any]:
+        """The lot of the kind the next setup needs; dummies fill every chamber."""
+        todo = setups_to_shoot(page, item)
+        wanted = "blank" if todo and todo[0].get("blanks") else "dummy"
+        for option, _ in self.probes(page, item):
+            if option["kind"] == wanted:
+                room = int(item.get("capacity") or 0) - int(item.get("rounds") or 0)
+                count = min(room, int(option["left"] or 0)) if wanted == "dummy" else ""
+                return {"lot": option["id"], "count": count}
+        return {}
+
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
         return {**self.base(item), **_rounds_of_lot(page, post)}
 
@@ -102,22 +122,31 @@ class Declare(Action):
     def label(self) -> str:  # type: ignore[override]
         return f"Declare {self.status.upper()}"
 
+    @property
+    def offer_name(self) -> str:
+        return f"declare_{self.status}"
+
     def probes(self, page: Page, item: Item) -> list[Probe]:
         ads = [p["id"] for p in page.with_role("first_ad")]
         return [({}, {**self.base(item), "status": self.status, "shown_to": ads})]
 
-    def offer(self, page: Page, item: Item) -> a.Offer | None:
-        found = super().offer(page, item)
-        if found is not None:
-            found.name = f"declare_{self.status}"
-        return found
-
-    def data(self, page: Page, item: Item) -> dict[str, Any]:
+    def _first(self, page: Page, item: Item) -> list[str]:
+        """The first ADs, then the performers planned with the weapon today."""
         planned: list[str] = []
         for setup in setups_on(page, page.today):
             if item["id"] in (setup.get("weapons") or []):
                 planned += [p for p in setup.get("performers") or [] if p not in planned]
-        first = [p["id"] for p in page.with_role("first_ad")] + planned
+        return [p["id"] for p in page.with_role("first_ad")] + planned
+
+    def defaults(self, page: Page, item: Item) -> dict[str, Any]:
+        """The ADs and the performers of the next setup with the weapon, ticked."""
+        todo = setups_to_shoot(page, item)
+        performers = list(todo[0].get("performers") or []) if todo else []
+        ads = [p["id"] for p in page.with_role("first_ad")]
+        return {"shown_to": ads + [p for p in performers if p in page.people]}
+
+    def data(self, page: Page, item: Item) -> dict[str, Any]:
+        first = self._first(page, item)
         rest = sorted(
             (pid for pid in page.people if pid not in first and pid != page.person),
             key=page.name,
@@ -146,6 +175,7 @@ class Announce(Action):
     """The first AD's announcement relaying the armorer's declaration."""
 
     name = "announce"
+    label = "Announce"
     template = "pages/actions/announce.html"
 
     def probes(self, page: Page, item: Item) -> list[Probe]:
@@ -163,6 +193,15 @@ class Announce(Action):
         return {**self.base(item), "status": status}
 
 
+def blanks_in(item: Item) -> int:
+    """The blank rounds in the weapon now."""
+    return sum(
+        int(c.get("count") or 0)
+        for c in item.get("contents_list") or []
+        if c.get("kind") == "blank"
+    )
+
+
 def _setups_with(page: Page, item: Item) -> list[dict[str, Any]]:
     return [s for s in setups_on(page, page.today) if item["id"] in (s.get("weapons") or [])]
 
@@ -177,7 +216,10 @@ class Fire(Action):
     tone = "warn"
 
     def probes(self, page: Page, item: Item) -> list[Probe]:
-        if item.get("held_by") != page.person:
+        """Only the performer holding the weapon declared hot with blanks in it, for blank setups."""
+        if item.get("held_by") != page.person or "performer" not in page.roles:
+            return []
+        if item.get("declared") != "hot" or not blanks_in(item):
             return []
         return [
             (
@@ -185,7 +227,14 @@ class Fire(Action):
                 {**self.base(item), "setup": s["id"], "take": 1, "rounds": 1},
             )
             for s in _setups_with(page, item)
+            if s.get("blanks")
         ]
+
+    def defaults(self, page: Page, item: Item) -> dict[str, Any]:
+        """The next take after the last one fired, and the blanks that are in the weapon."""
+        setups = [opt["id"] for opt, _ in self.probes(page, item)]
+        setup = setups[0] if setups else ""
+        return {"setup": setup, "take": last_take(page, setup) + 1, "rounds": blanks_in(item)}
 
     def build(self, page: Page, item: Item, post: Mapping[str, Any]) -> dict[str, Any]:
         setup = get_choice(post, "setup", "Setup", list(as_dict(page.state.get("setups"))))
@@ -265,8 +314,4 @@ WEAPON_ACTIONS: list[Action] = [
 
 def weapon_action(name: str) -> Action | None:
     """The weapon action posted under a name (declare_cold/declare_hot included)."""
-    for action in WEAPON_ACTIONS:
-        key = f"declare_{action.status}" if isinstance(action, Declare) else action.name
-        if key == name:
-            return action
-    return None
+    return next((action for action in WEAPON_ACTIONS if action.offer_name == name), None)

@@ -46,3 +46,11 @@ def when_s(value: object, tz: object = "UTC") -> str:
 def form_key() -> SafeString:
     """A hidden idempotency key, new for each form shown: posting the form twice records it once."""
     return format_html('<input type="hidden" name="idempotency_key" value="{}">', uuid4().hex)
+
+
+@register.filter
+def pick(values: object, key: object) -> object:
+    """A form's value by field name from a dict of values ('' when absent)."""
+    if isinstance(values, dict):
+        return values.get(str(key), "")
+    return ""
