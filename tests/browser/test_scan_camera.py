@@ -1,0 +1,143 @@
+"""The scan box's camera: Chromium's fake camera films a QR label and the page opens the item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import PHONE, quiet_zone
+from django.contrib.auth import get_user_model
+
+from showclear.web.accounts.models import Membership
+from showclear.web.labels.qr import qr_matrix
+
+PRODUCTION = "scan1"
+PASSWORD = "a long test password"
+WIDTH, HEIGHT, FRAMES = 640, 480, 10
+EXECUTABLE = "/usr/bin/chromium"  # Debian's, as the other browser tests use
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def y4m_of_qr(url: str, path: Path, *, module: int = 8) -> None:
+    """A few grayscale 4:2:0 Y4M frames of the URL's QR code, black on white with a quiet zone."""
+    matrix = qr_matrix(url)
+    size = len(matrix) * module
+    assert size + 8 * module <= HEIGHT, "the code does not fit the frame"
+    left, top = (WIDTH - size) // 2, (HEIGHT - size) // 2
+    luma = bytearray(b"\xff" * (WIDTH * HEIGHT))  # white
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if not dark:
+                continue
+            for y in range(top + r * module, top + (r + 1) * module):
+                start = y * WIDTH + left + c * module
+                luma[start : start + module] = b"\x10" * module  # black
+    chroma = b"\x80" * ((WIDTH // 2) * (HEIGHT // 2))  # no colour
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(FRAMES):
+            out.write(b"FRAME\n" + bytes(luma) + chroma + chroma)
+
+
+@pytest.fixture
+def stocked(ledger: Any) -> Any:
+    """A production with two weapons, and a crew member who signs in with a password."""
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    weapon = {"kind": "non_firing", "caliber": ".45", "capacity": 0, "source": "Rental"}
+    lines: list[dict[str, Any]] = [
+        {"cmd": "open_production", "by": "prod1", "name": "Scan Test", "timezone": quiet_zone()},
+        {"cmd": "enroll", "by": "prod1", "person": "arm1", "name": "Armorer", "roles": ["armorer"]},
+        {"cmd": "enroll", "by": "prod1", "person": "crew1", "name": "Grip", "roles": ["crew"]},
+        {
+            "cmd": "qualify",
+            "by": "prod1",
+            "person": "arm1",
+            "qualification": "armorer_license",
+            "valid_until": (datetime.now(UTC) + timedelta(days=300)).date().isoformat(),
+        },
+        {"cmd": "add_storage", "by": "arm1", "storage": "S", "name": "Safe"},
+        *[
+            {
+                "cmd": "register_weapon",
+                "by": "arm1",
+                "weapon": wid,
+                "make": "Denix",
+                "model": f"Replica {wid}",
+                "serial": f"DX-{wid}",
+                "storage": "S",
+                **weapon,
+            }
+            for wid in ("W1", "W2")
+        ],
+    ]
+    for i, line in enumerate(lines):
+        at = (start + timedelta(seconds=i)).isoformat()
+        result = ledger.execute({**line, "production": PRODUCTION, "at": at})
+        assert result["ok"], (line, result)
+    user = get_user_model().objects.create_user("crew1", password=PASSWORD)
+    Membership.objects.create(user=user, production=PRODUCTION, person="crew1")
+    return ledger
+
+
+@pytest.fixture
+def camera_label(tmp_path: Path, live_server: Any) -> Path:
+    """The fake camera's video: W2's label as the label sheet prints it."""
+    video = tmp_path / "label-w2.y4m"
+    y4m_of_qr(f"{live_server.url}/p/{PRODUCTION}/weapons/W2/", video)
+    return video
+
+
+@pytest.fixture
+def camera_chromium(chromium: Any, camera_label: Path) -> Iterator[Any]:
+    """A second Chromium, of the same Playwright, whose camera films the label."""
+    fake = [
+        *("--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"),
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera_label}",
+    ]
+    browser = chromium.browser_type.launch(executable_path=EXECUTABLE, args=fake)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def test_the_camera_reads_a_qr_label_and_opens_the_weapon(
+    camera_chromium: Any, live_server: Any, stocked: Any, artifacts: Path
+) -> None:
+    context = camera_chromium.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, permissions=["camera"]
+    )
+    errors: list[str] = []
+    requested: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", "crew1")
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        page.goto(f"{live_server.url}/p/{PRODUCTION}/")
+        native = page.evaluate("() => 'BarcodeDetector' in window")
+        print(f"BarcodeDetector in this Chromium: {native} (else the vendored jsQR decodes)")
+        camera = page.locator("#scan-camera")
+        assert camera.is_visible()
+        box = camera.bounding_box()
+        assert box is not None
+        assert box["height"] >= 44
+        camera.tap()
+        page.wait_for_url(f"{live_server.url}/p/{PRODUCTION}/weapons/W2/", timeout=20_000)
+        assert "W2" in page.locator("h1").first.inner_text()
+        # Without a native detector the page loads the vendored decoder, and only then.
+        assert any(url.endswith("/pages/jsQR.js") for url in requested) is (not native)
+        page.screenshot(path=str(artifacts / "scan-camera-opened-w2.png"))
+        assert not errors, errors
+    finally:
+        context.close()
