@@ -132,6 +132,7 @@ def test_the_camera_reads_a_qr_label_and_opens_the_weapon(
         box = camera.bounding_box()
         assert box is not None
         assert box["height"] >= 44
+        page.screenshot(path=str(artifacts / "scan-board.png"))
         camera.tap()
         page.wait_for_url(f"{live_server.url}/p/{PRODUCTION}/weapons/W2/", timeout=20_000)
         assert "W2" in page.locator("h1").first.inner_text()
