@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import PHONE, quiet_zone
-from django.contrib.auth import get_user_model
+from browser_support import PHONE
+from test_pages_chromium import PRODUCTION, sign_in, stocked
 
-from showclear.web.accounts.models import Membership
 from showclear.web.labels.qr import qr_matrix
 
-PRODUCTION = "scan1"
-PASSWORD = "a long test password"
 WIDTH, HEIGHT, FRAMES = 640, 480, 10
 EXECUTABLE = "/usr/bin/chromium"  # Debian's, as the other browser tests use
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# the label sheet's production: seven replicas W1-W7 and a lot, a crew member who signs in
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures(stocked.name),
+]
 
 
 def y4m_of_qr(url: str, path: Path, *, module: int = 8) -> None:
@@ -41,46 +42,6 @@ def y4m_of_qr(url: str, path: Path, *, module: int = 8) -> None:
         out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode())
         for _ in range(FRAMES):
             out.write(b"FRAME\n" + bytes(luma) + chroma + chroma)
-
-
-@pytest.fixture
-def stocked(ledger: Any) -> Any:
-    """A production with two weapons, and a crew member who signs in with a password."""
-    start = datetime.now(UTC) - timedelta(minutes=30)
-    weapon = {"kind": "non_firing", "caliber": ".45", "capacity": 0, "source": "Rental"}
-    lines: list[dict[str, Any]] = [
-        {"cmd": "open_production", "by": "prod1", "name": "Scan Test", "timezone": quiet_zone()},
-        {"cmd": "enroll", "by": "prod1", "person": "arm1", "name": "Armorer", "roles": ["armorer"]},
-        {"cmd": "enroll", "by": "prod1", "person": "crew1", "name": "Grip", "roles": ["crew"]},
-        {
-            "cmd": "qualify",
-            "by": "prod1",
-            "person": "arm1",
-            "qualification": "armorer_license",
-            "valid_until": (datetime.now(UTC) + timedelta(days=300)).date().isoformat(),
-        },
-        {"cmd": "add_storage", "by": "arm1", "storage": "S", "name": "Safe"},
-        *[
-            {
-                "cmd": "register_weapon",
-                "by": "arm1",
-                "weapon": wid,
-                "make": "Denix",
-                "model": f"Replica {wid}",
-                "serial": f"DX-{wid}",
-                "storage": "S",
-                **weapon,
-            }
-            for wid in ("W1", "W2")
-        ],
-    ]
-    for i, line in enumerate(lines):
-        at = (start + timedelta(seconds=i)).isoformat()
-        result = ledger.execute({**line, "production": PRODUCTION, "at": at})
-        assert result["ok"], (line, result)
-    user = get_user_model().objects.create_user("crew1", password=PASSWORD)
-    Membership.objects.create(user=user, production=PRODUCTION, person="crew1")
-    return ledger
 
 
 @pytest.fixture
@@ -108,7 +69,7 @@ def camera_chromium(chromium: Any, camera_label: Path) -> Iterator[Any]:
 
 
 def test_the_camera_reads_a_qr_label_and_opens_the_weapon(
-    camera_chromium: Any, live_server: Any, stocked: Any, artifacts: Path
+    camera_chromium: Any, live_server: Any, artifacts: Path
 ) -> None:
     context = camera_chromium.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, permissions=["camera"]
@@ -119,11 +80,7 @@ def test_the_camera_reads_a_qr_label_and_opens_the_weapon(
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("request", lambda request: requested.append(request.url))
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", "crew1")
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.click("main button[type=submit]")
+        sign_in(page, live_server.url)
         page.goto(f"{live_server.url}/p/{PRODUCTION}/")
         native = page.evaluate("() => 'BarcodeDetector' in window")
         print(f"BarcodeDetector in this Chromium: {native} (else the vendored jsQR decodes)")
