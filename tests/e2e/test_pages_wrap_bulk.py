@@ -146,10 +146,15 @@ def test_bulk_count_skips_blank_lots_and_names_a_half_filled_one(show: Any) -> N
     assert lines[0].startswith("✖ Count of D1: REFUSED — INPUT: Casings: enter a number")
     assert lines[1].startswith("✖ Count of D2: REFUSED — INPUT: Casings: enter a number")
     assert len(show.entries(SHOW)) == before
+    body = response.content.decode()  # what was typed is there to finish, the witness kept
+    assert 'name="on_hand_D1" value="50"' in body
+    assert 'name="on_hand_D2" value="20"' in body
+    assert '<option value="safe1" selected>' in body
     response = member("arm1").post(
         WRAP,
         {"action": "count_many", "witness": "safe1", "on_hand_D2": "20", "casings_D2": "0"},
     )
+    assert 'name="on_hand_D2" value=""' in response.content.decode()  # recorded: cleared
     assert [line[:15] for line in results(response)] == ["✔ Count of D2: "]
     assert len(show.entries(SHOW)) == before + 1
 

@@ -21,7 +21,7 @@ from showclear.web.pages.common import (
     render_page,
 )
 from showclear.web.pages.items import all_lots
-from showclear.web.pages.wrap_bulk import BULK_ACTIONS, Bulk, out_items, run_bulk
+from showclear.web.pages.wrap_bulk import BULK_ACTIONS, Bulk, count_rows, out_items, run_bulk
 
 
 def count(page: Page, post: Any) -> dict[str, Any]:
@@ -87,6 +87,8 @@ def wrap(request: HttpRequest, production: str) -> HttpResponse:
             for sid, rec in sorted(as_dict(page.state.get("storages")).items())
         ],
         "bulk_results": bulk.results,
+        "count_rows": count_rows(page, lots, bulk),
+        "count_witness": request.POST.get("witness", "") if request.method == "POST" else "",
         "witnesses": sorted(
             ({"id": p, "name": page.name(p)} for p in page.people if p != page.person),
             key=lambda x: x["name"],

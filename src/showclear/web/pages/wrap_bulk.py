@@ -61,11 +61,11 @@ def run_one(
         cmd = build()
     except FormError as exc:
         view = result_view({"ok": False, "rule": INPUT, "message": str(exc)}) or {}
-        return {**view, "label": label}
+        return {**view, "label": label, "key": key}
     particular = own_key(page, key)
     if particular:
         cmd["idempotency_key"] = particular
-    return {**(result_view(page.execute(cmd)) or {}), "label": label}
+    return {**(result_view(page.execute(cmd)) or {}), "label": label, "key": key}
 
 
 def put_away_many(page: Page, post: Any) -> list[dict[str, Any]]:
@@ -123,3 +123,19 @@ def run_bulk(page: Page, count: Builder) -> Bulk:
         return Bulk(400)
     page.result = None  # each item's result is in the list, not in the one result box
     return Bulk(200, results)
+
+
+def count_rows(page: Page, lots: list[dict[str, Any]], bulk: Bulk) -> list[dict[str, Any]]:
+    """Each lot of the count form with the numbers typed again where its count was not recorded."""
+    post = page.request.POST
+    if page.request.method != "POST" or post.get("action") != COUNT_MANY:
+        return [{"lot": lot, "on_hand": "", "casings": ""} for lot in lots]
+    done = {r["key"] for r in bulk.results if r.get("ok")}
+    return [
+        {
+            "lot": lot,
+            "on_hand": "" if f"count:{lot['id']}" in done else post.get(f"on_hand_{lot['id']}", ""),
+            "casings": "" if f"count:{lot['id']}" in done else post.get(f"casings_{lot['id']}", ""),
+        }
+        for lot in lots
+    ]
