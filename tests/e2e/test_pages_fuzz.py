@@ -48,6 +48,7 @@ ODD = [
     "pt1001",
     "https://host/p/western1/weapons/w1/",
     "/p/western1/lots/../weapons/W1",
+    "http://[::1/p/western1/weapons/W1/",
 ]
 VALUES = st.one_of(st.sampled_from(ODD), st.text(max_size=40))
 QUERIES = st.lists(

@@ -85,7 +85,10 @@ def test_the_scan_box_opens_a_lot_from_its_label_or_id_in_any_case(show: Any) ->
     assert crew.get(SEARCH, {"q": f"http://testserver/p/{SHOW}/lots/D1/"})["Location"] == lot
 
 
-@pytest.mark.parametrize("typed", ["xyz", "W9", f"http://testserver/p/{SHOW}/weapons/W9/"])
+@pytest.mark.parametrize(
+    "typed",
+    ["xyz", "W9", f"http://testserver/p/{SHOW}/weapons/W9/", "http://[::1/p/x", "DX", "%ZZ"],
+)
 def test_an_unknown_scan_says_so_and_keeps_what_was_typed(show: Any, typed: str) -> None:
     for url, key in ((SEARCH, "q"), (BOARD, "go")):
         response = member("crew1").get(url, {key: typed})

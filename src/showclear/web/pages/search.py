@@ -37,7 +37,11 @@ def _label(text: str) -> tuple[str, str, str] | None:
     """(production, kind, id) when the text is a label's URL or path, else None."""
     if "/" not in text:
         return None
-    match = LABEL_PATH.search(urlsplit(text).path)
+    try:
+        path = urlsplit(text).path
+    except ValueError:  # not a URL after all ("http://[" is an unclosed IPv6 address)
+        path = text
+    match = LABEL_PATH.search(path)
     if match is None:
         return None
     kind = "weapon" if match["kind"] == "weapons" else "lot"
