@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from browser_support import PHONE
-from test_pages_chromium import PRODUCTION, sign_in, stocked
+from test_pages_chromium import CSP_WATCH, PRODUCTION, sign_in, stocked
 
 from showclear.web.labels.qr import qr_matrix
 
@@ -78,6 +78,11 @@ def test_the_camera_reads_a_qr_label_and_opens_the_weapon(
     requested: list[str] = []
     try:
         page = context.new_page()
+        page.add_init_script(CSP_WATCH)
+        page.on(
+            "console",
+            lambda msg: errors.append(msg.text) if "Security Policy" in msg.text else None,
+        )
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("request", lambda request: requested.append(request.url))
         sign_in(page, live_server.url)
@@ -90,6 +95,7 @@ def test_the_camera_reads_a_qr_label_and_opens_the_weapon(
         assert box is not None
         assert box["height"] >= 44
         page.screenshot(path=str(artifacts / "scan-board.png"))
+        assert not [url for url in requested if url.endswith("/pages/jsQR.js")]  # not yet
         camera.tap()
         page.wait_for_url(f"{live_server.url}/p/{PRODUCTION}/weapons/W2/", timeout=20_000)
         assert "W2" in page.locator("h1").first.inner_text()
