@@ -1,7 +1,8 @@
-"""The scan box's camera: Chromium's fake camera films a QR label and the page opens the item."""
+"""The scan box in Chromium: a fake camera films a QR label, a wedge scanner types one; both open it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,5 +104,30 @@ def test_the_camera_reads_a_qr_label_and_opens_the_weapon(
         assert any(url.endswith("/pages/jsQR.js") for url in requested) is (not native)
         page.screenshot(path=str(artifacts / "scan-camera-opened-w2.png"))
         assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_a_wedge_scanner_typing_the_label_url_opens_the_weapon(
+    chromium: Any, live_server: Any, artifacts: Path
+) -> None:
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server.url)
+        board = f"{live_server.url}/p/{PRODUCTION}/"
+        for typed, item in ((f"{live_server.url}/p/{PRODUCTION}/weapons/W3/", "W3"), ("dx4", "W4")):
+            page.goto(board)
+            page.fill("#go", typed)
+            page.press("#go", "Enter")  # what a keyboard-wedge scanner ends a label with
+            # htmx follows the redirect and shows the item's own URL, so its forms post there
+            page.wait_for_url(f"{board}weapons/{item}/")
+            assert item in page.locator("h1").first.inner_text()
+        page.goto(board)
+        page.fill("#go", "nothing like it")
+        page.press("#go", "Enter")
+        page.wait_for_url(re.compile(r"/search/\?q=nothing(\+|%20)like(\+|%20)it$"))
+        assert "No weapon or lot matches “nothing like it”" in page.locator("main").inner_text()
+        assert page.input_value("#go") == "nothing like it"
     finally:
         context.close()
