@@ -32,6 +32,7 @@ MEMBER_PAGES = [
     "people/",
     "inventory/",
     "banner/",
+    "search/?q=colt",
 ]
 
 

@@ -23,6 +23,7 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "banner": ("banner/", "state"),
     "weapon": ("weapons/W1/", "state"),
     "lot": ("lots/D1/", "state"),
+    "search": ("search/?q=pietta", "state"),
     "inventory": ("inventory/", "state"),
     "people": ("people/", "state"),
     "plan": ("plan/", "state"),

@@ -11,7 +11,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 # The parameters the pages read, and what fills in each URL's own parts.
-KNOWN = ["at", "date", "go", "item", "lot", "next", "paper", "start", "weapon", "view", "page"]
+KNOWN = [
+    *("at", "date", "go", "item", "lot", "next", "paper", "start", "weapon", "view", "page"),
+    *("q", "show"),
+]
 PARTS = {"production": PRODUCTION, "weapon": "W1", "lot": "D1"}
 ODD = [
     "",
@@ -39,6 +42,13 @@ ODD = [
     "//evil.example",
     "letter",
     "a4",
+    "out",
+    "HOT",
+    "mine",
+    "pt1001",
+    "https://host/p/western1/weapons/w1/",
+    "/p/western1/lots/../weapons/W1",
+    "http://[::1/p/western1/weapons/W1/",
 ]
 VALUES = st.one_of(st.sampled_from(ODD), st.text(max_size=40))
 QUERIES = st.lists(
@@ -81,6 +91,7 @@ def test_no_page_answers_500_for_any_query(role: str, people: dict[str, Person])
     @example(query=[("start", "99999")])  # past the last entry of the ledger
     @example(query=[("at", "2026-03-02T08:00:00+99:00"), ("date", "2026-13-45")])
     @example(query=[("weapon", "\x00"), ("lot", "9" * 400), ("item", "W1"), ("paper", "\x00")])
+    @example(query=[("q", "https://host/p/%ZZ/weapons/%00/"), ("show", "\x00"), ("go", "w1")])
     def every_page(query: list[tuple[str, str]]) -> None:
         for url in urls:
             response = client.get(url, query)

@@ -17,6 +17,8 @@ REFUSED_FORMS = [
     ("incidents/", {"action": "hold", "kind": "hold", "target": "moon"}),
     ("people/", {"action": "qualify", "person": "nobody"}),
     ("wrap/", {"action": "wrap", "date": "not a date"}),
+    ("wrap/", {"action": "put_away_many", "storage": "SAFE-A", "item": ["weapon:W9"]}),
+    ("wrap/", {"action": "count_many", "witness": "nobody", "on_hand_D1": "50"}),
 ]
 
 

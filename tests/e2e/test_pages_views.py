@@ -49,7 +49,7 @@ def test_go_opens_a_scanned_or_typed_item(show: Any) -> None:
     assert response.status_code == 302
     assert response["Location"] == f"/p/{SHOW}/weapons/W1/"
     assert crew.get(f"/p/{SHOW}/", {"go": "D1"})["Location"] == f"/p/{SHOW}/lots/D1/"
-    assert "No weapon or lot “ZZ”" in text(crew.get(f"/p/{SHOW}/", {"go": "ZZ"}))
+    assert "No weapon or lot matches “ZZ”" in text(crew.get(f"/p/{SHOW}/", {"go": "ZZ"}))
 
 
 def test_day_plan_shows_setups_meetings_and_briefings_and_plans_more(show: Any) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from showclear.web.accounts.decorators import member_required
-from showclear.web.pages.common import as_dict, load_page, render_page
+from showclear.web.pages.common import load_page, render_page
+from showclear.web.pages.filters import FILTERS, board_filter, keep
 from showclear.web.pages.items import all_lots, all_weapons, setups_on
+from showclear.web.pages.search import answer
 
 
 @require_GET
@@ -18,18 +18,17 @@ def board(request: HttpRequest, production: str) -> HttpResponse:
     """Where every weapon is, who holds it, its condition and declaration; every lot's counts."""
     page = load_page(request, production)
     go = request.GET.get("go", "").strip()
-    if go:
-        if go in as_dict(page.state.get("weapons")):
-            return redirect(reverse("pages:weapon", args=[production, go]))
-        if go in as_dict(page.state.get("lots")):
-            return redirect(reverse("pages:lot", args=[production, go]))
+    if go:  # a scan or a typed id: the item, or what matches
+        return answer(page, go)
+    chosen, filter_problem = board_filter(page)
     context = {
         "nav": "board",
-        "weapons": all_weapons(page),
-        "lots": all_lots(page),
+        "weapons": keep(page, chosen, all_weapons(page)),
+        "lots": keep(page, chosen, all_lots(page)),
         "setups_today": setups_on(page, page.today),
-        "go": go,
-        "go_missing": bool(go),
+        "filters": FILTERS,
+        "show": chosen.key if chosen else "",
+        "filter_problem": filter_problem,
     }
     return render_page(page, "pages/board.html", context)
 

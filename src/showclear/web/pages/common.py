@@ -152,7 +152,8 @@ class Page:
         """Run a command as the signed-in person and remember the result for the page."""
         full = {**cmd, "production": self.production}
         key = self.request.POST.get("idempotency_key")
-        if key:  # the form's own key (form_key): a form posted twice records one entry
+        if key and "idempotency_key" not in full:  # the form's own key (form_key): a form
+            # posted twice records one entry; a form of several commands gives each its own
             full["idempotency_key"] = str(key)
         self.result = dict(execute_as(self.request, self.production, full))
         self.refresh()

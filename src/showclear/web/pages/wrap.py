@@ -21,6 +21,7 @@ from showclear.web.pages.common import (
     render_page,
 )
 from showclear.web.pages.items import all_lots
+from showclear.web.pages.wrap_bulk import BULK_ACTIONS, Bulk, count_rows, out_items, run_bulk
 
 
 def count(page: Page, post: Any) -> dict[str, Any]:
@@ -61,7 +62,12 @@ def _outstanding(page: Page, day: str) -> tuple[bool, list[str], dict[str, Any]]
 def wrap(request: HttpRequest, production: str) -> HttpResponse:
     """Count every lot with a witness, then wrap the day; lists what is still outstanding."""
     page = load_page(request, production)
-    status = post_form(page, {"count": count, "wrap": wrap_day})
+    bulk = Bulk()
+    if request.method == "POST" and request.POST.get("action") in BULK_ACTIONS:
+        bulk = run_bulk(page, count)
+        status = bulk.status
+    else:
+        status = post_form(page, {"count": count, "wrap": wrap_day})
     day = asked_day(page)
     wrapped = day in ((page.state.get("production") or {}).get("wrapped") or [])
     can_wrap, missing, preview = _outstanding(page, day)
@@ -75,6 +81,14 @@ def wrap(request: HttpRequest, production: str) -> HttpResponse:
         "preview_rule": preview.get("rule"),
         "preview_message": preview.get("message") if not missing else "",
         "lots_to_count": lots,
+        "out_items": out_items(page),
+        "storages": [
+            {"id": sid, "name": rec.get("name") or sid}
+            for sid, rec in sorted(as_dict(page.state.get("storages")).items())
+        ],
+        "bulk_results": bulk.results,
+        "count_rows": count_rows(page, lots, bulk),
+        "count_witness": request.POST.get("witness", "") if request.method == "POST" else "",
         "witnesses": sorted(
             ({"id": p, "name": page.name(p)} for p in page.people if p != page.person),
             key=lambda x: x["name"],
