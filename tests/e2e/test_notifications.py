@@ -12,7 +12,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
-from e2e_support import server_clock
+from django.test import Client
+from e2e_support import PRODUCTION, Person, server_clock, verified_session
+from e2e_who import PERSON_OF, ROLES
 from pages_support import SHOW, member, run, text, zone
 from test_pages_actions import ready_cold
 
@@ -224,3 +226,22 @@ def test_qualifications_ending_within_14_days_are_emailed_once(show: Any) -> Non
     body = text(member("perf1").get(CENTRE))
     assert re.search(r"Lead Actor : firearms_training ends \S+ \(in 10 days\)", body)
     assert "firearms_training" not in text(member("crew1").get(CENTRE))  # not theirs
+
+
+NOTIFY_PAGES = ("notifications/", "notifications/live/")
+ODD_QUERIES = ("", "?upto=-1", "?start=99999", "?x=%00", "?kinds=<script>", "?upto=" + "9" * 400)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_of_the_demo_reads_its_notices_and_no_query_answers_500(
+    role: str, people: dict[str, Person]
+) -> None:
+    client = Client(raise_request_exception=False)
+    verified_session(client, people[PERSON_OF[role]].user)
+    for page in NOTIFY_PAGES:
+        for query in ODD_QUERIES:
+            response = client.get(f"/p/{PRODUCTION}/{page}{query}")
+            assert response.status_code == 200, (role, page, query, response.status_code)
+    body = text(client.get(f"/p/{PRODUCTION}/notifications/"))
+    assert "Email me about" in body
+    assert client.get("/p/nope/notifications/").status_code == 404
