@@ -4,10 +4,10 @@ declaration's countdown ticks."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from browser_support import Phone, quiet_zone
@@ -15,93 +15,37 @@ from django.contrib.auth import get_user_model
 
 from showclear.web.accounts.models import Membership
 
-PRODUCTION = "live1"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))  # the page tests' helpers
+from pages_support import SHOW, morning
+
+PRODUCTION = SHOW
 PASSWORD = "a long test password"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def declared_day(tz: str) -> list[dict[str, Any]]:
-    """A production whose W1 is out with the armorer, inspected and declared cold a moment ago."""
-    today = datetime.now(ZoneInfo(tz)).date().isoformat()
-    until = (datetime.now(UTC) + timedelta(days=300)).date().isoformat()
-    people = (
-        ("arm1", "Key Armorer", "armorer"),
-        ("ad1", "First AD", "first_ad"),
-        ("safe1", "Safety Advisor", "safety_advisor"),
-        ("perf1", "Lead Actor", "performer"),
-        ("crew1", "Grip", "crew"),
-    )
-    return [
-        {"cmd": "open_production", "by": "prod1", "name": "Live Test", "timezone": tz},
-        *[
-            {"cmd": "enroll", "by": "prod1", "person": p, "name": n, "roles": [r]}
-            for p, n, r in people
-        ],
-        {
-            "cmd": "qualify",
-            "by": "prod1",
-            "person": "arm1",
-            "qualification": "armorer_license",
-            "valid_until": until,
-        },
-        {"cmd": "add_storage", "by": "arm1", "storage": "S", "name": "Safe"},
-        {
-            "cmd": "register_weapon",
-            "by": "arm1",
-            "weapon": "W1",
-            "kind": "firearm",
-            "make": "Pietta",
-            "model": "1873 SA",
-            "serial": "PT1001",
-            "caliber": ".45 Colt",
-            "capacity": 6,
-            "source": "Rental house",
-            "storage": "S",
-        },
-        {
-            "cmd": "plan_setup",
-            "by": "ad1",
-            "setup": "12A",
-            "date": today,
-            "use": "rehearsal",
-            "weapons": ["W1"],
-            "performers": ["perf1"],
-            "blanks": False,
-            "min_distance_ft": 30,
-            "shields": False,
-            "muzzle_toward_person": False,
-            "mitigation": "",
-            "approved_by": "arm1",
-        },
-        {
-            "cmd": "safety_meeting",
-            "by": "ad1",
-            "setup": "12A",
-            "date": today,
-            "attendees": ["arm1", "ad1", "perf1"],
-        },
-        {"cmd": "check_out", "by": "arm1", "weapon": "W1"},
-        {
-            "cmd": "inspect",
-            "by": "arm1",
-            "weapon": "W1",
-            "chambers_checked": 6,
-            "barrel_clear": True,
-            "found": {},
-        },
-        {"cmd": "declare", "by": "arm1", "weapon": "W1", "status": "cold", "shown_to": ["ad1"]},
-    ]
+DECLARE = [
+    {"cmd": "check_out", "by": "arm1", "weapon": "W1"},
+    {"cmd": "check_out", "by": "arm1", "lot": "D1"},
+    {"cmd": "load", "by": "arm1", "weapon": "W1", "lot": "D1", "count": 6},
+    {
+        "cmd": "inspect",
+        "by": "arm1",
+        "weapon": "W1",
+        "chambers_checked": 6,
+        "barrel_clear": True,
+        "found": {"dummy": 6},
+    },
+    {"cmd": "declare", "by": "arm1", "weapon": "W1", "status": "cold", "shown_to": ["ad1"]},
+]
 
 
 @pytest.fixture
 def declared(ledger: Any, settings: Any) -> Any:
     """The production, with crew1 and safe1 as users; the pages poll for news every second."""
     settings.SHOWCLEAR_POLL_SECONDS = 1
-    lines = declared_day(quiet_zone())
-    start = datetime.now(UTC) - timedelta(seconds=len(lines) + 5)
-    for i, line in enumerate(lines):
-        at = (start + timedelta(seconds=i)).isoformat()
+    for line in [*morning(quiet_zone()), *DECLARE]:  # the page tests' morning, then W1 declared
+        at = line.get("at") or datetime.now(UTC).isoformat()
         result = ledger.execute({**line, "production": PRODUCTION, "at": at})
         assert result["ok"], (line, result)
     for person in ("crew1", "safe1"):
