@@ -245,3 +245,25 @@ def test_every_role_of_the_demo_reads_its_notices_and_no_query_answers_500(
     body = text(client.get(f"/p/{PRODUCTION}/notifications/"))
     assert "Email me about" in body
     assert client.get("/p/nope/notifications/").status_code == 404
+
+
+def test_a_wrap_refused_for_items_not_back_reaches_everyone(show: Any) -> None:
+    run(show, {"cmd": "check_out", "weapon": "W1"})
+    today = datetime.now(ZoneInfo(zone())).date().isoformat()
+    response = member("arm1").post(f"/p/{SHOW}/wrap/", {"action": "wrap", "date": today})
+    assert "REFUSED" in text(response)
+    live = text(member("perf1").get(LIVE))
+    assert "Not back at wrap" in live
+    assert "W1" in live
+
+
+def test_a_form_posted_twice_with_its_key_emails_once(show: Any) -> None:
+    emailed("arm1", "armorer@example.com")
+    mail.outbox.clear()
+    form = {"action": "hold", "kind": "hold", "target": "production", "reason": "storm"}
+    safety = member("safe1")
+    for _ in range(2):
+        response = safety.post(f"/p/{SHOW}/incidents/", {**form, "idempotency_key": "k-hold-1"})
+        assert response.status_code == 200
+    assert len(show.state(SHOW)["holds"]) == 1
+    assert [m.to[0] for m in mail.outbox] == ["armorer@example.com"]
