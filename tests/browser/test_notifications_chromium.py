@@ -87,6 +87,14 @@ def test_a_hold_reaches_another_phone_without_a_reload_and_the_countdown_ticks(
         assert crew.page.locator("#notify-badge .count").inner_text() == "1"
         assert crew.page.evaluate("window.__sameDocument === true")  # no reload happened
         crew.shot("live-hold-reached-crew")
+
+        crew.submit(crew.page.locator("#notify-badge"))  # a link: the centre opens
+        notice = crew.page.locator("#notices li.unread").first
+        assert "Hold on the whole production" in notice.inner_text()
+        crew.shot("notification-centre", full=True)
+        crew.submit(crew.page.get_by_role("button", name="Mark all read"))
+        assert crew.page.locator("#notices li.unread").count() == 0
+        assert crew.page.locator("#notify-badge .count").count() == 0
         assert not crew.errors, crew.errors
     finally:
         crew.close()

@@ -175,6 +175,10 @@ def test_emails_go_to_members_who_chose_the_kind_and_never_to_others(show: Any) 
     by_address = {m.to[0]: m for m in mail.outbox}
     assert sorted(by_address) == ["ad@example.com", "armorer@example.com"]  # not the reporter
     assert "muzzle swept the crew" in by_address["armorer@example.com"].body
+    mail.outbox.clear()
+    member("perf1").post(f"/p/{SHOW}/incidents/", {"action": "complain", "text": "no shields"})
+    assert sorted(m.to[0] for m in mail.outbox) == ["ad@example.com", "armorer@example.com"]
+    assert mail.outbox[0].subject.startswith("[show1] Safety complaint")
 
 
 def test_an_incident_email_to_crew_is_brief_and_nothing_goes_to_the_unticked(show: Any) -> None:
