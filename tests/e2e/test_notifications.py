@@ -116,7 +116,7 @@ def test_the_centre_shows_what_was_missed_and_marks_it_read(show: Any) -> None:
     run(
         show,
         {"cmd": "report_incident", "text": "muzzle swept the crew", "items": ["W1"]},
-        by="crew1",
+        by="ad1",
     )
     run(show, {"cmd": "complain", "text": "no shields at the window"}, by="perf1")
     body = text(crew.get(CENTRE))
@@ -133,6 +133,7 @@ def test_the_centre_shows_what_was_missed_and_marks_it_read(show: Any) -> None:
     assert "NEW" not in text(crew.get(CENTRE))
     assert 'class="count"' not in crew.get(f"/p/{SHOW}/").content.decode()
     assert "3 unread" in text(armorer.get(CENTRE))  # read is per person
+    assert "2 unread" in text(member("safe1").get(CENTRE))  # their own hold is not news to them
 
 
 def test_the_centre_refuses_bad_input_with_the_field_named(show: Any) -> None:
@@ -167,6 +168,7 @@ def test_emails_go_to_members_who_chose_the_kind_and_never_to_others(show: Any) 
     assert to == ["ad@example.com", "armorer@example.com"]
     assert all(m.subject == "[show1] Hold on the whole production" for m in mail.outbox)
     assert "wind over 30 knots" in mail.outbox[0].body
+    assert "/p/show1/notifications/" in mail.outbox[0].body
     mail.outbox.clear()
     member("crew1").post(
         f"/p/{SHOW}/incidents/",

@@ -51,9 +51,10 @@ def _send(messages: list[EmailMessage]) -> int:
 
 
 def _message(production: str, membership: Membership, subject: str, body: str) -> EmailMessage:
+    centre = f"{settings.SHOWCLEAR_SITE_URL}/p/{production}/notifications/"
     return EmailMessage(
         subject=f"[{production}] {subject}",
-        body=body + f"\n\nNotifications and email settings: /p/{production}/notifications/\n",
+        body=f"{body}\n\nNotifications and email settings: {centre}\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[membership.user.email],
     )

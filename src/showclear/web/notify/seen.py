@@ -36,7 +36,8 @@ def news(page: Page) -> dict[str, Any]:
         found.append(
             {
                 **notice,
-                "unread": notice["seq"] > seen_seq,
+                # one's own commands are not news to oneself
+                "unread": notice["seq"] > seen_seq and notice["by"] != page.person,
                 "by_name": page.name(notice["by"]),
                 "kind_name": KIND_NAMES[notice["kind"]],
             }
