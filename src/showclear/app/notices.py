@@ -115,20 +115,20 @@ class _Reader:
                 entries = svc.entries(production, seen.size, size, view="original")
                 seen.notices.extend(notices_in(entries))
                 del seen.notices[:-WINDOW]
-                for entry in entries:
-                    for event in entry.get("events") or []:
-                        if event.get("type") == "declaration_announced":
-                            announcement = {
-                                "seq": entry["seq"],
-                                "by": entry["by"],
-                                "at": entry["at"],
-                            }
-                            seen.announced[str(event["weapon"])] = {
-                                **announcement,
-                                "status": event.get("status"),
-                            }
+                seen.announced.update(_announcements(entries))
                 seen.size = size
             return seen
+
+
+def _announcements(entries: Iterable[Mapping[str, Any]]) -> dict[str, JSON]:
+    """The last announcement of each weapon among these entries: seq, by, at and status."""
+    found: dict[str, JSON] = {}
+    for entry in entries:
+        for event in entry.get("events") or []:
+            if event.get("type") == "declaration_announced":
+                said = {"seq": entry["seq"], "by": entry["by"], "at": entry["at"]}
+                found[str(event["weapon"])] = {**said, "status": event.get("status")}
+    return found
 
 
 def _first(state: Mapping[str, Any], size: int) -> int:
