@@ -273,3 +273,26 @@ def test_a_form_posted_twice_with_its_key_emails_once(show: Any) -> None:
         assert response.status_code == 200
     assert len(show.state(SHOW)["holds"]) == 1
     assert [m.to[0] for m in mail.outbox] == ["armorer@example.com"]
+
+
+def test_a_qualification_email_not_sent_is_tried_again_on_the_next_run(
+    show: Any, settings: Any
+) -> None:
+    today = datetime.now(ZoneInfo(zone())).date()
+    soon = (today + timedelta(days=3)).isoformat()
+    run(
+        show,
+        {
+            "cmd": "qualify",
+            "person": "perf1",
+            "qualification": "firearms_training",
+            "valid_until": soon,
+        },
+    )
+    emailed("perf1", "actor@example.com")
+    settings.EMAIL_BACKEND = "test_notifications.Broken"
+    call_command("showclear_notify")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    call_command("showclear_notify")
+    assert [m.to[0] for m in mail.outbox] == ["actor@example.com"]

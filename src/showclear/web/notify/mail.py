@@ -103,7 +103,7 @@ def qualification_emails(today: date | None = None) -> int:
     `today`: the day to count from; by default each production's own today on its clock.
     """
     svc = get_service()
-    messages = []
+    messages, claimed = [], []
     for production in svc.productions():
         state = svc.state(production)
         tz = zone(str(state["production"].get("timezone") or "UTC"))
@@ -116,10 +116,15 @@ def qualification_emails(today: date | None = None) -> int:
                 key = f"qualification:{q['person']}:{q['qualification']}:{q['until']}"
                 if not _claim(membership, key):
                     continue
+                claimed.append((membership, key))
                 subject = f"{q['name']}'s {q['qualification']} ends on {q['until']}"
                 body = f"{subject} (in {q['days']} days): renew it before it lapses."
                 messages.append(_message(production, membership, subject, body))
-    return _send(messages)
+    sent = _send(messages)
+    if messages and not sent:  # not sent: the next day's run tries again
+        for membership, key in claimed:
+            SentNotice.objects.filter(membership=membership, key=key).delete()
+    return sent
 
 
 def _claim(membership: Membership, key: str) -> bool:
