@@ -80,12 +80,16 @@ def _notice(event: Mapping[str, Any]) -> JSON | None:
     return None
 
 
-def as_seen(notices: Iterable[Mapping[str, Any]], roles: Set[str]) -> list[JSON]:
-    """The notices as these roles may read them: an incident's text only for full readers."""
-    full = reads_everything(roles)
+def as_seen(notices: Iterable[JSON], roles: Set[str]) -> list[JSON]:
+    """The notices as these roles may read them: an incident's text only for full readers.
+
+    The notices themselves are passed on, not copied (they are shared: do not modify them).
+    """
     if not roles:
         return []
-    return [dict(n) if full or n["kind"] != "incident" else {**n, "text": ""} for n in notices]
+    if reads_everything(roles):
+        return list(notices)
+    return [n if n["kind"] != "incident" else {**n, "text": ""} for n in notices]
 
 
 @dataclass
@@ -154,7 +158,10 @@ def _reader(svc: Showclear) -> _Reader:
 
 
 def notices(svc: Showclear, production: str, roles: Set[str]) -> list[JSON]:
-    """The production's recent notices as these roles may read them, newest first."""
+    """The production's recent notices as these roles may read them, newest first.
+
+    Shared between callers: do not modify them.
+    """
     seen = _reader(svc).catch_up(svc, production)
     return as_seen(reversed(seen.notices), roles)
 

@@ -14,6 +14,8 @@ from showclear.web.services import get_service
 
 #: How many unread notices the live strip of every page shows (the centre shows them all).
 STRIP = 3
+#: How many of the latest notices the centre lists.
+LISTED = 100
 
 
 def membership_of(page: Page) -> Membership | None:
@@ -27,37 +29,46 @@ def membership_of(page: Page) -> Membership | None:
 def news(page: Page) -> dict[str, Any]:
     """Notices (each marked unread or not), the unread count and the conditions, once a request."""
     cache: dict[str, Any] = page.extra.setdefault("_notify", {})
-    if "news" in cache:
-        return dict(cache["news"])
+    if "news" not in cache:
+        cache["news"] = _news(page)
+    return dict(cache["news"])
+
+
+def _news(page: Page) -> dict[str, Any]:
     membership = membership_of(page)
     seen_seq = NoticePrefs.of(membership).seen_seq if membership else 10**18
-    found = []
-    for notice in notices(get_service(), page.production, page.roles):
-        found.append(
-            {
-                **notice,
-                # one's own commands are not news to oneself
-                "unread": notice["seq"] > seen_seq and notice["by"] != page.person,
-                "by_name": page.name(notice["by"]),
-                "kind_name": KIND_NAMES[notice["kind"]],
-            }
-        )
+    found = notices(get_service(), page.production, page.roles)
+
+    def unread(notice: dict[str, Any]) -> bool:
+        # one's own commands are not news to oneself
+        return bool(notice["seq"] > seen_seq and notice["by"] != page.person)
+
+    people = page.people
+
+    def shown(notice: dict[str, Any]) -> dict[str, Any]:
+        by = notice["by"]
+        return {
+            **notice,
+            "unread": unread(notice),
+            "by_name": str((people.get(by) or {}).get("name") or by),
+            "kind_name": KIND_NAMES[notice["kind"]],
+        }
+
+    fresh = [n for n in found if unread(n)]
     now_on = conditions(page.state, page.roles, page.person, page.now)
     for c in now_on:
         c["kind_name"] = KIND_NAMES[c["kind"]]
         if c["kind"] == "declaration":
             c["until_hm"] = c["until"].astimezone(page.now.tzinfo).strftime("%H:%M")
-    unread = [n for n in found if n["unread"]]
-    cache["news"] = {
-        "notices": found,
-        "unread": unread,
-        "unread_count": len(unread),
-        "strip": unread[:STRIP],
+    return {
+        "notices": [shown(n) for n in found[:LISTED]],
+        "older": max(0, len(found) - LISTED),
+        "unread_count": len(fresh),
+        "strip": [shown(n) for n in fresh[:STRIP]],
         "conditions": now_on,
         "latest_seq": found[0]["seq"] if found else -1,
         "seen_seq": seen_seq,
     }
-    return dict(cache["news"])
 
 
 def timer(page: Page, item: dict[str, Any]) -> dict[str, Any] | None:
