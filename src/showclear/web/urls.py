@@ -37,5 +37,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    path("", include("showclear.web.notify.urls")),
     path("", include("showclear.web.pages.urls")),
 ]

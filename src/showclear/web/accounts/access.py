@@ -36,6 +36,9 @@ def execute_now(command: dict[str, Any]) -> dict[str, Any]:
         command["client_at"] = sent
     command["at"] = now_iso()
     result: dict[str, Any] = get_service().execute(command, server_clock=True)
+    from showclear.web.notify.mail import after_command  # committed: tell whom it concerns
+
+    after_command(command, result)
     return result
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ninja",
     "showclear.web.accounts",
     "showclear.web.pages",
+    "showclear.web.notify",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,12 @@ SHOWCLEAR_OTP_ROLES = frozenset({"armorer", "safety_advisor", "producer"})
 SHOWCLEAR_PIN_FAILURE_LIMIT = 5
 # Days an invitation link stays valid.
 SHOWCLEAR_INVITE_DAYS = 7
+
+# Notifications (docs/operations.md): how often the pages ask for news, and the sender of emails.
+SHOWCLEAR_POLL_SECONDS = int(os.environ.get("SHOWCLEAR_POLL_SECONDS", "15"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "showclear@localhost")
+# Where the site is served, for the links in emails (e.g. https://showclear.example.com).
+SHOWCLEAR_SITE_URL = os.environ.get("SHOWCLEAR_SITE_URL", "").rstrip("/")
 
 # Every unhandled exception of a page (django.request) and of the API (showclear.web.api) is
 # logged with its traceback to stderr, in development and in production.

@@ -28,3 +28,4 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

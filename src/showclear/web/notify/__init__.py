@@ -1,0 +1,1 @@
+"""Notifications: declaration timers, live updates, the notification centre and email."""
