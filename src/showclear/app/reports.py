@@ -1,0 +1,91 @@
+"""The reports' use cases: each built from the latest signed checkpoint, as data, CSV, PDF or text.
+
+A report reads the production's entries up to the size of its latest signed checkpoint, and no
+further than it needs; it is stamped with that checkpoint (docs/reports.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from showclear.app.records import b64
+from showclear.app.service import Showclear
+from showclear.reports.daylog import day_doc, daylog
+from showclear.reports.document import Doc, as_csv, as_text
+from showclear.reports.errors import ReportInputError
+from showclear.reports.record import Rec, parse_day, records
+from showclear.reports.stamp import Stamp
+
+JSON = dict[str, Any]
+FORMATS = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+    "text": "text/plain; charset=utf-8",
+}
+
+__all__ = ["FORMATS", "ReportInputError", "day_report", "rendered", "stamp_of"]
+
+
+def stamp_of(svc: Showclear, production: str, cosigned_by: list[str] | None = None) -> Stamp:
+    """The latest signed checkpoint of a production; ReportInputError when there is none."""
+    if not svc.exists(production):
+        raise ReportInputError(f"production {production!r}: no such production")
+    head = svc.ledger.latest_checkpoint(production)
+    if head is None:
+        raise ReportInputError(f"production {production!r} has no signed checkpoint yet")
+    return Stamp(
+        production=production,
+        origin=svc.ledger.origin(production),
+        size=head.size,
+        root=b64(head.root),
+        at=head.at,
+        cosignatures=list(cosigned_by or []),
+    )
+
+
+def _records(svc: Showclear, stamp: Stamp) -> Iterator[Rec]:
+    """The production's records up to the stamped checkpoint, read lazily."""
+    return records(svc.ledger.entries(stamp.production, 0, stamp.size))
+
+
+def _date(value: str, field: str = "date") -> str:
+    try:
+        return parse_day(value, field).isoformat()
+    except ValueError as exc:
+        raise ReportInputError(str(exc)) from None
+
+
+def day_report(svc: Showclear, production: str, date: str) -> JSON:
+    """The daily firearms and ammunition log of `date` as JSON-able data, with its stamp."""
+    day = _date(date)
+    stamp = stamp_of(svc, production)
+    return {**daylog(_records(svc, stamp), day), "stamp": stamp.json()}
+
+
+_DOCS: dict[str, Callable[[JSON, Stamp | None], Doc]] = {"day": day_doc}
+
+
+def document(data: JSON) -> Doc:
+    """The document of a built report."""
+    raw = data.get("stamp")
+    stamp = Stamp(**raw) if isinstance(raw, dict) else None
+    return _DOCS[data["report"]](data, stamp)
+
+
+def rendered(data: JSON, fmt: str) -> bytes:
+    """A built report in a format: json, csv, pdf or text."""
+    import json
+
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    if fmt == "csv":
+        return as_csv(document(data)).encode("utf-8")
+    if fmt == "text":
+        return as_text(document(data)).encode("utf-8")
+    if fmt == "pdf":
+        from showclear.reports.pdf import render
+
+        return render(document(data))
+    raise ReportInputError(f"format {fmt!r}: choose one of {', '.join(FORMATS)}")
