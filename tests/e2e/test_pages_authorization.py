@@ -33,6 +33,8 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "labels": ("labels/", "state"),
     "labels_pdf": ("labels.pdf", "state"),
     "log_checkpoint": ("log/checkpoint", None),  # the signed checkpoint: every member
+    "reports": ("reports/", "reports"),
+    "report_day": ("reports/day/?date=2026-03-02", "reports"),
 }
 
 

@@ -25,7 +25,7 @@ FORMATS = {
     "text": "text/plain; charset=utf-8",
 }
 
-__all__ = ["FORMATS", "ReportInputError", "day_report", "rendered", "stamp_of"]
+__all__ = ["FORMATS", "ReportInputError", "day_report", "rendered", "report_view", "stamp_of"]
 
 
 def stamp_of(svc: Showclear, production: str, cosigned_by: list[str] | None = None) -> Stamp:
@@ -72,6 +72,36 @@ def document(data: JSON) -> Doc:
     raw = data.get("stamp")
     stamp = Stamp(**raw) if isinstance(raw, dict) else None
     return _DOCS[data["report"]](data, stamp)
+
+
+def report_view(data: JSON) -> JSON:
+    """A built report as the pages show it: title, lines, charts, tables with links, sign lines.
+
+    A linked cell names the first ledger entry behind its figure (`seq`), or None.
+    """
+    doc = document(data)
+    return {
+        "title": doc.title,
+        "lines": doc.lines,
+        "charts": [{"caption": c, "svg": svg} for c, svg in doc.charts],
+        "tables": [
+            {
+                "heading": t.heading,
+                "columns": t.columns,
+                "empty": t.empty,
+                "rows": [
+                    [
+                        {"text": v, "seq": t.links[r][c] if t.links else None}
+                        for c, v in enumerate(row)
+                    ]
+                    for r, row in enumerate(t.rows)
+                ],
+            }
+            for t in doc.tables
+        ],
+        "sign": doc.sign,
+        "stamp": doc.stamp.lines() if doc.stamp is not None else [],
+    }
 
 
 def rendered(data: JSON, fmt: str) -> bytes:

@@ -15,6 +15,7 @@ from showclear.web.pages import (
     lots,
     people,
     plan,
+    reports,
     trace,
     weapons,
     wrap,
@@ -39,5 +40,7 @@ urlpatterns = [
     path("p/<str:production>/ledger/", ledger.ledger, name="ledger"),
     path("p/<str:production>/log/checkpoint", log.checkpoint, name="log_checkpoint"),
     path("p/<str:production>/labels/", labels.labels, name="labels"),
+    path("p/<str:production>/reports/", reports.reports, name="reports"),
+    path("p/<str:production>/reports/day/", reports.day, name="report_day"),
     path("p/<str:production>/labels.pdf", labels.labels_pdf, name="labels_pdf"),
 ]
