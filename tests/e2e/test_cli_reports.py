@@ -64,3 +64,17 @@ def test_report_day_bad_input_is_a_usage_error(db: str, args: tuple[str, ...], s
     assert done.returncode == 2
     assert says in done.stderr
     assert done.stdout == ""
+
+
+def test_report_weapon_and_lot_registers(db: str) -> None:
+    """A weapon's and a lot's register as text; an unknown one is named."""
+    weapon = run("report", "weapon", "--db", db, "-p", "rust-replay", "-w", "W1")
+    assert weapon.returncode == 0, weapon.stderr
+    assert "Weapon register - W1 (Pietta 1873 SA, serial PT1001)" in weapon.stdout
+    assert "refused under SAFE-1" in weapon.stdout
+    lot = run("report", "lot", "--db", db, "-p", "western1", "-l", "B1", "--format", "csv")
+    assert lot.returncode == 0, lot.stderr
+    assert "Rounds fired,40,2026-03-02 08:01,W1,12B,1,2" in lot.stdout
+    unknown = run("report", "lot", "--db", db, "-p", "western1", "-l", "Z9")
+    assert unknown.returncode == 2
+    assert "lot 'Z9': not a lot of production 'western1'" in unknown.stderr

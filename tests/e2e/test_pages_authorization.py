@@ -35,6 +35,8 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "log_checkpoint": ("log/checkpoint", None),  # the signed checkpoint: every member
     "reports": ("reports/", "reports"),
     "report_day": ("reports/day/?date=2026-03-02", "reports"),
+    "weapon_register": ("reports/weapons/W1/", "reports"),
+    "lot_register": ("reports/lots/B1/", "reports"),
 }
 
 

@@ -74,3 +74,24 @@ def test_bad_input_is_a_400_naming_it(western: Any, query: str, says: str) -> No
 def test_the_board_links_the_reports_for_readers_only(western: Any) -> None:
     assert 'id="reports-link"' in member("prod1", PROD).get(f"/p/{PROD}/").content.decode()
     assert 'id="reports-link"' not in member("perf1", PROD).get(f"/p/{PROD}/").content.decode()
+
+
+def test_each_weapon_and_lot_page_links_its_register(western: Any) -> None:
+    client = member("prod1", PROD)
+    weapon = client.get(f"/p/{PROD}/weapons/W1/").content.decode()
+    assert f'href="/p/{PROD}/reports/weapons/W1/" id="register-link"' in weapon
+    lot = client.get(f"/p/{PROD}/lots/B1/").content.decode()
+    assert f'href="/p/{PROD}/reports/lots/B1/" id="register-link"' in lot
+    page = client.get(f"/p/{PROD}/reports/lots/B1/")
+    assert page.status_code == 200
+    assert "Lot register - B1 (50 blank" in text(page)
+    assert (
+        'id="register-link"'
+        not in member("perf1", PROD).get(f"/p/{PROD}/weapons/W1/").content.decode()
+    )
+
+
+def test_an_unknown_weapon_register_is_a_400(western: Any) -> None:
+    page = member("prod1", PROD).get(f"/p/{PROD}/reports/weapons/W9/")
+    assert page.status_code == 400
+    assert "weapon 'W9': not a weapon of production 'western1'" in text(page)

@@ -15,6 +15,7 @@ from showclear.reports.daylog import day_doc, daylog
 from showclear.reports.document import Doc, as_csv, as_text
 from showclear.reports.errors import ReportInputError
 from showclear.reports.record import Rec, parse_day, records
+from showclear.reports.registers import register, register_doc
 from showclear.reports.stamp import Stamp
 
 JSON = dict[str, Any]
@@ -25,7 +26,15 @@ FORMATS = {
     "text": "text/plain; charset=utf-8",
 }
 
-__all__ = ["FORMATS", "ReportInputError", "day_report", "rendered", "report_view", "stamp_of"]
+__all__ = [
+    "FORMATS",
+    "ReportInputError",
+    "day_report",
+    "register_report",
+    "rendered",
+    "report_view",
+    "stamp_of",
+]
 
 
 def stamp_of(svc: Showclear, production: str, cosigned_by: list[str] | None = None) -> Stamp:
@@ -64,7 +73,21 @@ def day_report(svc: Showclear, production: str, date: str) -> JSON:
     return {**daylog(_records(svc, stamp), day), "stamp": stamp.json()}
 
 
-_DOCS: dict[str, Callable[[JSON, Stamp | None], Doc]] = {"day": day_doc}
+def register_report(svc: Showclear, production: str, kind: str, item: str) -> JSON:
+    """The register of a weapon or a lot (`kind`), with its stamp."""
+    if kind not in ("weapon", "lot"):
+        raise ReportInputError(f"register {kind!r}: choose weapon or lot")
+    if not item:
+        raise ReportInputError(f"{kind}: name one")
+    stamp = stamp_of(svc, production)
+    return {**register(_records(svc, stamp), kind, item), "stamp": stamp.json()}
+
+
+_DOCS: dict[str, Callable[[JSON, Stamp | None], Doc]] = {
+    "day": day_doc,
+    "weapon": register_doc,
+    "lot": register_doc,
+}
 
 
 def document(data: JSON) -> Doc:

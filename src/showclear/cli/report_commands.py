@@ -75,3 +75,21 @@ def register(group: click.Group) -> None:
         from showclear.app.reports import day_report
 
         _emit(db, fmt, out, lambda svc: day_report(svc, production, date))
+
+    @report.command()
+    @_options(tables, "text")
+    @click.option("--weapon", "-w", required=True)
+    def weapon(db: str | None, production: str, fmt: str, out: str | None, weapon: str) -> None:
+        """A weapon's register: every period of possession, inspections, firings, incidents."""
+        from showclear.app.reports import register_report
+
+        _emit(db, fmt, out, lambda svc: register_report(svc, production, "weapon", weapon))
+
+    @report.command()
+    @_options(tables, "text")
+    @click.option("--lot", "-l", required=True)
+    def lot(db: str | None, production: str, fmt: str, out: str | None, lot: str) -> None:
+        """A lot's register: receipt, provenance, verification, every round's destination, counts."""
+        from showclear.app.reports import register_report
+
+        _emit(db, fmt, out, lambda svc: register_report(svc, production, "lot", lot))

@@ -9,7 +9,7 @@ from showclear.domain import State, type_name
 from showclear.reports.charts import custody_chart
 from showclear.reports.document import Doc, Table
 from showclear.reports.errors import ReportInputError
-from showclear.reports.record import Names, Rec, describe, fold
+from showclear.reports.record import Names, Rec, describe_event, fold
 from showclear.reports.stamp import Stamp
 
 JSON = dict[str, Any]
@@ -146,7 +146,8 @@ class _Day:
             elif kind in ("hold_placed", "hold_released", "incident_opened", "incident_closed",
                           "incident_signed", "live_round_reported", "unattended_reported",
                           "misfire_reported"):  # fmt: skip
-                self.tables["incidents"].append({**row, "what": describe(rec, names)})
+                what = describe_event(event, names(rec.by), names)
+                self.tables["incidents"].append({**row, "what": what})
             for weapon in _weapons_of(event):
                 self._chart(weapon, t)
 

@@ -10,7 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from showclear.app.reports import FORMATS, ReportInputError, day_report, rendered, report_view
+from showclear.app.reports import (
+    FORMATS,
+    ReportInputError,
+    day_report,
+    register_report,
+    rendered,
+    report_view,
+)
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import Page, as_dict, load_page, render_page
 from showclear.web.services import get_service
@@ -81,3 +88,26 @@ def day(request: HttpRequest, production: str) -> HttpResponse:
         return day_report(get_service(), production, page.today if date is None else date)
 
     return show(request, production, f"day-{date or 'today'}", build)
+
+
+def item_register(request: HttpRequest, production: str, kind: str, item: str) -> HttpResponse:
+    """The register of one weapon or lot."""
+
+    def build(page: Page) -> dict[str, Any]:
+        return register_report(get_service(), production, kind, item)
+
+    return show(request, production, f"{kind}-{item}", build)
+
+
+@require_GET
+@member_required
+def weapon_register(request: HttpRequest, production: str, weapon: str) -> HttpResponse:
+    """A weapon's register."""
+    return item_register(request, production, "weapon", weapon)
+
+
+@require_GET
+@member_required
+def lot_register(request: HttpRequest, production: str, lot: str) -> HttpResponse:
+    """A lot's register."""
+    return item_register(request, production, "lot", lot)

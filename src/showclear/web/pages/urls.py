@@ -42,5 +42,11 @@ urlpatterns = [
     path("p/<str:production>/labels/", labels.labels, name="labels"),
     path("p/<str:production>/reports/", reports.reports, name="reports"),
     path("p/<str:production>/reports/day/", reports.day, name="report_day"),
+    path(
+        "p/<str:production>/reports/weapons/<str:weapon>/",
+        reports.weapon_register,
+        name="weapon_register",
+    ),
+    path("p/<str:production>/reports/lots/<str:lot>/", reports.lot_register, name="lot_register"),
     path("p/<str:production>/labels.pdf", labels.labels_pdf, name="labels_pdf"),
 ]
