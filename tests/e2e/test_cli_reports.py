@@ -78,3 +78,10 @@ def test_report_weapon_and_lot_registers(db: str) -> None:
     unknown = run("report", "lot", "--db", db, "-p", "western1", "-l", "Z9")
     assert unknown.returncode == 2
     assert "lot 'Z9': not a lot of production 'western1'" in unknown.stderr
+
+
+def test_report_callsheet_as_text_to_paste(db: str) -> None:
+    done = run("report", "callsheet", "--db", db, "-p", "western1", "--date", "2026-03-02")
+    assert done.returncode == 0, done.stderr
+    assert "Firearms on set - Western One - 2026-03-02" in done.stdout
+    assert "Armorer: Key Armorer (arm1)" in done.stdout

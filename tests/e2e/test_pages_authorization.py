@@ -36,6 +36,7 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "reports": ("reports/", "reports"),
     "report_day": ("reports/day/?date=2026-03-02", "reports"),
     "weapon_register": ("reports/weapons/W1/", "reports"),
+    "report_callsheet": ("reports/callsheet/?date=2026-03-02", "reports"),
     "lot_register": ("reports/lots/B1/", "reports"),
 }
 

@@ -95,3 +95,14 @@ def test_an_unknown_weapon_register_is_a_400(western: Any) -> None:
     page = member("prod1", PROD).get(f"/p/{PROD}/reports/weapons/W9/")
     assert page.status_code == 400
     assert "weapon 'W9': not a weapon of production 'western1'" in text(page)
+
+
+def test_the_call_sheet_page_has_text_to_copy_and_a_pdf(western: Any) -> None:
+    client = member("ad1", PROD)
+    page = client.get(f"/p/{PROD}/reports/callsheet/?date=2026-03-02")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="copy-text"' in body
+    assert "Armorer: Key Armorer (arm1)" in body
+    pdf = client.get(f"/p/{PROD}/reports/callsheet/?date=2026-03-02&format=pdf")
+    assert pdf.content.startswith(b"%PDF-")

@@ -11,6 +11,7 @@ from typing import Any
 
 from showclear.app.records import b64
 from showclear.app.service import Showclear
+from showclear.reports.callsheet import callsheet, callsheet_doc
 from showclear.reports.daylog import day_doc, daylog
 from showclear.reports.document import Doc, as_csv, as_text
 from showclear.reports.errors import ReportInputError
@@ -83,7 +84,15 @@ def register_report(svc: Showclear, production: str, kind: str, item: str) -> JS
     return {**register(_records(svc, stamp), kind, item), "stamp": stamp.json()}
 
 
+def callsheet_report(svc: Showclear, production: str, date: str) -> JSON:
+    """The call sheet's firearms section for `date`, with its stamp."""
+    day = _date(date)
+    stamp = stamp_of(svc, production)
+    return {**callsheet(_records(svc, stamp), day), "stamp": stamp.json()}
+
+
 _DOCS: dict[str, Callable[[JSON, Stamp | None], Doc]] = {
+    "callsheet": callsheet_doc,
     "day": day_doc,
     "weapon": register_doc,
     "lot": register_doc,

@@ -93,3 +93,12 @@ def register(group: click.Group) -> None:
         from showclear.app.reports import register_report
 
         _emit(db, fmt, out, lambda svc: register_report(svc, production, "lot", lot))
+
+    @report.command()
+    @_options(("text", "pdf", "json"), "text")
+    @click.option("--date", "date", required=True, metavar="YYYY-MM-DD")
+    def callsheet(db: str | None, production: str, fmt: str, out: str | None, date: str) -> None:
+        """The call sheet's firearms section for a day, ready to paste (text) or print (pdf)."""
+        from showclear.app.reports import callsheet_report
+
+        _emit(db, fmt, out, lambda svc: callsheet_report(svc, production, date))

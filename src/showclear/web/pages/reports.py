@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from showclear.app.reports import (
     FORMATS,
     ReportInputError,
+    callsheet_report,
     day_report,
     register_report,
     rendered,
@@ -75,6 +76,8 @@ def show(
     query = request.GET.copy()
     query["format"] = "pdf"
     context = {"nav": "reports", "report": view, "pdf_query": query.urlencode()}
+    if data.get("report") == "callsheet":
+        context["copy_text"] = rendered(data, "text").decode("utf-8")
     return render_page(page, "pages/report.html", context)
 
 
@@ -88,6 +91,18 @@ def day(request: HttpRequest, production: str) -> HttpResponse:
         return day_report(get_service(), production, page.today if date is None else date)
 
     return show(request, production, f"day-{date or 'today'}", build)
+
+
+@require_GET
+@member_required
+def callsheet(request: HttpRequest, production: str) -> HttpResponse:
+    """The call sheet's firearms section for ?date= (today by default), with its text to copy."""
+    date = request.GET.get("date")
+
+    def build(page: Page) -> dict[str, Any]:
+        return callsheet_report(get_service(), production, page.today if date is None else date)
+
+    return show(request, production, f"callsheet-{date or 'today'}", build)
 
 
 def item_register(request: HttpRequest, production: str, kind: str, item: str) -> HttpResponse:

@@ -42,6 +42,7 @@ urlpatterns = [
     path("p/<str:production>/labels/", labels.labels, name="labels"),
     path("p/<str:production>/reports/", reports.reports, name="reports"),
     path("p/<str:production>/reports/day/", reports.day, name="report_day"),
+    path("p/<str:production>/reports/callsheet/", reports.callsheet, name="report_callsheet"),
     path(
         "p/<str:production>/reports/weapons/<str:weapon>/",
         reports.weapon_register,
