@@ -85,3 +85,10 @@ def test_report_callsheet_as_text_to_paste(db: str) -> None:
     assert done.returncode == 0, done.stderr
     assert "Firearms on set - Western One - 2026-03-02" in done.stdout
     assert "Armorer: Key Armorer (arm1)" in done.stdout
+
+
+def test_report_policy_as_csv(db: str) -> None:
+    done = run("report", "policy", "--db", db, "-p", "rust-replay", "--from", "2026-03-02",
+               "--to", "2026-03-02", "--format", "csv")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Holds and how long they lasted,H-1,weapon W2" in done.stdout

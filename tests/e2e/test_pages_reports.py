@@ -106,3 +106,15 @@ def test_the_call_sheet_page_has_text_to_copy_and_a_pdf(western: Any) -> None:
     assert "Armorer: Key Armorer (arm1)" in body
     pdf = client.get(f"/p/{PROD}/reports/callsheet/?date=2026-03-02&format=pdf")
     assert pdf.content.startswith(b"%PDF-")
+
+
+def test_policy_figures_link_to_the_ledger_entries_behind_them(western: Any) -> None:
+    page = member("prod1", PROD).get(f"/p/{PROD}/reports/policy/?from=2026-03-01&to=2026-03-31")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Policy against practice - Western One - 2026-03-01 to 2026-03-31" in body
+    first_load = next(e for e in western.entries(PROD) if e["command"]["cmd"] == "load")
+    assert first_load["seq"] > 0
+    assert f'href="/p/{PROD}/ledger/?start=0#entry-0"' in body  # ROLE-0: the first command
+    ledger = member("prod1", PROD).get(f"/p/{PROD}/ledger/?start=0")
+    assert 'id="entry-0"' in ledger.content.decode()

@@ -15,6 +15,7 @@ from showclear.reports.callsheet import callsheet, callsheet_doc
 from showclear.reports.daylog import day_doc, daylog
 from showclear.reports.document import Doc, as_csv, as_text
 from showclear.reports.errors import ReportInputError
+from showclear.reports.policy import policy, policy_doc
 from showclear.reports.record import Rec, parse_day, records
 from showclear.reports.registers import register, register_doc
 from showclear.reports.stamp import Stamp
@@ -91,7 +92,15 @@ def callsheet_report(svc: Showclear, production: str, date: str) -> JSON:
     return {**callsheet(_records(svc, stamp), day), "stamp": stamp.json()}
 
 
+def policy_report(svc: Showclear, production: str, start: str, end: str) -> JSON:
+    """Policy against practice from `start` to `end` (inclusive), with its stamp."""
+    first, last = _date(start, "from"), _date(end, "to")
+    stamp = stamp_of(svc, production)
+    return {**policy(_records(svc, stamp), first, last), "stamp": stamp.json()}
+
+
 _DOCS: dict[str, Callable[[JSON, Stamp | None], Doc]] = {
+    "policy": policy_doc,
     "callsheet": callsheet_doc,
     "day": day_doc,
     "weapon": register_doc,

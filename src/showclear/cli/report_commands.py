@@ -102,3 +102,15 @@ def register(group: click.Group) -> None:
         from showclear.app.reports import callsheet_report
 
         _emit(db, fmt, out, lambda svc: callsheet_report(svc, production, date))
+
+    @report.command("policy")
+    @_options(tables, "text")
+    @click.option("--from", "start", required=True, metavar="YYYY-MM-DD")
+    @click.option("--to", "end", required=True, metavar="YYYY-MM-DD")
+    def policy_command(
+        db: str | None, production: str, fmt: str, out: str | None, start: str, end: str
+    ) -> None:
+        """Policy against practice over a date range: per rule, passed, refused, incidents, holds."""
+        from showclear.app.reports import policy_report
+
+        _emit(db, fmt, out, lambda svc: policy_report(svc, production, start, end))

@@ -17,7 +17,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     empty: str = "none"
-    links: list[list[str | None]] = field(default_factory=list)  # per cell: ledger seq or None
+    links: list[list[int | None]] = field(default_factory=list)  # per cell: ledger seq or None
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from showclear.app.reports import (
     ReportInputError,
     callsheet_report,
     day_report,
+    policy_report,
     register_report,
     rendered,
     report_view,
@@ -91,6 +92,18 @@ def day(request: HttpRequest, production: str) -> HttpResponse:
         return day_report(get_service(), production, page.today if date is None else date)
 
     return show(request, production, f"day-{date or 'today'}", build)
+
+
+@require_GET
+@member_required
+def policy(request: HttpRequest, production: str) -> HttpResponse:
+    """Policy against practice from ?from= to ?to= (today by default)."""
+    start, end = request.GET.get("from"), request.GET.get("to")
+
+    def build(page: Page) -> dict[str, Any]:
+        return policy_report(get_service(), production, start or page.today, end or page.today)
+
+    return show(request, production, f"policy-{start or 'today'}-{end or 'today'}", build)
 
 
 @require_GET

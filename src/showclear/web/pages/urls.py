@@ -43,6 +43,7 @@ urlpatterns = [
     path("p/<str:production>/reports/", reports.reports, name="reports"),
     path("p/<str:production>/reports/day/", reports.day, name="report_day"),
     path("p/<str:production>/reports/callsheet/", reports.callsheet, name="report_callsheet"),
+    path("p/<str:production>/reports/policy/", reports.policy, name="report_policy"),
     path(
         "p/<str:production>/reports/weapons/<str:weapon>/",
         reports.weapon_register,
