@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/verify.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

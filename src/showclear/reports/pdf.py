@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from fpdf import FPDF
-from fpdf.fonts import FontFace
+import textwrap
 
-from showclear.reports.document import Doc
+from fpdf import FPDF
+
+from showclear.reports.document import Doc, Table
+
+CHAR_MM = 1.55  # the width of a character of Helvetica at 7.5 pt, generously
+LINE_MM = 3.4
+MAX_LINES = 14
 
 # The core fonts write Latin-1: what else a name or a note holds is spelt in its nearest form.
 _PLAIN = str.maketrans(
@@ -19,6 +24,17 @@ _PLAIN = str.maketrans(
         "\u2026": "...",
     }
 )
+
+
+CELL = 600  # characters of one table cell in the PDF: a row must fit on one page
+
+
+def cell(text: object) -> str:
+    """A table cell's text for the PDF, cut short with a pointer to the full report."""
+    value = plain(text)
+    if len(value) <= CELL:
+        return value
+    return value[:CELL] + f" ... ({len(value) - CELL} more characters: see the CSV or JSON)"
 
 
 def plain(text: object) -> str:
@@ -66,12 +82,7 @@ def render(doc: Doc) -> bytes:
         if not table.rows:
             pdf.cell(0, 5, plain(f"({table.empty})"), new_x="LMARGIN", new_y="NEXT")
             continue
-        heading = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
-        with pdf.table(headings_style=heading, line_height=4, text_align="LEFT") as grid:
-            for row in [table.columns, *table.rows]:
-                cells = grid.row()
-                for value in row:
-                    cells.cell(plain(value))
+        _table(pdf, table)
     if doc.sign:
         pdf.ln(8)
         pdf.set_font("Helvetica", size=10)
@@ -79,3 +90,48 @@ def render(doc: Doc) -> bytes:
             pdf.cell(0, 10, plain(f"Signed ({who}): ________________________   Time: ________"))
             pdf.ln(10)
     return bytes(pdf.output())
+
+
+def _widths(pdf: FPDF, table: Table) -> list[float]:
+    """Column widths in mm, after the longest values (each counted up to 60 characters)."""
+    want = [
+        max([len(c), *(min(60, len(row[n])) for row in table.rows)]) + 1
+        for n, c in enumerate(table.columns)
+    ]
+    scale = pdf.epw / sum(want)
+    return [w * scale for w in want]
+
+
+def _wrap(widths: list[float], values: list[str]) -> tuple[list[list[str]], float]:
+    """A row's cells as lines that fit their columns, and the row's height in mm."""
+    lines = [
+        textwrap.wrap(cell(v), max(3, int(w / CHAR_MM)), break_long_words=True)[:MAX_LINES] or [""]
+        for v, w in zip(values, widths, strict=True)
+    ]
+    return lines, max(len(x) for x in lines) * LINE_MM + 1.2
+
+
+def _row(pdf: FPDF, widths: list[float], lines: list[list[str]], height: float, bold: bool) -> None:
+    """One row of wrapped text in ruled cells."""
+    y, x = pdf.get_y(), pdf.l_margin
+    pdf.set_font("Helvetica", style="B" if bold else "", size=7.5)
+    pdf.set_fill_color(230, 230, 230)
+    for width, text in zip(widths, lines, strict=True):
+        pdf.rect(x, y, width, height, style="DF" if bold else "D")
+        for n, line in enumerate(text):
+            pdf.text(x + 0.8, y + (n + 1) * LINE_MM - 0.4, line)
+        x += width
+    pdf.set_y(y + height)
+
+
+def _table(pdf: FPDF, table: Table) -> None:
+    """A table drawn cell by cell (fast for thousands of rows), its header on every page."""
+    widths = _widths(pdf, table)
+    header = _wrap(widths, table.columns)
+    _row(pdf, widths, *header, bold=True)
+    for row in table.rows:
+        lines, height = _wrap(widths, row)
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            _row(pdf, widths, *header, bold=True)
+        _row(pdf, widths, lines, height, bold=False)

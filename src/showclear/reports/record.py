@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from showclear.domain import Event, Meta, State, apply_recorded, load_events, type_name
+from showclear.domain import Event, Meta, State, apply_entry, load_events, type_name
 from showclear.ledger.api import Entry
 
 JSON = dict[str, Any]
@@ -75,7 +75,7 @@ def records(entries: Iterable[Entry]) -> Iterator[Rec]:
 
 def fold(state: State, rec: Rec) -> None:
     """Fold one record into a domain state (the counts the record itself keeps)."""
-    apply_recorded(state, Meta(rec.seq, rec.at, rec.by), rec.stored)
+    apply_entry(state, Meta(rec.seq, rec.at, rec.by), rec.events)
 
 
 def parse_day(value: str, field: str = "date") -> date:
