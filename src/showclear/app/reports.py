@@ -7,6 +7,7 @@ further than it needs; it is stamped with that checkpoint (docs/reports.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from showclear.app.records import b64
@@ -28,10 +29,22 @@ FORMATS = {
     "text": "text/plain; charset=utf-8",
 }
 
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where the server keeps its witnesses' cosignatures: its database URL and data folder."""
+
+    db_url: str | None = None
+    data_dir: str | None = None
+
+
 __all__ = [
     "FORMATS",
     "ReportInputError",
+    "Where",
+    "callsheet_report",
     "day_report",
+    "policy_report",
     "register_report",
     "rendered",
     "report_view",
@@ -39,8 +52,19 @@ __all__ = [
 ]
 
 
-def stamp_of(svc: Showclear, production: str, cosigned_by: list[str] | None = None) -> Stamp:
-    """The latest signed checkpoint of a production; ReportInputError when there is none."""
+def cosigners(svc: Showclear, production: str, size: int, where: Where) -> list[str]:
+    """The witnesses whose cosignatures of the checkpoint of `size` the server keeps."""
+    from showclear.app.witnessing import kept_cosignatures
+
+    lines = kept_cosignatures(svc, where.db_url, where.data_dir, production, size)
+    return sorted(
+        {line.split()[1].decode("utf-8", "replace") for line in lines if line.split()[2:]}
+    )
+
+
+def stamp_of(svc: Showclear, production: str, where: Where | None = None) -> Stamp:
+    """The latest signed checkpoint of a production, with the witnesses that co-signed it when
+    `where` says where their cosignatures are kept; ReportInputError when there is none."""
     if not svc.exists(production):
         raise ReportInputError(f"production {production!r}: no such production")
     head = svc.ledger.latest_checkpoint(production)
@@ -52,7 +76,7 @@ def stamp_of(svc: Showclear, production: str, cosigned_by: list[str] | None = No
         size=head.size,
         root=b64(head.root),
         at=head.at,
-        cosignatures=list(cosigned_by or []),
+        cosignatures=[] if where is None else cosigners(svc, production, head.size, where),
     )
 
 
@@ -68,34 +92,40 @@ def _date(value: str, field: str = "date") -> str:
         raise ReportInputError(str(exc)) from None
 
 
-def day_report(svc: Showclear, production: str, date: str) -> JSON:
+def day_report(svc: Showclear, production: str, date: str, where: Where | None = None) -> JSON:
     """The daily firearms and ammunition log of `date` as JSON-able data, with its stamp."""
     day = _date(date)
-    stamp = stamp_of(svc, production)
+    stamp = stamp_of(svc, production, where)
     return {**daylog(_records(svc, stamp), day), "stamp": stamp.json()}
 
 
-def register_report(svc: Showclear, production: str, kind: str, item: str) -> JSON:
+def register_report(
+    svc: Showclear, production: str, kind: str, item: str, where: Where | None = None
+) -> JSON:
     """The register of a weapon or a lot (`kind`), with its stamp."""
     if kind not in ("weapon", "lot"):
         raise ReportInputError(f"register {kind!r}: choose weapon or lot")
     if not item:
         raise ReportInputError(f"{kind}: name one")
-    stamp = stamp_of(svc, production)
+    stamp = stamp_of(svc, production, where)
     return {**register(_records(svc, stamp), kind, item), "stamp": stamp.json()}
 
 
-def callsheet_report(svc: Showclear, production: str, date: str) -> JSON:
+def callsheet_report(
+    svc: Showclear, production: str, date: str, where: Where | None = None
+) -> JSON:
     """The call sheet's firearms section for `date`, with its stamp."""
     day = _date(date)
-    stamp = stamp_of(svc, production)
+    stamp = stamp_of(svc, production, where)
     return {**callsheet(_records(svc, stamp), day), "stamp": stamp.json()}
 
 
-def policy_report(svc: Showclear, production: str, start: str, end: str) -> JSON:
+def policy_report(
+    svc: Showclear, production: str, start: str, end: str, where: Where | None = None
+) -> JSON:
     """Policy against practice from `start` to `end` (inclusive), with its stamp."""
     first, last = _date(start, "from"), _date(end, "to")
-    stamp = stamp_of(svc, production)
+    stamp = stamp_of(svc, production, where)
     return {**policy(_records(svc, stamp), first, last), "stamp": stamp.json()}
 
 

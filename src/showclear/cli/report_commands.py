@@ -18,14 +18,14 @@ def _emit(
     db: str | None,
     fmt: str,
     out: str | None,
-    build: Callable[[Showclear], dict[str, Any]],
+    build: Callable[[Showclear, Any], dict[str, Any]],
 ) -> None:
     """Build a report from the database and write it to `out` (standard output when None)."""
-    from showclear.app.reports import ReportInputError, rendered
+    from showclear.app.reports import ReportInputError, Where, rendered
 
     with opened(db) as svc:
         try:
-            data = build(svc)
+            data = build(svc, Where(db))
             body = rendered(data, fmt)
         except ReportInputError as exc:
             raise click.UsageError(str(exc)) from None
@@ -74,7 +74,7 @@ def register(group: click.Group) -> None:
         """The daily firearms and ammunition log of a production-local day, to sign at wrap."""
         from showclear.app.reports import day_report
 
-        _emit(db, fmt, out, lambda svc: day_report(svc, production, date))
+        _emit(db, fmt, out, lambda svc, where: day_report(svc, production, date, where))
 
     @report.command()
     @_options(tables, "text")
@@ -83,7 +83,12 @@ def register(group: click.Group) -> None:
         """A weapon's register: every period of possession, inspections, firings, incidents."""
         from showclear.app.reports import register_report
 
-        _emit(db, fmt, out, lambda svc: register_report(svc, production, "weapon", weapon))
+        _emit(
+            db,
+            fmt,
+            out,
+            lambda svc, where: register_report(svc, production, "weapon", weapon, where),
+        )
 
     @report.command()
     @_options(tables, "text")
@@ -92,7 +97,7 @@ def register(group: click.Group) -> None:
         """A lot's register: receipt, provenance, verification, every round's destination, counts."""
         from showclear.app.reports import register_report
 
-        _emit(db, fmt, out, lambda svc: register_report(svc, production, "lot", lot))
+        _emit(db, fmt, out, lambda svc, where: register_report(svc, production, "lot", lot, where))
 
     @report.command()
     @_options(("text", "pdf", "json"), "text")
@@ -101,7 +106,7 @@ def register(group: click.Group) -> None:
         """The call sheet's firearms section for a day, ready to paste (text) or print (pdf)."""
         from showclear.app.reports import callsheet_report
 
-        _emit(db, fmt, out, lambda svc: callsheet_report(svc, production, date))
+        _emit(db, fmt, out, lambda svc, where: callsheet_report(svc, production, date, where))
 
     @report.command("policy")
     @_options(tables, "text")
@@ -113,4 +118,4 @@ def register(group: click.Group) -> None:
         """Policy against practice over a date range: per rule, passed, refused, incidents, holds."""
         from showclear.app.reports import policy_report
 
-        _emit(db, fmt, out, lambda svc: policy_report(svc, production, start, end))
+        _emit(db, fmt, out, lambda svc, where: policy_report(svc, production, start, end, where))

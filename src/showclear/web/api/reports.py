@@ -21,7 +21,7 @@ from showclear.app.reports import (
 from showclear.app.results import INPUT
 from showclear.web.api.outcomes import problem
 from showclear.web.api.reads import ITEM_ID, ProductionId, read_route, reader
-from showclear.web.services import get_service
+from showclear.web.services import get_service, kept
 
 router = Router(tags=["reports"])
 
@@ -57,7 +57,9 @@ def day(
     format: Format = FORMAT,
 ) -> Any:
     """The daily firearms and ammunition log of a day, stamped with its checkpoint."""
-    return _report(request, production, format, lambda svc: day_report(svc, production, date))
+    return _report(
+        request, production, format, lambda svc: day_report(svc, production, date, kept())
+    )
 
 
 @read_route(router, "reports/weapons/{weapon}", dict[str, Any])
@@ -69,7 +71,10 @@ def weapon_register(
 ) -> Any:
     """A weapon's register: periods of possession, inspections, firings, incidents, refusals."""
     return _report(
-        request, production, format, lambda svc: register_report(svc, production, "weapon", weapon)
+        request,
+        production,
+        format,
+        lambda svc: register_report(svc, production, "weapon", weapon, kept()),
     )
 
 
@@ -82,7 +87,10 @@ def lot_register(
 ) -> Any:
     """A lot's register: receipt, verification, every round's destination, counts, disposal."""
     return _report(
-        request, production, format, lambda svc: register_report(svc, production, "lot", lot)
+        request,
+        production,
+        format,
+        lambda svc: register_report(svc, production, "lot", lot, kept()),
     )
 
 
@@ -96,7 +104,7 @@ def policy(
 ) -> Any:
     """Policy against practice over a range of days; each figure names its entries' seqs."""
     return _report(
-        request, production, format, lambda svc: policy_report(svc, production, start, end)
+        request, production, format, lambda svc: policy_report(svc, production, start, end, kept())
     )
 
 
@@ -108,4 +116,6 @@ def callsheet(
     format: Format = FORMAT,
 ) -> Any:
     """The call sheet's firearms section for a day (text or pdf to paste or print)."""
-    return _report(request, production, format, lambda svc: callsheet_report(svc, production, date))
+    return _report(
+        request, production, format, lambda svc: callsheet_report(svc, production, date, kept())
+    )

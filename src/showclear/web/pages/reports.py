@@ -22,7 +22,7 @@ from showclear.app.reports import (
 )
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import Page, as_dict, load_page, render_page
-from showclear.web.services import get_service
+from showclear.web.services import get_service, kept
 
 READERS = "reports are read by armorers, ADs, the safety advisor, producers and investigators"
 
@@ -89,7 +89,7 @@ def day(request: HttpRequest, production: str) -> HttpResponse:
     date = request.GET.get("date")
 
     def build(page: Page) -> dict[str, Any]:
-        return day_report(get_service(), production, page.today if date is None else date)
+        return day_report(get_service(), production, page.today if date is None else date, kept())
 
     return show(request, production, f"day-{date or 'today'}", build)
 
@@ -101,7 +101,9 @@ def policy(request: HttpRequest, production: str) -> HttpResponse:
     start, end = request.GET.get("from"), request.GET.get("to")
 
     def build(page: Page) -> dict[str, Any]:
-        return policy_report(get_service(), production, start or page.today, end or page.today)
+        return policy_report(
+            get_service(), production, start or page.today, end or page.today, kept()
+        )
 
     return show(request, production, f"policy-{start or 'today'}-{end or 'today'}", build)
 
@@ -113,7 +115,9 @@ def callsheet(request: HttpRequest, production: str) -> HttpResponse:
     date = request.GET.get("date")
 
     def build(page: Page) -> dict[str, Any]:
-        return callsheet_report(get_service(), production, page.today if date is None else date)
+        return callsheet_report(
+            get_service(), production, page.today if date is None else date, kept()
+        )
 
     return show(request, production, f"callsheet-{date or 'today'}", build)
 
@@ -122,7 +126,7 @@ def item_register(request: HttpRequest, production: str, kind: str, item: str) -
     """The register of one weapon or lot."""
 
     def build(page: Page) -> dict[str, Any]:
-        return register_report(get_service(), production, kind, item)
+        return register_report(get_service(), production, kind, item, kept())
 
     return show(request, production, f"{kind}-{item}", build)
 
