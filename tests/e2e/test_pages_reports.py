@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -118,3 +119,14 @@ def test_policy_figures_link_to_the_ledger_entries_behind_them(western: Any) -> 
     assert f'href="/p/{PROD}/ledger/?start=0#entry-0"' in body  # ROLE-0: the first command
     ledger = member("prod1", PROD).get(f"/p/{PROD}/ledger/?start=0")
     assert 'id="entry-0"' in ledger.content.decode()
+
+
+def test_the_reports_page_offers_each_report(western: Any) -> None:
+    page = member("safe1", PROD).get(f"/p/{PROD}/reports/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert re.search(r"<title>Reports · Western One[^<]*</title>", body)
+    for section in ("report-day", "report-registers", "report-policy", "report-callsheet"):
+        assert f'id="{section}"' in body
+    assert f'href="/p/{PROD}/reports/weapons/W1/"' in body
+    assert f'href="/p/{PROD}/reports/lots/D1/"' in body

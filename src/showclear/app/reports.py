@@ -80,9 +80,13 @@ def stamp_of(svc: Showclear, production: str, where: Where | None = None) -> Sta
     )
 
 
-def _records(svc: Showclear, stamp: Stamp) -> Iterator[Rec]:
-    """The production's records up to the stamped checkpoint, read lazily."""
-    return records(svc.ledger.entries(stamp.production, 0, stamp.size))
+def _stamped(
+    svc: Showclear, production: str, where: Where | None, build: Callable[[Iterator[Rec]], JSON]
+) -> JSON:
+    """A report built from the records up to the latest signed checkpoint, with its stamp."""
+    stamp = stamp_of(svc, production, where)
+    entries = svc.ledger.entries(stamp.production, 0, stamp.size)  # read lazily, as needed
+    return {**build(records(entries)), "stamp": stamp.json()}
 
 
 def _date(value: str, field: str = "date") -> str:
@@ -95,8 +99,7 @@ def _date(value: str, field: str = "date") -> str:
 def day_report(svc: Showclear, production: str, date: str, where: Where | None = None) -> JSON:
     """The daily firearms and ammunition log of `date` as JSON-able data, with its stamp."""
     day = _date(date)
-    stamp = stamp_of(svc, production, where)
-    return {**daylog(_records(svc, stamp), day), "stamp": stamp.json()}
+    return _stamped(svc, production, where, lambda recs: daylog(recs, day))
 
 
 def register_report(
@@ -107,8 +110,7 @@ def register_report(
         raise ReportInputError(f"register {kind!r}: choose weapon or lot")
     if not item:
         raise ReportInputError(f"{kind}: name one")
-    stamp = stamp_of(svc, production, where)
-    return {**register(_records(svc, stamp), kind, item), "stamp": stamp.json()}
+    return _stamped(svc, production, where, lambda recs: register(recs, kind, item))
 
 
 def callsheet_report(
@@ -116,8 +118,7 @@ def callsheet_report(
 ) -> JSON:
     """The call sheet's firearms section for `date`, with its stamp."""
     day = _date(date)
-    stamp = stamp_of(svc, production, where)
-    return {**callsheet(_records(svc, stamp), day), "stamp": stamp.json()}
+    return _stamped(svc, production, where, lambda recs: callsheet(recs, day))
 
 
 def policy_report(
@@ -125,8 +126,7 @@ def policy_report(
 ) -> JSON:
     """Policy against practice from `start` to `end` (inclusive), with its stamp."""
     first, last = _date(start, "from"), _date(end, "to")
-    stamp = stamp_of(svc, production, where)
-    return {**policy(_records(svc, stamp), first, last), "stamp": stamp.json()}
+    return _stamped(svc, production, where, lambda recs: policy(recs, first, last))
 
 
 _DOCS: dict[str, Callable[[JSON, Stamp | None], Doc]] = {

@@ -62,35 +62,19 @@ def day(
     )
 
 
-@read_route(router, "reports/weapons/{weapon}", dict[str, Any])
-def weapon_register(
+@read_route(router, "reports/{kind}/{item}", dict[str, Any])
+def register(
     request: HttpRequest,
     production: str = ProductionId,
-    weapon: str = Path(..., **ITEM_ID),
+    kind: Literal["weapons", "lots"] = Path(..., description="weapons or lots"),
+    item: str = Path(..., description="the weapon's or the lot's id", **ITEM_ID),
     format: Format = FORMAT,
 ) -> Any:
-    """A weapon's register: periods of possession, inspections, firings, incidents, refusals."""
+    """A weapon's register (periods of possession, inspections, firings, incidents, refusals)
+    or a lot's (receipt, verification, every round's destination, counts, disposal)."""
+    one = "weapon" if kind == "weapons" else "lot"
     return _report(
-        request,
-        production,
-        format,
-        lambda svc: register_report(svc, production, "weapon", weapon, kept()),
-    )
-
-
-@read_route(router, "reports/lots/{lot}", dict[str, Any])
-def lot_register(
-    request: HttpRequest,
-    production: str = ProductionId,
-    lot: str = Path(..., **ITEM_ID),
-    format: Format = FORMAT,
-) -> Any:
-    """A lot's register: receipt, verification, every round's destination, counts, disposal."""
-    return _report(
-        request,
-        production,
-        format,
-        lambda svc: register_report(svc, production, "lot", lot, kept()),
+        request, production, format, lambda svc: register_report(svc, production, one, item, kept())
     )
 
 
