@@ -12,11 +12,12 @@ TESTS = Path(__file__).parents[2]
 SHARED = TESTS.parents[1] / "shared"
 # Every scenario: the repository's own, and the shared folders when they are beside the clone.
 SCENARIO_DIRS = (TESTS / "scenarios", SHARED / "scenarios", SHARED / "scenarios-2")
+DEMO_DAY = TESTS.parent / "src" / "showclear" / "app" / "data" / "demo-day.jsonl"
 
 
 def scenario_files() -> list[Path]:
-    """Every scenario command file there is (not the expected results)."""
-    return [
+    """Every scenario command file there is (not the expected results), and the demo day."""
+    return [DEMO_DAY] + [
         p
         for folder in SCENARIO_DIRS
         if folder.is_dir()
