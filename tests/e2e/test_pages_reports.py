@@ -130,3 +130,12 @@ def test_the_reports_page_offers_each_report(western: Any) -> None:
         assert f'id="{section}"' in body
     assert f'href="/p/{PROD}/reports/weapons/W1/"' in body
     assert f'href="/p/{PROD}/reports/lots/D1/"' in body
+
+
+def test_a_report_page_picks_another_day_or_range(western: Any) -> None:
+    client = member("ad1", PROD)
+    day = client.get(DAY).content.decode()
+    assert 'name="date" value="2026-03-02"' in day
+    policy = client.get(f"/p/{PROD}/reports/policy/?from=2026-03-01&to=2026-03-31").content.decode()
+    assert 'name="from" value="2026-03-01"' in policy
+    assert 'name="to" value="2026-03-31"' in policy

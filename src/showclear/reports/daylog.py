@@ -73,10 +73,9 @@ class _Day:
         for event in rec.events:
             for weapon in _weapons_of(event):
                 self.open_weapon(weapon, "00:00")
-            for name in ("lot",):
-                lot = getattr(event, name, None)
-                if isinstance(lot, str) and type_name(event) != "lot_received":
-                    self.lot(lot)
+            lot = getattr(event, "lot", None)
+            if isinstance(lot, str) and type_name(event) != "lot_received":
+                self.lot(lot)  # its figures before the record: the start of its day
             for lot in getattr(event, "consumed", {}) or {}:
                 self.lot(lot)
 

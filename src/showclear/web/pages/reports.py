@@ -54,7 +54,11 @@ def reports(request: HttpRequest, production: str) -> HttpResponse:
 
 
 def show(
-    request: HttpRequest, production: str, name: str, build: Callable[[Page], dict[str, Any]]
+    request: HttpRequest,
+    production: str,
+    name: str,
+    build: Callable[[Page], dict[str, Any]],
+    picker: tuple[tuple[str, str], ...] = (),
 ) -> HttpResponse:
     """A report as a page (or ?format=pdf|csv|json|text as a download); bad input is 400."""
     page = _reader(request, production)
@@ -76,7 +80,11 @@ def show(
         chart["svg"] = mark_safe(chart["svg"])  # built by the reports with every text escaped
     query = request.GET.copy()
     query["format"] = "pdf"
-    context = {"nav": "reports", "report": view, "pdf_query": query.urlencode()}
+    dates = [
+        {"label": label, "name": key, "value": request.GET.get(key) or page.today}
+        for label, key in picker
+    ]
+    context = {"nav": "reports", "report": view, "pdf_query": query.urlencode(), "dates": dates}
     if data.get("report") == "callsheet":
         context["copy_text"] = rendered(data, "text").decode("utf-8")
     return render_page(page, "pages/report.html", context)
@@ -91,7 +99,7 @@ def day(request: HttpRequest, production: str) -> HttpResponse:
     def build(page: Page) -> dict[str, Any]:
         return day_report(get_service(), production, page.today if date is None else date, kept())
 
-    return show(request, production, f"day-{date or 'today'}", build)
+    return show(request, production, f"day-{date or 'today'}", build, (("Day", "date"),))
 
 
 @require_GET
@@ -105,7 +113,8 @@ def policy(request: HttpRequest, production: str) -> HttpResponse:
             get_service(), production, start or page.today, end or page.today, kept()
         )
 
-    return show(request, production, f"policy-{start or 'today'}-{end or 'today'}", build)
+    name = f"policy-{start or 'today'}-{end or 'today'}"
+    return show(request, production, name, build, (("From", "from"), ("To", "to")))
 
 
 @require_GET
@@ -119,7 +128,7 @@ def callsheet(request: HttpRequest, production: str) -> HttpResponse:
             get_service(), production, page.today if date is None else date, kept()
         )
 
-    return show(request, production, f"callsheet-{date or 'today'}", build)
+    return show(request, production, f"callsheet-{date or 'today'}", build, (("Day", "date"),))
 
 
 def item_register(request: HttpRequest, production: str, kind: str, item: str) -> HttpResponse:
