@@ -71,6 +71,16 @@ class _Practice:
                 week["incidents"] += 1
                 if e.rule in self.rules:
                     self.rules[e.rule]["incidents"].append(rec.seq)
+
+    def before(self, rec: Rec) -> None:
+        """Follow what every record says of declarations and holds, in or before the range."""
+        for event in rec.events:
+            e: Any = event
+            kind = type_name(event)
+            if kind == "production_opened":
+                self.limit, self.protocol = e.declaration_minutes, e.protocol
+            elif kind == "weapon_declared":
+                self.declared[e.weapon] = (rec.seq, _ts(rec), e.status)
             elif kind == "hold_placed":
                 self.holds[e.hold] = {"hold": e.hold, "on": f"{e.target} {e.id}", "why": e.reason,
                                       "placed": rec.local.strftime("%Y-%m-%d %H:%M"),
@@ -81,16 +91,6 @@ class _Practice:
                 hold["released"] = rec.local.strftime("%Y-%m-%d %H:%M")
                 hold["minutes"] = round((_ts(rec) - hold["ts"]) / 60)
                 hold["released_seq"] = rec.seq
-
-    def before(self, rec: Rec) -> None:
-        """Follow what every record says of declarations, in or before the range."""
-        for event in rec.events:
-            e: Any = event
-            kind = type_name(event)
-            if kind == "production_opened":
-                self.limit, self.protocol = e.declaration_minutes, e.protocol
-            elif kind == "weapon_declared":
-                self.declared[e.weapon] = (rec.seq, _ts(rec), e.status)
 
     def _expiry(self, rec: Rec, cmd: str) -> None:
         weapon = rec.command.get("weapon")
@@ -132,7 +132,11 @@ def policy(recs: Iterable[Rec], start: str, end: str) -> JSON:
         if (r["passed"] or r["refused"] or r["incidents"])
         and (practice.protocol >= 2 or r["rule"] not in PROTOCOL_2)
     ]  # fmt: skip
-    holds = [{k: v for k, v in h.items() if k != "ts"} for h in practice.holds.values()]
+    holds = [  # placed in the range, or on during some of it
+        {k: v for k, v in h.items() if k != "ts"}
+        for h in practice.holds.values()
+        if h["placed"][:10] >= start or h["released"] is None or h["released"][:10] >= start
+    ]
     return {
         "report": "policy",
         "production": production,
