@@ -144,7 +144,7 @@ class _Day:
                 )  # fmt: skip
             elif kind in ("hold_placed", "hold_released", "incident_opened", "incident_closed",
                           "incident_signed", "live_round_reported", "unattended_reported",
-                          "misfire_reported"):  # fmt: skip
+                          "misfire_reported", "entry_corrected"):  # fmt: skip
                 what = describe_event(event, names(rec.by), names)
                 self.tables["incidents"].append({**row, "what": what})
             for weapon in _weapons_of(event):
@@ -325,7 +325,7 @@ def day_doc(log: JSON, stamp: Stamp | None) -> Doc:
         t("Refusals", ["seq", "time", "by", "command", "rule", "why"],
           [[str(r["seq"]), r["time"], r["by"], r["command"], r["rule"], r["message"]]
            for r in log["refusals"]]),
-        t("Incidents and holds", ["seq", "time", "what"],
+        t("Incidents, holds and corrections", ["seq", "time", "what"],
           [[str(r["seq"]), r["time"], r["what"]] for r in log["incidents"]]),
         t("People who handled a firearm (payroll)", ["person", "weapons"],
           [[r["name"], ", ".join(r["weapons"])] for r in log["handlers"]]),

@@ -140,3 +140,12 @@ def test_bad_input_is_named(tmp_path: Path, production: str, date: str, says: st
     with pytest.raises(ReportInputError, match=says.replace("(", r"\(").replace(")", r"\)")):
         day_report(svc, production, date)
     assert svc.size("western1") == size
+
+
+def test_a_correction_shows_in_the_day_it_was_made(tmp_path: Path) -> None:
+    """LEDGER-3: the log shows entries as recorded, and a correction as an entry of its own."""
+    svc = loaded(SCENARIO_DIRS[0] / "malformed-input.jsonl", tmp_path)
+    log = day_report(svc, "badinput1", "2026-03-02")
+    assert [(r["seq"], r["what"]) for r in log["incidents"] if "corrected" in r["what"]] == [
+        (18, "prod1 corrected entry 0: the show's title")
+    ]
