@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: linters, types, layers, then every test tier against real SQLite,
-# a throwaway PostgreSQL cluster, Debian's Chromium and Go (installed here when missing).
+# a throwaway PostgreSQL cluster, Debian's Chromium, Go and poppler-utils (installed here when
+# missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -11,6 +12,10 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 if [ ! -x /usr/bin/chromium ]; then
   need_apt+=(chromium)
+fi
+# poppler's pdftotext: the report tests read the text of the PDFs they build
+if ! command -v pdftotext >/dev/null 2>&1; then
+  need_apt+=(poppler-utils)
 fi
 # Go and golang.org/x/mod from Debian: the independent verifier of tests/interop
 if ! command -v go >/dev/null 2>&1; then

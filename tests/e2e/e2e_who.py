@@ -63,6 +63,7 @@ READS = {
     "checkpoint": "productions/{p}/ledger/checkpoint",
     "proof": "productions/{p}/ledger/proof?seq=3",
     "consistency": "productions/{p}/ledger/consistency?from=3&to=10",
+    "reports": "productions/{p}/reports/day?date=2026-03-02",
 }
 FULL_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer", "first_ad"})
 LIMITED = {"state", "holds", "complaints"}

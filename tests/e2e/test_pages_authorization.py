@@ -34,6 +34,12 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "labels": ("labels/", "state"),
     "labels_pdf": ("labels.pdf", "state"),
     "log_checkpoint": ("log/checkpoint", None),  # the signed checkpoint: every member
+    "reports": ("reports/", "reports"),
+    "report_day": ("reports/day/?date=2026-03-02", "reports"),
+    "weapon_register": ("reports/weapons/W1/", "reports"),
+    "report_callsheet": ("reports/callsheet/?date=2026-03-02", "reports"),
+    "report_policy": ("reports/policy/?from=2026-03-01&to=2026-03-31", "reports"),
+    "lot_register": ("reports/lots/B1/", "reports"),
 }
 
 

@@ -10,8 +10,9 @@ FULL_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer
 # What performers and crew may read: the state (incidents in brief), holds, complaints, and the
 # trace of items they hold or held.
 LIMITED_READS = frozenset({"state", "holds", "complaints", "trace"})
-# Every read there is: the ledger covers its entries, checkpoints and proofs, and the ledger page.
-READS = frozenset({*LIMITED_READS, "incidents", "ledger"})
+# Every read there is: the ledger covers its entries, checkpoints and proofs, and the ledger page;
+# reports are the daily log, registers, policy against practice and the call sheet.
+READS = frozenset({*LIMITED_READS, "incidents", "ledger", "reports"})
 # What a limited reader sees of an incident.
 INCIDENT_BRIEF = ("id", "rule", "open")
 

@@ -12,11 +12,13 @@ import sqlite3
 from showclear.domain.errors import DomainError, InputError
 from showclear.ledger.integrity import LedgerIntegrityError
 from showclear.ledger.signing import SigningKeyError
+from showclear.reports.errors import ReportInputError
 
 __all__ = [
     "DomainError",
     "InputError",
     "LedgerIntegrityError",
+    "ReportInputError",
     "SigningKeyError",
     "operational_errors",
 ]

@@ -214,6 +214,7 @@ from showclear.cli import (  # noqa: E402
     backup_commands,
     ledger_commands,
     log_commands,
+    report_commands,
     witness_commands,
 )
 
@@ -221,3 +222,4 @@ ledger_commands.register(main)
 log_commands.register(main)
 witness_commands.register(main)
 backup_commands.register(main)
+report_commands.register(main)

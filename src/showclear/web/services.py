@@ -9,6 +9,7 @@ from django.conf import settings
 
 if TYPE_CHECKING:
     from showclear.app import Showclear
+    from showclear.app.reports import Where
 
 _lock = threading.Lock()
 _service: Showclear | None = None
@@ -37,3 +38,10 @@ def set_service(service: Showclear | None) -> Showclear | None:
     with _lock:
         previous, _service = _service, service
     return previous
+
+
+def kept() -> Where:
+    """Where this server keeps its witnesses' cosignatures (for the reports' stamps)."""
+    from showclear.app.reports import Where
+
+    return Where(settings.SHOWCLEAR_DATABASE_URL, settings.SHOWCLEAR_DATA_DIR)

@@ -259,6 +259,7 @@ def render_page(
         "complaints_open": open_complaints(page),
         "ledger_alarm": get_service().alarm(page.production),
         "reads_ledger": page.may_read("ledger"),
+        "reads_reports": page.may_read("reports"),
         "result": result_view(page.result),
         **page.extra,
         **context,

@@ -16,6 +16,7 @@ from showclear.web.pages import (
     people,
     plan,
     search,
+    reports,
     trace,
     weapons,
     wrap,
@@ -41,5 +42,15 @@ urlpatterns = [
     path("p/<str:production>/ledger/", ledger.ledger, name="ledger"),
     path("p/<str:production>/log/checkpoint", log.checkpoint, name="log_checkpoint"),
     path("p/<str:production>/labels/", labels.labels, name="labels"),
+    path("p/<str:production>/reports/", reports.reports, name="reports"),
+    path("p/<str:production>/reports/day/", reports.day, name="report_day"),
+    path("p/<str:production>/reports/callsheet/", reports.callsheet, name="report_callsheet"),
+    path("p/<str:production>/reports/policy/", reports.policy, name="report_policy"),
+    path(
+        "p/<str:production>/reports/weapons/<str:weapon>/",
+        reports.weapon_register,
+        name="weapon_register",
+    ),
+    path("p/<str:production>/reports/lots/<str:lot>/", reports.lot_register, name="lot_register"),
     path("p/<str:production>/labels.pdf", labels.labels_pdf, name="labels_pdf"),
 ]
