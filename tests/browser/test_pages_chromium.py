@@ -186,6 +186,11 @@ def test_holds_and_open_incidents_top_every_page_in_red(
             assert box["width"] >= PHONE["width"] - 1, path
             colour = alarm.evaluate("el => getComputedStyle(el).backgroundColor")
             assert colour == "rgb(176, 0, 0)", path
+            assert box["height"] < 60, path  # one line, not two thirds of the screen
+            assert "WHOLE PRODUCTION: lightning within 10 miles" in alarm.inner_text(), path
+            assert "OPEN INCIDENT: 1" in alarm.inner_text(), path
+            alarm.locator("summary").click()  # expanded: every hold and incident
+            assert alarm.bounding_box()["height"] > 100, path
             banner = alarm.inner_text()
             assert "WHOLE PRODUCTION: lightning within 10 miles" in banner, path
             assert "CUST-1" in banner, path

@@ -39,8 +39,25 @@ def test_holds_and_open_incidents_are_in_the_banner_of_every_page(show: Any) -> 
         assert "muzzle swept the crew" not in body, page  # crew see incidents in brief
         assert "muzzle swept the crew" in text(armorer.get(f"/p/{SHOW}/{page}")), page
     html = crew.get(f"/p/{SHOW}/").content.decode()
-    assert 'class="alarm" role="alert"' in html
+    assert '<details class="alarm one-line" role="alert"' in html  # one line, expandable
+    summary = re.search(r"<summary>(.*?)</summary>", html, re.S)
+    assert summary, html
+    assert re.search(r"ON HOLD</strong> WHOLE PRODUCTION: lightning", summary.group(1))
+    assert "OPEN INCIDENT: 1" in summary.group(1)
     assert 'hx-trigger="every 20s"' in html
+
+
+def test_unverified_in_storage_is_the_resting_state_and_out_of_it_a_warning(show: Any) -> None:
+    armorer = member("arm1")
+    board = armorer.get(f"/p/{SHOW}/").content.decode()
+    assert '<span class="badge b-resting">UNVERIFIED</span>' in board
+    weapon = armorer.get(f"/p/{SHOW}/weapons/W1/").content.decode()
+    assert 'class="tile t-resting"' in weapon
+    assert "normal in storage" in weapon
+    run(show, {"cmd": "check_out", "weapon": "W1"})
+    board = armorer.get(f"/p/{SHOW}/").content.decode()
+    assert '<span class="badge b-unverified">UNVERIFIED</span>' in board
+    assert "normal in storage" not in armorer.get(f"/p/{SHOW}/weapons/W1/").content.decode()
 
 
 def test_go_opens_a_scanned_or_typed_item(show: Any) -> None:
