@@ -17,6 +17,7 @@ from showclear.app.results import INPUT
 from showclear.web.accounts import access
 from showclear.web.accounts.access import execute_as, member_for, roles_of
 from showclear.web.errors import WebError
+from showclear.web.pages.plain import plain_records, plain_result
 from showclear.web.pages.rules import rule_text
 from showclear.web.services import get_service
 
@@ -251,12 +252,12 @@ def render_page(
         "info": page.info,
         "me": {"id": page.person, "name": page.name(page.person), "roles": sorted(page.roles)},
         "role_names": ROLE_NAMES,
-        "holds": holds_view(page),
-        "incidents_open": open_incidents(page),
+        "holds": plain_records(holds_view(page), ("reason",), page.state),
+        "incidents_open": plain_records(open_incidents(page), ("text",), page.state),
         "complaints_open": open_complaints(page),
         "ledger_alarm": get_service().alarm(page.production),
         "reads_ledger": page.may_read("ledger"),
-        "result": result_view(page.result),
+        "result": result_view(plain_result(page.result, page.state)),
         **page.extra,
         **context,
     }

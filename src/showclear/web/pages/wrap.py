@@ -21,6 +21,7 @@ from showclear.web.pages.common import (
     render_page,
 )
 from showclear.web.pages.items import all_lots
+from showclear.web.pages.plain import plain, plain_result
 
 
 def count(page: Page, post: Any) -> dict[str, Any]:
@@ -53,7 +54,8 @@ def _outstanding(page: Page, day: str) -> tuple[bool, list[str], dict[str, Any]]
     if armorer is None:
         return False, ["no armorer is enrolled"], {}
     preview = page.preview(cmd, by=armorer)
-    return bool(preview.get("ok")), outstanding_of(preview), preview
+    missing = [plain(m, page.state) for m in outstanding_of(preview)]
+    return bool(preview.get("ok")), missing, plain_result(preview, page.state)
 
 
 @require_http_methods(["GET", "POST"])
