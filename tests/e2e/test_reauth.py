@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django_otp.plugins.otp_static.models import StaticDevice
 from e2e_support import server_clock
-from pages_support import SHOW, member
+from pages_support import SHOW, member, offered, run
 
 WEAPON = f"/p/{SHOW}/weapons/W1/"
 CODE = "backup12"
@@ -26,9 +26,16 @@ def armorer() -> Any:
     return client
 
 
-def declare(client: Any) -> Any:
+def declare(client: Any, status: str = "cold") -> Any:
     """Post the weapon page's declaration form (its fields need not be right for this)."""
-    return client.post(WEAPON, {"action": "declare", "status": "cold", "shown_to": ["ad1"]})
+    return client.post(WEAPON, {"action": f"declare_{status}", "shown_to": ["ad1", "perf1"]})
+
+
+def test_the_weapon_page_offers_the_declaration_under_the_name_that_is_guarded(show: Any) -> None:
+    run(show, {"cmd": "check_out", "weapon": "W1"})
+    run(show, {"cmd": "inspect", "weapon": "W1", "chambers_checked": 6, "barrel_clear": True,
+               "found": {}})  # fmt: skip
+    assert "declare_cold" in offered(member("arm1").get(WEAPON))
 
 
 def test_a_session_lasts_16_hours_and_the_idle_time_is_a_setting() -> None:
@@ -54,6 +61,7 @@ def test_after_30_idle_minutes_a_declaration_asks_the_code_again_and_comes_back(
         back = client.post("/accounts/otp/verify/", {"token": CODE, "next": WEAPON})
         assert (back.status_code, back["Location"]) == (302, WEAPON)
         assert declare(client).status_code != 302  # the page takes it now
+        assert declare(client, "hot").status_code != 302
 
 
 def test_a_busy_session_is_never_asked_again(show: Any) -> None:
@@ -73,7 +81,7 @@ def test_the_banners_polling_is_not_activity(show: Any) -> None:
             polled = client.get(f"/p/{SHOW}/banner/", HTTP_HX_REQUEST="true")
             assert polled.status_code == 200
     with server_clock(moment(41)):
-        assert declare(client).status_code == 302
+        assert declare(client, "hot").status_code == 302
 
 
 def test_after_idle_the_pin_tokens_and_releases_ask_too_and_htmx_is_told_where_to_go(
@@ -97,6 +105,8 @@ def test_after_idle_the_pin_tokens_and_releases_ask_too_and_htmx_is_told_where_t
         assert release["HX-Redirect"].startswith("/accounts/otp/verify/?next=")
         hold = client.post(f"/p/{SHOW}/incidents/", {"action": "hold", "kind": "hold"})
         assert hold.status_code != 302  # putting on hold is never held up
+        setup = client.post(f"/p/{SHOW}/plan/", {"action": "setup_hold", "kind": "release"})
+        assert setup["Location"].startswith("/accounts/otp/verify/")
         api = client.post(
             f"/api/productions/{SHOW}/commands/declare", {}, content_type="application/json"
         )

@@ -26,7 +26,7 @@ from showclear.web.accounts.decorators import _to, otp_url
 ACTIVE_AT = "showclear_active_at"  # the session's last page visit or form, epoch seconds
 STALE = "showclear_reauth"  # set after an idle gap: sensitive actions ask the code again
 TOUCH_EVERY = 60  # seconds: a visit within a minute of the last one saves no session
-PAGE_ACTIONS = {"declare", "correct", "release"}
+PAGE_ACTIONS = {"correct", "release"}  # and declare_cold/declare_hot, and a hold form's release
 ACCOUNT_VIEWS = {
     "accounts:pin",
     "accounts:token_create",
@@ -57,9 +57,9 @@ def sensitive(request: HttpRequest) -> bool:
         session_only = "HTTP_AUTHORIZATION" not in request.META
         return session_only and request.path.rstrip("/").endswith(API_COMMANDS)
     if name.startswith("pages:"):
-        action = request.POST.get("action")
-        releasing = action == "hold" and request.POST.get("kind") == "release"
-        return action in PAGE_ACTIONS or releasing
+        action = str(request.POST.get("action") or "")
+        releasing = action.endswith("hold") and request.POST.get("kind") == "release"
+        return action.startswith("declare") or action in PAGE_ACTIONS or releasing
     return False
 
 
