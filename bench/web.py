@@ -204,7 +204,8 @@ def main() -> int:
             run = drive(port, server, rest, [(p, tokens[p]) for p in first], args.clients)
             status = report(*run, args)
             if args.pages:
-                pages = drive_pages(port, sessions(first), args.clients, args.pages)
+                cpu = lambda: cpu_seconds(server.pid)  # noqa: E731
+                pages = drive_pages(port, sessions(first), args.clients, args.pages, cpu)
                 status |= report_pages(pages, args.clients, args.strict)
             if args.crowd:
                 trivial = drive(port, server, [], [], args.crowd)

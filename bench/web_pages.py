@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from http.client import HTTPConnection
 
 from http_load import percentile
@@ -85,36 +86,39 @@ class PageClient(threading.Thread):
 
 
 def drive_pages(
-    port: int, cookies: dict[str, str], clients: int, rounds: int
-) -> tuple[dict[str, list[float]], list[str], float]:
-    """Run the phones: (times by request name, failures, seconds)."""
+    port: int, cookies: dict[str, str], clients: int, rounds: int, cpu: Callable[[], float]
+) -> tuple[dict[str, list[float]], list[str], float, float]:
+    """Run the phones: (times by request name, failures, seconds, server CPU seconds)."""
     jobs = sorted(cookies.items())
     ready = threading.Barrier(clients + 1)
     phones = [PageClient(port, jobs[i::clients] or jobs, rounds, ready) for i in range(clients)]
     for phone in phones:
         phone.start()
     ready.wait()
-    started = time.perf_counter()
+    cpu_before, started = cpu(), time.perf_counter()
     for phone in phones:
         phone.join()
+    seconds, cpu_used = time.perf_counter() - started, cpu() - cpu_before
     times: dict[str, list[float]] = defaultdict(list)
     for phone in phones:
         for name, values in phone.times.items():
             times[name].extend(values)
-    return times, [f for p in phones for f in p.failures], time.perf_counter() - started
+    return times, [f for p in phones for f in p.failures], seconds, cpu_used
 
 
 def report_pages(
-    run: tuple[dict[str, list[float]], list[str], float], clients: int, strict: bool
+    run: tuple[dict[str, list[float]], list[str], float, float], clients: int, strict: bool
 ) -> int:
     """Print the pages' p50/p99 and ratios to /livez; 1 on a failure (strict: or a missed goal)."""
-    times, failures, seconds = run
+    times, failures, seconds, cpu = run
     base = times.pop(BASELINE)
     b50, b99 = percentile(base, 0.5), percentile(base, 0.99)
+    requests = len(base) + sum(len(v) for v in times.values())
     print(
-        f"\npages: {clients} clients signed in as the armorer, {seconds:.1f} s; "
-        f"baseline GET /livez: p50 {b50:.2f} ms, p99 {b99:.2f} ms (n={len(base)})"
+        f"\npages: {clients} clients signed in as the armorer, {requests} requests in "
+        f"{seconds:.1f} s; server CPU {1000 * cpu / requests:.2f} ms a request (pages and /livez)"
     )
+    print(f"baseline GET /livez: p50 {b50:.2f} ms, p99 {b99:.2f} ms (n={len(base)})")
     print(f"{'request':<22}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'p50 x base':>11}{'p99 x base':>11}")
     worst = 0.0
     for name in sorted(times):
