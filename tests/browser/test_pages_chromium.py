@@ -191,6 +191,11 @@ def test_holds_and_open_incidents_top_every_page_in_red(
             assert "OPEN INCIDENT: 1" in alarm.inner_text(), path
             alarm.locator("summary").click()  # expanded: every hold and incident
             assert alarm.bounding_box()["height"] > 100, path
+            page.evaluate(REFRESH_BANNER)  # the 20-second refresh keeps it expanded
+            page.wait_for_selector(
+                "#banner:not([data-stale]):not(.htmx-settling)", state="attached"
+            )
+            assert page.locator(".alarm").get_attribute("open") is not None, path
             banner = alarm.inner_text()
             assert "WHOLE PRODUCTION: lightning within 10 miles" in banner, path
             assert "CUST-1" in banner, path
@@ -200,6 +205,13 @@ def test_holds_and_open_incidents_top_every_page_in_red(
     finally:
         context.close()
 
+
+REFRESH_BANNER = """() => {
+  const banner = document.querySelector('#banner');
+  banner.dataset.stale = '1';
+  htmx.ajax('GET', banner.getAttribute('hx-get'), {source: banner, target: banner,
+    swap: 'outerHTML'});
+}"""
 
 CSP_WATCH = """
 window.__csp = [];
