@@ -188,7 +188,7 @@ def test_holds_and_open_incidents_top_every_page_in_red(
             assert colour == "rgb(176, 0, 0)", path
             assert box["height"] < 60, path  # one line, not two thirds of the screen
             assert "WHOLE PRODUCTION: lightning within 10 miles" in alarm.inner_text(), path
-            assert "OPEN INCIDENT: 1" in alarm.inner_text(), path
+            assert "1 OPEN INCIDENT ·" in alarm.inner_text(), path
             alarm.locator("summary").click()  # expanded: every hold and incident
             assert alarm.bounding_box()["height"] > 100, path
             page.evaluate(REFRESH_BANNER)  # the 20-second refresh keeps it expanded

@@ -42,8 +42,10 @@ def test_holds_and_open_incidents_are_in_the_banner_of_every_page(show: Any) -> 
     assert '<details class="alarm one-line" role="alert"' in html  # one line, expandable
     summary = re.search(r"<summary>(.*?)</summary>", html, re.S)
     assert summary, html
-    assert re.search(r"ON HOLD</strong> WHOLE PRODUCTION: lightning", summary.group(1))
-    assert "OPEN INCIDENT: 1" in summary.group(1)
+    assert re.search(
+        r"ON HOLD</strong> · <strong>1 OPEN INCIDENT</strong> · WHOLE PRODUCTION: lightning",
+        summary.group(1),
+    )
     assert 'hx-trigger="every 20s"' in html
 
 
@@ -160,7 +162,7 @@ def test_inventory_registers_and_receives(show: Any) -> None:
 def test_wrap_lists_what_is_outstanding(show: Any) -> None:
     run(show, {"cmd": "check_out", "weapon": "W1"})
     body = text(member("ad1").get(f"/p/{SHOW}/wrap/"))
-    assert "W1 is held by arm1, not stored" in body
+    assert "W1 is held by Key Armorer, not stored" in body  # by name, not "arm1"
     assert "lot D1 was not counted on" in body
     response = member("arm1").post(
         f"/p/{SHOW}/wrap/", {"action": "wrap", "date": datetime.now(ZoneInfo(zone())).date()}
@@ -169,7 +171,7 @@ def test_wrap_lists_what_is_outstanding(show: Any) -> None:
     assert "REFUSED" in body
     assert "WRAP" in body
     assert "Outstanding:" in body
-    assert "W1 is held by arm1, not stored" in body
+    assert "W1 is held by Key Armorer, not stored" in body  # by name, not "arm1"
 
 
 def test_trace_at_a_moment_and_bad_input(show: Any) -> None:
