@@ -121,3 +121,20 @@ def test_people_without_a_second_factor_are_not_asked(show: Any) -> None:
         crew.get(f"/p/{SHOW}/")
     with server_clock(moment(60)):
         assert crew.post("/accounts/pin/", {"pin": "9876", "pin_again": "9876"}).status_code != 403
+
+
+def test_after_idle_an_admin_write_asks_the_code_again_but_reading_does_not(db: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from e2e_support import verified_session
+
+    admin = get_user_model().objects.create_superuser("boss", password="a long password")
+    client = Client()
+    verified_session(client, admin)
+    with server_clock(moment(0)):
+        assert client.get("/admin/").status_code == 200
+    with server_clock(moment(31)):
+        assert client.get("/admin/accounts/membership/").status_code == 200
+        added = client.post("/admin/accounts/membership/add/", {"production": "x"})
+        assert added.status_code == 302
+        assert added["Location"].startswith("/accounts/otp/verify/?next=")
