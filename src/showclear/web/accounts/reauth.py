@@ -33,6 +33,7 @@ ACCOUNT_VIEWS = {
     "accounts:token_revoke",
     "accounts:invite_new",
 }
+AREAS = {"pages", "accounts", "admin"}  # where a person acts (and the JSON API)
 API_COMMANDS = ("/commands/declare", "/commands/correct", "/commands/release")
 
 
@@ -90,6 +91,10 @@ class ReauthMiddleware:
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> HttpResponse | None:
         """Track the session's activity; a marked session's sensitive action is redirected."""
+        match = request.resolver_match
+        area = match.view_name.split(":")[0] if match else ""
+        if area not in AREAS and not request.path.startswith("/api/"):
+            return None  # /livez, /healthz: no session to load
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_verified():
             return None
