@@ -60,6 +60,11 @@ def test_unverified_in_storage_is_the_resting_state_and_out_of_it_a_warning(show
     board = armorer.get(f"/p/{SHOW}/").content.decode()
     assert '<span class="badge b-unverified">UNVERIFIED</span>' in board
     assert "normal in storage" not in armorer.get(f"/p/{SHOW}/weapons/W1/").content.decode()
+    traced = armorer.get(f"/p/{SHOW}/trace/", {"weapon": "W1"}).content.decode()
+    assert 'class="tile t-unverified"><div class="k">Condition' in traced
+    run(show, {"cmd": "put_away", "weapon": "W1", "storage": "SAFE-A"})
+    traced = armorer.get(f"/p/{SHOW}/trace/", {"weapon": "W1"}).content.decode()
+    assert 'class="tile t-resting"><div class="k">Condition' in traced
 
 
 def test_go_opens_a_scanned_or_typed_item(show: Any) -> None:
