@@ -23,6 +23,9 @@ def test_ids_and_role_keys_become_names_and_words() -> None:
     assert plain("W1 is on hold: H-12 on weapon W1 (rain)", STATE) == (
         "W1 is on hold: the hold on weapon W1 (rain)"
     )
+    assert plain("H-1 lifts only once incident I-1 is closed", STATE) == (
+        "the hold lifts only once incident I-1 is closed"
+    )
 
 
 def test_a_refusal_names_the_person_not_their_id(show: Any) -> None:
@@ -42,3 +45,10 @@ def test_the_wrap_page_and_banner_use_names(show: Any) -> None:
     banner = text(armorer.get(f"/p/{SHOW}/banner/"))
     assert "near First AD's chair" in banner
     assert "ad1" not in banner
+
+
+def test_a_two_party_hold_says_whose_releases_it_needs_in_words(show: Any) -> None:
+    run(show, {"cmd": "report_live_round", "where": "in the box", "count": 1, "lot": "D1"})
+    body = text(member("safe1").get(f"/p/{SHOW}/incidents/"))
+    assert "lifts with releases from: armorer, safety advisor" in body
+    assert "safety_advisor" not in body

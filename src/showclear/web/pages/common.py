@@ -200,6 +200,9 @@ def holds_view(page: Page) -> list[dict[str, Any]]:
                 "incident": hold.get("incident") or "",
                 "needs": hold.get("needs") or [],
                 "released_by": hold.get("released_by") or {},
+                "released_names": {
+                    str(r): page.name(p) for r, p in (hold.get("released_by") or {}).items()
+                },
             }
         )
     return out

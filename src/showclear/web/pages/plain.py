@@ -16,7 +16,7 @@ ROLE_WORDS = {
     "investigator": "investigator",
 }
 _EDGE = r"(?<![\w-]){}(?![\w-])"
-_HOLD = re.compile(r"(?<![\w-])H-\d+ on ")
+_HOLD = re.compile(r"(?<![\w-])H-\d+(?![\w-])")  # a hold's id: "the hold"
 _SAID_TWICE = re.compile(r"\b(\w[\w ]*?) \((\1)\)", re.IGNORECASE)  # "First AD (first AD)"
 
 
@@ -43,7 +43,7 @@ def plain(text: str, state: Mapping[str, Any]) -> str:
             "|".join(_EDGE.format(re.escape(k)) for k in sorted(words, key=len)[::-1])
         )
         text = found.sub(lambda m: words[m.group(0)], text)
-    return _SAID_TWICE.sub(r"\1", _HOLD.sub("the hold on ", text))
+    return _SAID_TWICE.sub(r"\1", _HOLD.sub("the hold", text))
 
 
 def plain_result(result: Mapping[str, Any] | None, state: Mapping[str, Any]) -> Any:

@@ -46,3 +46,12 @@ def when_s(value: object, tz: object = "UTC") -> str:
 def form_key() -> SafeString:
     """A hidden idempotency key, new for each form shown: posting the form twice records it once."""
     return format_html('<input type="hidden" name="idempotency_key" value="{}">', uuid4().hex)
+
+
+@register.filter
+def role_word(value: object) -> str:
+    """A role key in words ("safety_advisor": "safety advisor")."""
+    from showclear.web.pages.plain import ROLE_WORDS
+
+    key = str(value)
+    return ROLE_WORDS.get(key, key.replace("_", " "))
