@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -88,7 +87,6 @@ class Page:
     now: datetime
     result: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    previews: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def today(self) -> str:
@@ -132,16 +130,12 @@ class Page:
     def refresh(self) -> None:
         """Reload the state after a command (a copy: the service's view is shared)."""
         self.state = state_as_seen(get_service().state(self.production), self.roles)
-        self.previews.clear()
         self.info = production_info(self.state, self.production)
 
     def preview(self, cmd: dict[str, Any], by: str | None = None) -> dict[str, Any]:
         """Decide a command as the signed-in person (or `by`), now, writing nothing."""
         full = {**cmd, "production": self.production, "by": by or self.person, "at": self.at}
-        key = json.dumps(full, sort_keys=True, default=str)
-        if key not in self.previews:  # one decision per command and state in a request
-            self.previews[key] = dict(get_service().preview(full))
-        return dict(self.previews[key])
+        return dict(get_service().preview(full))
 
     def allowed(self, cmd: dict[str, Any], by: str | None = None) -> bool:
         """Whether the command would take effect now."""

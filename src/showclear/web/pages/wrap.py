@@ -21,7 +21,6 @@ from showclear.web.pages.common import (
     render_page,
 )
 from showclear.web.pages.items import all_lots
-from showclear.web.pages.plain import plain, plain_result
 
 
 def count(page: Page, post: Any) -> dict[str, Any]:
@@ -54,8 +53,7 @@ def _outstanding(page: Page, day: str) -> tuple[bool, list[str], dict[str, Any]]
     if armorer is None:
         return False, ["no armorer is enrolled"], {}
     preview = page.preview(cmd, by=armorer)
-    missing = [plain(m, page.state) for m in outstanding_of(preview)]
-    return bool(preview.get("ok")), missing, plain_result(preview, page.state)
+    return bool(preview.get("ok")), outstanding_of(preview), preview
 
 
 @require_http_methods(["GET", "POST"])
