@@ -243,6 +243,7 @@ def render_page(
     page: Page, template: str, context: Mapping[str, Any], status: int = 200
 ) -> HttpResponse:
     """Render a production page with the banner, the nav and the last result."""
+    page.result = plain_result(page.result, page.state)  # names and words, not ids and keys
     full = {
         "page": page,
         "production": page.production,
@@ -254,7 +255,7 @@ def render_page(
         "complaints_open": open_complaints(page),
         "ledger_alarm": get_service().alarm(page.production),
         "reads_ledger": page.may_read("ledger"),
-        "result": result_view(plain_result(page.result, page.state)),
+        "result": result_view(page.result),
         **page.extra,
         **context,
     }
