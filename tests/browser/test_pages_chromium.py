@@ -182,7 +182,8 @@ def test_holds_and_open_incidents_top_every_page_in_red(
             alarm = page.locator(".alarm")
             box = alarm.bounding_box()
             assert box is not None, path
-            assert box["y"] < 80, path  # right under the header
+            header = page.locator("header.top").bounding_box()
+            assert abs(box["y"] - header["y"] - header["height"]) < 2, path  # under the header
             assert box["width"] >= PHONE["width"] - 1, path
             colour = alarm.evaluate("el => getComputedStyle(el).backgroundColor")
             assert colour == "rgb(176, 0, 0)", path
