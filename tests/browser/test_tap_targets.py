@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))  # the page
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from e2e_support import verified_session
 from pages_support import SHOW, morning
@@ -32,23 +33,9 @@ ROLES = {
     "crew1": "crew",
     "inv1": "investigator",
 }
-PAGES = [
-    "/",
-    f"/p/{SHOW}/",
-    f"/p/{SHOW}/weapons/W1/",
-    f"/p/{SHOW}/lots/D1/",
-    f"/p/{SHOW}/inventory/",
-    f"/p/{SHOW}/people/",
-    f"/p/{SHOW}/plan/",
-    f"/p/{SHOW}/wrap/",
-    f"/p/{SHOW}/incidents/",
-    f"/p/{SHOW}/trace/",
-    f"/p/{SHOW}/trace/?weapon=W1",
-    f"/p/{SHOW}/ledger/",
-    f"/p/{SHOW}/ledger/?start=5",
-    f"/p/{SHOW}/labels/",
-    "/accounts/",
-]
+EXTRA = ["/", "/accounts/", f"/p/{SHOW}/trace/?weapon=W1", f"/p/{SHOW}/ledger/?start=5"]
+PARTS = {"<str:production>": SHOW, "<str:weapon>": "W1", "<str:lot>": "D1"}
+NOT_PAGES = ("banner/", "live/", "/log/", ".pdf", ".css")  # partials and files, not pages
 # Every visible thing one taps: links, buttons, fields, choices, disclosure summaries. A checkbox
 # or radio counts by its label (or the label wrapping it), the thing a thumb hits.
 MEASURE = """
@@ -110,6 +97,31 @@ def production(ledger: Any) -> Any:
     return ledger
 
 
+def routes(patterns: list[Any], prefix: str = "") -> list[str]:
+    """Every route the site serves, as written (`p/<str:production>/plan/`)."""
+    found = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found += routes(pattern.url_patterns, route)
+        else:
+            found.append(route)
+    return found
+
+
+def production_pages() -> list[str]:
+    """Every HTML page of a production the site serves, its ids filled in, and a few more."""
+    pages = []
+    for route in routes(get_resolver().url_patterns):
+        if not route.startswith("p/<str:production>/") or any(n in route for n in NOT_PAGES):
+            continue
+        for part, value in PARTS.items():
+            route = route.replace(part, value)
+        if "<" not in route:
+            pages.append("/" + route)
+    return sorted(set(pages)) + EXTRA
+
+
 def signed_in(context: Any, base: str, person: str) -> None:
     """Give the browser the session of the person's user, second factor passed."""
     user = get_user_model().objects.create_user(person, password="pw-" + person)
@@ -150,7 +162,7 @@ def test_every_tap_target_of_every_page_for_every_role_is_at_least_44_px(
             signed_in(context, base, person)
             page = context.new_page()
             checked = 0
-            for path in PAGES:
+            for path in production_pages():
                 response = context.request.get(base + path, max_redirects=0)
                 if response.status in (403, 404):  # not a page for this role
                     continue
