@@ -33,7 +33,7 @@ ACCOUNT_VIEWS = {
     "accounts:token_revoke",
     "accounts:invite_new",
 }
-AREAS = {"pages", "accounts", "admin"}  # where a person acts (and the JSON API)
+AREAS = {"pages", "accounts", "admin", "notify"}  # where a person acts (and the JSON API)
 API_COMMANDS = ("/commands/declare", "/commands/correct", "/commands/release")
 
 
