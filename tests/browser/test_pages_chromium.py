@@ -182,10 +182,21 @@ def test_holds_and_open_incidents_top_every_page_in_red(
             alarm = page.locator(".alarm")
             box = alarm.bounding_box()
             assert box is not None, path
-            assert box["y"] < 80, path  # right under the header
+            header = page.locator("header.top").bounding_box()
+            assert abs(box["y"] - header["y"] - header["height"]) < 2, path  # under the header
             assert box["width"] >= PHONE["width"] - 1, path
             colour = alarm.evaluate("el => getComputedStyle(el).backgroundColor")
             assert colour == "rgb(176, 0, 0)", path
+            assert box["height"] < 60, path  # one line, not two thirds of the screen
+            assert "WHOLE PRODUCTION: lightning within 10 miles" in alarm.inner_text(), path
+            assert "1 OPEN INCIDENT ·" in alarm.inner_text(), path
+            alarm.locator("summary").click()  # expanded: every hold and incident
+            assert alarm.bounding_box()["height"] > 100, path
+            page.evaluate(REFRESH_BANNER)  # the 20-second refresh keeps it expanded
+            page.wait_for_selector(
+                "#banner:not([data-stale]):not(.htmx-settling)", state="attached"
+            )
+            assert page.locator(".alarm").get_attribute("open") is not None, path
             banner = alarm.inner_text()
             assert "WHOLE PRODUCTION: lightning within 10 miles" in banner, path
             assert "CUST-1" in banner, path
@@ -195,6 +206,13 @@ def test_holds_and_open_incidents_top_every_page_in_red(
     finally:
         context.close()
 
+
+REFRESH_BANNER = """() => {
+  const banner = document.querySelector('#banner');
+  banner.dataset.stale = '1';
+  htmx.ajax('GET', banner.getAttribute('hx-get'), {source: banner, target: banner,
+    swap: 'outerHTML'});
+}"""
 
 CSP_WATCH = """
 window.__csp = [];

@@ -39,8 +39,32 @@ def test_holds_and_open_incidents_are_in_the_banner_of_every_page(show: Any) -> 
         assert "muzzle swept the crew" not in body, page  # crew see incidents in brief
         assert "muzzle swept the crew" in text(armorer.get(f"/p/{SHOW}/{page}")), page
     html = crew.get(f"/p/{SHOW}/").content.decode()
-    assert 'class="alarm" role="alert"' in html
+    assert '<details class="alarm one-line" role="alert"' in html  # one line, expandable
+    summary = re.search(r"<summary>(.*?)</summary>", html, re.S)
+    assert summary, html
+    assert re.search(
+        r"ON HOLD</strong> · <strong>1 OPEN INCIDENT</strong> · WHOLE PRODUCTION: lightning",
+        summary.group(1),
+    )
     assert 'hx-trigger="every 20s"' in html
+
+
+def test_unverified_in_storage_is_the_resting_state_and_out_of_it_a_warning(show: Any) -> None:
+    armorer = member("arm1")
+    board = armorer.get(f"/p/{SHOW}/").content.decode()
+    assert '<span class="badge b-resting">UNVERIFIED</span>' in board
+    weapon = armorer.get(f"/p/{SHOW}/weapons/W1/").content.decode()
+    assert 'class="tile t-resting"' in weapon
+    assert "normal in storage" in weapon
+    run(show, {"cmd": "check_out", "weapon": "W1"})
+    board = armorer.get(f"/p/{SHOW}/").content.decode()
+    assert '<span class="badge b-unverified">UNVERIFIED</span>' in board
+    assert "normal in storage" not in armorer.get(f"/p/{SHOW}/weapons/W1/").content.decode()
+    traced = armorer.get(f"/p/{SHOW}/trace/", {"weapon": "W1"}).content.decode()
+    assert 'class="tile t-unverified"><div class="k">Condition' in traced
+    run(show, {"cmd": "put_away", "weapon": "W1", "storage": "SAFE-A"})
+    traced = armorer.get(f"/p/{SHOW}/trace/", {"weapon": "W1"}).content.decode()
+    assert 'class="tile t-resting"><div class="k">Condition' in traced
 
 
 def test_go_opens_a_scanned_or_typed_item(show: Any) -> None:
@@ -143,7 +167,7 @@ def test_inventory_registers_and_receives(show: Any) -> None:
 def test_wrap_lists_what_is_outstanding(show: Any) -> None:
     run(show, {"cmd": "check_out", "weapon": "W1"})
     body = text(member("ad1").get(f"/p/{SHOW}/wrap/"))
-    assert "W1 is held by arm1, not stored" in body
+    assert "W1 is held by Key Armorer, not stored" in body  # by name, not "arm1"
     assert "lot D1 was not counted on" in body
     response = member("arm1").post(
         f"/p/{SHOW}/wrap/", {"action": "wrap", "date": datetime.now(ZoneInfo(zone())).date()}
@@ -152,7 +176,7 @@ def test_wrap_lists_what_is_outstanding(show: Any) -> None:
     assert "REFUSED" in body
     assert "WRAP" in body
     assert "Outstanding:" in body
-    assert "W1 is held by arm1, not stored" in body
+    assert "W1 is held by Key Armorer, not stored" in body  # by name, not "arm1"
 
 
 def test_trace_at_a_moment_and_bad_input(show: Any) -> None:

@@ -98,7 +98,7 @@ class Showclear(Records):
                 if self.ledger.exists(cmd.production):
                     return input_error(f"production '{cmd.production}' exists already")
                 return decide(State(), cmd).result()
-            if not self.ledger.exists(cmd.production):
+            if not self._exists(cmd.production):
                 return input_error(f"field 'production': no production '{cmd.production}'")
             with self.states.reading(cmd.production) as state:
                 decision = decide(state, cmd)
@@ -108,6 +108,10 @@ class Showclear(Records):
             return result
         except InputError as exc:
             return input_error(str(exc), field=exc.field)
+
+    def _exists(self, production: str) -> bool:
+        """Whether the production has a ledger; a cached state with entries answers it alone."""
+        return self.states.known(production) or self.ledger.exists(production)
 
     def _run(self, cmd: Command, raw: JSON, server_clock: bool = False) -> JSON:
         production = cmd.production
@@ -205,7 +209,7 @@ class Showclear(Records):
 
         Built once per ledger size and shared: callers must not modify it.
         """
-        if not self.ledger.exists(production):
+        if not self._exists(production):
             raise KeyError(production)
         with self.states.reading(production) as current:
             cached = self._views.get(production)

@@ -54,6 +54,11 @@ class StateProjection:
         """What a writer holds from its first decision to its commit (`transaction(hold=...)`)."""
         return _Writing(self, production)
 
+    def known(self, production: str) -> bool:
+        """Whether a state with entries is cached: the production exists (no query needed)."""
+        state = self._states.get(production)
+        return state is not None and state.size > 0
+
     def forget(self, production: str) -> None:
         """Drop a cached state (after a failed commit)."""
         with self.lock(production):

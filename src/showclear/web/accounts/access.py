@@ -87,7 +87,8 @@ def member_for(request: HttpRequest, production: str) -> Membership | None:
         return None
     cache: dict[str, Membership | None] = request.__dict__.setdefault("_showclear_members", {})
     if production not in cache:
-        cache[production] = Membership.objects.filter(user=user, production=production).first()
+        found = Membership.objects.filter(user=user, production=production)
+        cache[production] = found.select_related("user").first()  # its user: no second query
     return cache[production]
 
 

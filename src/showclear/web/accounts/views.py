@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from showclear.web.accounts import reauth
 from showclear.web.accounts.access import execute_as, needs_otp_anywhere, roles_of, set_pin
 from showclear.web.accounts.decorators import member_required, verified_if_needed
 from showclear.web.accounts.forms import (
@@ -109,6 +110,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             verified = verify_token(request.user, device.persistent_id, typed)
             if verified is not None:
                 otp_login(request, verified)
+                reauth.passed(request)
                 return HttpResponseRedirect(target)
         form.add_error("token", _not_accepted(candidates, app_code))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": target})
@@ -129,6 +131,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            reauth.passed(request)
             return HttpResponseRedirect(target)
         form.add_error("token", "that code was not accepted: check the time on your phone")
     qr = segno.make(device.config_url, error="m").svg_inline(scale=4)

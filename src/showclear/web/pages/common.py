@@ -17,6 +17,7 @@ from showclear.app.results import INPUT
 from showclear.web.accounts import access
 from showclear.web.accounts.access import execute_as, member_for, roles_of
 from showclear.web.errors import WebError
+from showclear.web.pages.plain import plain_records, plain_result
 from showclear.web.pages.rules import rule_text
 from showclear.web.services import get_service
 
@@ -202,6 +203,9 @@ def holds_view(page: Page) -> list[dict[str, Any]]:
                 "incident": hold.get("incident") or "",
                 "needs": hold.get("needs") or [],
                 "released_by": hold.get("released_by") or {},
+                "released_names": {
+                    str(r): page.name(p) for r, p in (hold.get("released_by") or {}).items()
+                },
             }
         )
     return out
@@ -248,14 +252,15 @@ def render_page(
     page: Page, template: str, context: Mapping[str, Any], status: int = 200
 ) -> HttpResponse:
     """Render a production page with the banner, the nav and the last result."""
+    page.result = plain_result(page.result, page.state)  # names and words, not ids and keys
     full = {
         "page": page,
         "production": page.production,
         "info": page.info,
         "me": {"id": page.person, "name": page.name(page.person), "roles": sorted(page.roles)},
         "role_names": ROLE_NAMES,
-        "holds": holds_view(page),
-        "incidents_open": open_incidents(page),
+        "holds": plain_records(holds_view(page), ("reason",), page.state),
+        "incidents_open": plain_records(open_incidents(page), ("text",), page.state),
         "complaints_open": open_complaints(page),
         "ledger_alarm": get_service().alarm(page.production),
         "reads_ledger": page.may_read("ledger"),

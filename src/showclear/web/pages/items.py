@@ -48,6 +48,14 @@ def place(page: Page, rec: dict[str, Any]) -> dict[str, str]:
     return {"kind": "unknown", "id": "", "text": "Unknown"}
 
 
+def condition_tone(rec: dict[str, Any], where: dict[str, str]) -> str:
+    """The condition's style: unverified in storage is the resting state, not a warning."""
+    condition = str(rec.get("condition") or "unverified")
+    if condition == "unverified" and where["kind"] in {"stored", "removed"}:
+        return "resting"
+    return condition
+
+
 def weapon_view(page: Page, wid: str, rec: dict[str, Any]) -> dict[str, Any]:
     """A weapon for the board and its page."""
     declaration = rec.get("declaration") or rec.get("last_declaration") or None
@@ -75,6 +83,7 @@ def weapon_view(page: Page, wid: str, rec: dict[str, Any]) -> dict[str, Any]:
         "shown_to_names": shown,
         "declared_by_name": page.name((declaration or {}).get("by")),
         "condition": rec.get("condition") or "unverified",
+        "condition_tone": condition_tone(rec, place(page, rec)),
         "contents_list": contents,
         "rounds": sum(c["count"] for c in contents),
         "on_hold": on_hold,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from showclear.app.access import may_read_trace
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import FormError, Page, as_dict, load_page, render_page
+from showclear.web.pages.items import condition_tone, place
 from showclear.web.services import get_service
 
 EVENT_WORDS = {
@@ -210,6 +211,7 @@ def trace(request: HttpRequest, production: str) -> HttpResponse:
                 "item_id": weapon or lot,
                 "at": at,
                 "holder": page.name(traced.get("held_by")),
+                "condition_tone": condition_tone(traced, place(page, traced)),
                 "storage": (
                     as_dict(page.state.get("storages")).get(str(traced.get("stored_in"))) or {}
                 ).get("name")

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "showclear.web.accounts.reauth.ReauthMiddleware",  # idle: sensitive actions ask the code
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,7 +150,10 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_AGE = 16 * 60 * 60  # a long shooting day
+# Minutes a session may be idle before its sensitive actions ask the second factor again
+# (showclear.web.accounts.reauth; docs/operations.md).
+SHOWCLEAR_REAUTH_IDLE_MINUTES = int(os.environ.get("SHOWCLEAR_REAUTH_IDLE_MINUTES") or 30)
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -9,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from showclear.web.pages.plain import ROLE_WORDS, plain
 
 register = template.Library()
 
@@ -40,6 +43,19 @@ def when_s(value: object, tz: object = "UTC") -> str:
     """An ISO moment as 'YYYY-MM-DD HH:MM:SS' on the production's clock."""
     moment = _local(value, tz)
     return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else str(value or "")
+
+
+@register.filter
+def role_word(value: object) -> str:
+    """A role key in words ("safety_advisor": "safety advisor")."""
+    key = str(value)
+    return ROLE_WORDS.get(key, key.replace("_", " "))
+
+
+@register.filter
+def plain_words(value: object, state: object) -> str:
+    """A message with people's and storages' names for their ids (showclear.web.pages.plain)."""
+    return plain(str(value), state if isinstance(state, Mapping) else {})
 
 
 @register.simple_tag

@@ -1,9 +1,10 @@
-"""Load the demo production (a normal shooting day) and print the sign-ins to try it with."""
+"""Load the demo production (today planned, nothing shot yet), print sign-ins and where to start."""
 
 from __future__ import annotations
 
 import base64
 import secrets
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,7 +13,7 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from showclear.web.accounts.access import needs_otp, set_pin
+from showclear.web.accounts.access import needs_otp, now_iso, set_pin
 from showclear.web.accounts.models import Membership
 from showclear.web.services import get_service
 
@@ -42,27 +43,51 @@ def second_factor(user: Any) -> tuple[str, list[str]]:
     return base64.b32encode(totp.bin_key).decode(), codes
 
 
+START = (
+    "First AD  ad1: open Plan ({p}/plan/), record the safety meeting of 12A with who attended.",
+    "Armorer   arm1: open the board ({p}/), scan W1 (or type W1): check it out, inspect it,",
+    "          load 6 dummies from D1, declare it cold to the AD and Lead Actor, hand it over.",
+    "Performer perf1: receive W1 with your PIN on the armorer's phone; hand it back after 12A.",
+    "Safety    safe1: Incidents ({p}/incidents/) for holds, incidents and complaints;",
+    "          witness the counts at wrap ({p}/wrap/).",
+    "Producer  prod1: the board and Incidents; People ({p}/people/) to enroll and invite.",
+    "Crew      crew1: the board; report an unattended weapon or a safety complaint on Incidents.",
+    "Investigator inv1: Trace ({p}/trace/) any item at any moment, the Ledger ({p}/ledger/);",
+    "          an export verifies offline (showclear export, showclear verify).",
+)
+
+
 class Command(BaseCommand):
     """`showclear_demo`: apply the demo day once, then (re)issue every demo sign-in."""
 
-    help = "Load the demo production (the normal shooting day) and print demo sign-ins."
+    help = "Load the demo production (a day planned, not yet shot) and print where to start."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=8000, help="The port the app runs on")
         parser.add_argument("--url", default=None, help="Where the app runs (default: 127.0.0.1)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from showclear.app.demo import demo_commands, demo_people
+        from showclear.app.demo import (
+            DEMO_PRODUCTION,
+            demo_people,
+            demo_planned_commands,
+            demo_today,
+        )
 
-        commands = demo_commands()
-        production = str(commands[0]["production"])
+        production = DEMO_PRODUCTION
         service = get_service()
-        if not service.exists(production):
-            self._apply(service, commands, "the demo day")
-            self.stdout.write(f"Loaded {production}: {len(commands)} commands applied.")
+        now = datetime.fromisoformat(now_iso())
+        if not service.exists(production):  # today's plan, moments just past; nothing shot yet
+            planned = demo_today(demo_planned_commands() + demo_people(), now)
+            self._apply(service, planned, "the demo's plan")
+            self.stdout.write(
+                f"Loaded {production}: today's plan, not yet shot ({len(planned)} commands)."
+            )
         people = service.state(production).get("people") or {}
         missing = [
-            c for c in demo_people() if (people.get(c["person"]) or {}).get("name") != c["name"]
+            c
+            for c in demo_people(now_iso())
+            if (people.get(c["person"]) or {}).get("name") != c["name"]
         ]
         if missing:  # a demo loaded before the producer was named and the investigator enrolled
             self._apply(service, missing, "the demo's people")
@@ -74,6 +99,7 @@ class Command(BaseCommand):
             rows.append(self._admin())
         url = options["url"] or f"http://127.0.0.1:{options['port']}"
         self._print(url.rstrip("/"), production, rows)
+        self._where_to_start(url.rstrip("/"), production)
 
     def _apply(self, service: Any, commands: list[dict[str, Any]], what: str) -> None:
         """Apply demo commands, stopping at the first refusal."""
@@ -141,4 +167,14 @@ class Command(BaseCommand):
         for r in rows:
             if "totp" in r:
                 out(f"  {r['user']:<8} TOTP {r['totp']}  backup codes: {' '.join(r['codes'])}")
+        out("")
+
+    def _where_to_start(self, url: str, production: str) -> None:
+        """Print, for each role, the first steps of the planned day."""
+        out = self.stdout.write
+        p = f"{url}/p/{production}"
+        out("Where to start: today's rehearsal 12A (W1, Lead Actor) and take 12B (W1 and W2,")
+        out("blanks) are planned; nothing is checked out yet. Sign in as:")
+        for line in START:
+            out("  " + line.format(p=p, url=url))
         out("")
