@@ -212,6 +212,7 @@ def rules(markdown: bool) -> None:
 # Ledger commands (verify, export, key, proof, consistency) live in their own module.
 from showclear.cli import (  # noqa: E402
     backup_commands,
+    bundle_commands,
     ledger_commands,
     log_commands,
     witness_commands,
@@ -221,3 +222,4 @@ ledger_commands.register(main)
 log_commands.register(main)
 witness_commands.register(main)
 backup_commands.register(main)
+bundle_commands.register(main)

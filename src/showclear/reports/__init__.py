@@ -1,0 +1,1 @@
+"""Documents built from the ledger: the incident bundle and the reports."""

@@ -1,0 +1,131 @@
+"""Which entries an incident's bundle cites, found by reading bytes, not by replaying the ledger.
+
+Cited: the production's opening; every entry naming the incident; every entry naming an item
+involved (the incident's weapons and lots, and the lots loaded into those weapons), refusals
+included; the enrolment, qualifications and briefings of every person who acted on those items,
+held them or was shown their declarations; the safety meetings of the incident's day; and every
+correction (LEDGER-3) of a cited entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from showclear.ledger.encoding import canonical, decode
+
+ITEM_KEYS = ("weapon", "lot", "id", "weapons", "lots", "items")
+PERSON_KEYS = ("by", "to", "holder", "shown_to", "performer", "person", "witness")
+_PEOPLE_EVENTS = re.compile(
+    rb'"type":"(?:person_enrolled|qualification_recorded|performer_briefed|safety_meeting_held)"'
+)
+_CORRECTION = b'"type":"entry_corrected"'
+
+
+class UnknownIncident(ValueError):
+    """The production's ledger opened no incident of that id (within the signed checkpoint)."""
+
+
+def values(record: dict[str, Any], keys: Iterable[str]) -> set[str]:
+    """The strings a record holds under `keys`, single or in lists."""
+    found: set[str] = set()
+    for key in keys:
+        value = record.get(key)
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, list):
+            found.update(v for v in value if isinstance(v, str))
+    return found
+
+
+def records(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """An entry's command and its events."""
+    return [entry["command"], *entry["events"]]
+
+
+def incident_opening(entry: dict[str, Any], incident: str) -> dict[str, Any] | None:
+    """The incident_opened event of `incident` in an entry, if it holds it."""
+    for event in entry["events"]:
+        if event.get("type") == "incident_opened" and event.get("incident") == incident:
+            return dict(event)
+    return None
+
+
+def _quoted(names: Iterable[str]) -> re.Pattern[bytes]:
+    """A pattern finding any of `names` as a JSON string in an entry's bytes."""
+    return re.compile(b"|".join(re.escape(canonical(n)) for n in sorted(names)) or b"(?!)")
+
+
+def _names(entry: dict[str, Any], keys: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for record in records(entry):
+        found |= values(record, keys)
+    return found
+
+
+def _opening(bodies: list[tuple[int, bytes]], incident: str) -> tuple[int, dict[str, Any]]:
+    needle = b'"incident":' + canonical(incident)
+    for seq, body in bodies:
+        if needle in body:
+            entry = decode(body)
+            event = incident_opening(entry, incident)
+            if event is not None:
+                return seq, event
+    raise UnknownIncident(f"no incident {incident!r} in the signed record")
+
+
+def _items(
+    bodies: list[tuple[int, bytes]], items: set[str], opened_at: int
+) -> tuple[dict[int, dict[str, Any]], set[str]]:
+    """Entries naming the items, the lots loaded into its weapons before the incident included."""
+    weapons = set(items)
+    while True:
+        pattern = _quoted(items)
+        cited = {}
+        for seq, body in bodies:
+            if pattern.search(body):
+                entry = decode(body)
+                if _names(entry, ITEM_KEYS) & items:
+                    cited[seq] = entry
+        loaded = {
+            e["lot"]
+            for seq, entry in cited.items()
+            if seq <= opened_at
+            for e in entry["events"]
+            if e.get("type") == "weapon_loaded" and e.get("weapon") in weapons
+        }
+        if loaded <= items:
+            return cited, items
+        items = items | loaded
+
+
+def select(bodies: list[tuple[int, bytes]], incident: str) -> dict[int, bytes]:
+    """The entries (seq -> exact bytes) that the bundle of `incident` cites."""
+    opened_at, event = _opening(bodies, incident)
+    items = set(event["weapons"]) | set(event["lots"])
+    cited, items = _items(bodies, items, opened_at)
+    by_incident = _quoted([incident])
+    for seq, body in bodies:
+        if seq not in cited and by_incident.search(body):
+            entry = decode(body)
+            if incident in _names(entry, ("incident", "id")):
+                cited[seq] = entry
+    people: set[str] = set()
+    for entry in cited.values():
+        people |= _names(entry, PERSON_KEYS)
+    text = dict(bodies)
+    day = decode(text[opened_at])["at"][:10]
+    chosen = set(cited) | {0}
+    for seq, body in bodies:
+        if _PEOPLE_EVENTS.search(body):
+            entry = decode(body)
+            for e in entry["events"]:
+                if values(e, ("person", "performer")) & people or e.get("date") == day:
+                    chosen.add(seq)
+    for seq, body in bodies:
+        if _CORRECTION in body:
+            entry = decode(body)
+            if any(e.get("entry") in chosen for e in entry["events"]):
+                chosen.add(seq)
+    return {seq: text[seq] for seq in sorted(chosen)}
