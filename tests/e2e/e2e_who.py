@@ -44,6 +44,7 @@ WHO: dict[str, frozenset[str]] = {
     "release": frozenset({"armorer", "safety_advisor"}),
     "report_incident": ANYONE,
     "close_incident": frozenset({"safety_advisor", "producer"}),
+    "report_incident_details": frozenset({"safety_advisor", "producer"}),
     "complain": ANYONE,
     "acknowledge": frozenset({"safety_advisor"}),
     "correct": ANYONE,  # the entry's author (each role corrects its own entry here), armorer

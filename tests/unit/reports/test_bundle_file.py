@@ -196,3 +196,31 @@ def test_a_changed_pdf_fails(rust: tuple[bytes, str]) -> None:
 
     report = _check(_rezip(data, edit), vkey)
     assert report.message == "bundle.pdf is not the one the narrative gives (it was changed)"
+
+
+def test_the_cover_carries_the_details_the_safety_advisor_recorded() -> None:
+    svc = _svc("investigation-day")
+    data = make_bundle(svc, "inquiry1", "I-1")
+    assert _check(data, log_vkey(svc, "inquiry1")).ok
+    cover = json.loads(_members(data)["bundle.json"])["narrative"]["cover"]
+    assert cover["employer"] == "Inquiry Productions LLC"
+    assert cover["site"] == "stage 4, Santa Fe"
+    assert cover["other_agencies"] == "county sheriff"
+    assert cover["scene"].startswith("not recorded")
+
+
+def test_a_corrected_entry_appears_as_recorded_and_as_corrected() -> None:
+    svc = _svc("rust-day")
+    fix = {"cmd": "correct", "production": "rust-replay", "by": "arm1"}
+    fix |= {"at": "2026-03-02T07:30:00-07:00", "entry": 35, "reason": "miscounted"}
+    assert svc.execute({**fix, "fields": {"count": 5}})["ok"]
+    data = make_bundle(svc, "rust-replay", "I-2")
+    assert _check(data, log_vkey(svc, "rust-replay")).ok
+    manifest = json.loads(_members(data)["bundle.json"])
+    story = manifest["narrative"]
+    assert 47 in manifest["cited"]
+    assert story["corrections"] == [
+        {"seq": 47, "corrects": 35, "reason": "miscounted", "fields": {"count": 5}}
+    ]
+    recorded = next(s for s in story["timeline"] if s["seq"] == 35)
+    assert "loaded 6 rounds of lot D1 into W1" in recorded["what"]
