@@ -69,8 +69,14 @@ FULL_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer
 LIMITED = {"state", "holds", "complaints"}
 
 
+BUNDLE_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer"})
+
+
 def may_read(role: str, read: str) -> bool:
-    """The documented read policy: full readers see all; performers trace what they held."""
+    """The documented read policy: full readers see all; performers trace what they held; an
+    incident's bundle is for those who investigate it or answer for it."""
+    if read == "bundle":
+        return role in BUNDLE_READERS
     if role in FULL_READERS:
         return True
     if read == "trace":

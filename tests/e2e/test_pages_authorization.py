@@ -33,6 +33,9 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "labels": ("labels/", "state"),
     "labels_pdf": ("labels.pdf", "state"),
     "log_checkpoint": ("log/checkpoint", None),  # the signed checkpoint: every member
+    "verify_help": ("investigate/", "entries"),
+    "export_file": ("export.jsonl", "entries"),
+    "incident_bundle": ("incidents/I-1/bundle.zip", "bundle"),
 }
 
 

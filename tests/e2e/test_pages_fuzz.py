@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 # The parameters the pages read, and what fills in each URL's own parts.
 KNOWN = ["at", "date", "go", "item", "lot", "next", "paper", "start", "weapon", "view", "page"]
-PARTS = {"production": PRODUCTION, "weapon": "W1", "lot": "D1"}
+KNOWN += ["person", "rule", "kind", "since", "until"]  # the ledger's filters
+PARTS = {"production": PRODUCTION, "weapon": "W1", "lot": "D1", "incident": "I-1"}
 ODD = [
     "",
     "0",
@@ -39,6 +40,10 @@ ODD = [
     "//evil.example",
     "letter",
     "a4",
+    "SAFE-1",
+    "refused",
+    "correction",
+    "arm1",
 ]
 VALUES = st.one_of(st.sampled_from(ODD), st.text(max_size=40))
 QUERIES = st.lists(

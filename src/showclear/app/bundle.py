@@ -13,7 +13,15 @@ from showclear.ledger.hashing import leaf_hash
 from showclear.ledger.merkle import Tree
 from showclear.reports.bundle import UnknownIncident, build, check_narrative
 
-__all__ = ["BundleError", "BundleReport", "UnknownIncident", "is_bundle", "make_bundle"]
+__all__ = [
+    "BundleError",
+    "BundleReport",
+    "UnknownIncident",
+    "incident_bundle",
+    "is_bundle",
+    "make_bundle",
+    "verify_bundle",
+]
 
 
 def make_bundle(
@@ -33,6 +41,20 @@ def make_bundle(
     tree = Tree([leaf_hash(body) for _, body in bodies])
     vkey = log_vkey(svc, production)
     return build(production, incident, bodies, note, vkey, lambda seq: tree.inclusion_proof(seq))
+
+
+def incident_bundle(
+    svc: Showclear, db: str | None, data_dir: str | None, production: str, incident: str
+) -> bytes:
+    """`make_bundle` with the witnesses' cosignatures kept for the latest checkpoint."""
+    from showclear.app.witnessing import kept_cosignatures
+
+    if not svc.exists(production):
+        raise ValueError(f"no production {production!r}")
+    latest = svc.ledger.latest_checkpoint(production)
+    size = latest.size if latest is not None else 0
+    kept = kept_cosignatures(svc, db, data_dir, production, size)
+    return make_bundle(svc, production, incident, kept)
 
 
 def is_bundle(data: bytes) -> bool:

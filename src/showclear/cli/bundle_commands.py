@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from showclear.app.bundle import make_bundle, verify_bundle
-from showclear.app.witnessing import kept_cosignatures
+from showclear.app.bundle import incident_bundle, verify_bundle
 from showclear.cli.ledger_commands import opened
 
 
@@ -42,13 +41,8 @@ def register(group: click.Group) -> None:
     def bundle(db: str | None, production: str, incident: str, output: str) -> None:
         """Write an incident's bundle: one file an investigator keeps and verifies offline."""
         with opened(db) as svc:
-            if not svc.exists(production):
-                raise click.UsageError(f"no production '{production}'")
-            latest = svc.checkpoint(production)
-            size = latest["size"] if latest is not None else 0
-            cosignatures = kept_cosignatures(svc, db, None, production, size)
             try:
-                data = make_bundle(svc, production, incident, cosignatures)
+                data = incident_bundle(svc, db, None, production, incident)
             except ValueError as exc:
                 raise click.UsageError(str(exc)) from None
         Path(output).write_bytes(data)

@@ -4,7 +4,8 @@
 
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from ninja import Path as ApiPath
 from ninja import Query, Router, Status
 
 from showclear.app.results import INPUT
@@ -102,3 +103,32 @@ def consistency(
     if not 1 <= old <= newer <= total:
         return Status(422, problem(INPUT, f"need 1 <= from <= to <= {total}", field="from"))
     return Status(200, service.consistency(production, old, newer))
+
+
+@read_route(router, "incidents/{incident}/bundle", bytes)
+def bundle(
+    request: HttpRequest,
+    production: str = ProductionId,
+    incident: str = ApiPath(..., min_length=1, max_length=64, description="the incident's id"),
+) -> Any:
+    """The incident's bundle (application/zip), for `showclear verify BUNDLE --vkey V`."""
+    roles = reader(request, production, "bundle")
+    if isinstance(roles, Status):
+        return roles
+    from django.conf import settings
+
+    from showclear.app.bundle import incident_bundle
+
+    try:
+        data = incident_bundle(
+            get_service(),
+            settings.SHOWCLEAR_DATABASE_URL,
+            settings.SHOWCLEAR_DATA_DIR,
+            production,
+            incident,
+        )
+    except ValueError as exc:
+        return Status(404, problem(INPUT, str(exc), field="incident"))
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{production}-{incident}.zip"'
+    return response
