@@ -29,6 +29,7 @@ MANIFEST = "bundle.json"
 NOTE = "checkpoint.note"
 PDF = "bundle.pdf"
 HOWTO = "HOW-TO-VERIFY.txt"
+_STAMP = (2000, 1, 1, 0, 0, 0)  # every member's time in the ZIP
 _PROOF = re.compile(r"entries/(0|[1-9][0-9]{0,18})\.tlog-proof")
 
 
@@ -50,6 +51,22 @@ class OpenedBundle:
     entries: dict[int, bytes]
     vkey: str  # the log's key the checkpoint verified under
     cosigned: int  # the witnesses of the policy whose cosignatures verified
+
+
+def pack(members: dict[str, bytes]) -> bytes:
+    """The bundle's one ZIP layout: members stored uncompressed, in order, with fixed metadata.
+
+    Byte for byte the same on every machine, so a verifier repacks what it read and compares:
+    a changed byte anywhere in the file, between the members too, fails.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, _STAMP)
+            info.create_system = 3  # Unix, whatever machine writes it
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return out.getvalue()
 
 
 def read_members(data: bytes) -> dict[str, bytes]:
@@ -165,4 +182,6 @@ def open_bundle(data: bytes, log: NoteKey, witnesses: list[NoteKey], quorum: int
         found = _PROOF.fullmatch(extra)
         why = f"entry {found[1]} is not cited in {MANIFEST}" if found else "it is no bundle file"
         raise BundleError(f"the bundle holds {extra}: {why}")
+    if pack(members) != data:
+        raise BundleError("the ZIP file was changed outside its files (it is not as written)")
     return OpenedBundle(manifest, members, entries, log.vkey, cosigned)

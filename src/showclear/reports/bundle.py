@@ -8,8 +8,6 @@ proof, a C2SP tlog-proof) and `HOW-TO-VERIFY.txt`.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 
 from showclear.ledger.bundleverify import (
@@ -21,6 +19,7 @@ from showclear.ledger.bundleverify import (
     VERSION,
     BundleError,
     OpenedBundle,
+    pack,
     proof_name,
 )
 from showclear.ledger.encoding import canonical
@@ -31,7 +30,6 @@ from showclear.reports.bundle_pdf import render
 from showclear.reports.bundle_select import UnknownIncident, select
 
 __all__ = ["BundleError", "UnknownIncident", "build", "check_narrative", "how_to_verify"]
-_STAMP = (2000, 1, 1, 0, 0, 0)  # every member's time in the ZIP: the same bytes each time
 
 
 def how_to_verify(production: str, incident: str, vkey: str) -> str:
@@ -58,14 +56,6 @@ What it proves: the cited entries are in the signed ledger, unchanged, and the n
 theirs. What it does not prove: that nothing else happened. A bundle cites a selection; ask
 for the production's full export (showclear export) to see every entry.
 """
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(zipfile.ZipInfo(name, _STAMP), data, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
 
 
 def _derived(manifest: dict[str, object]) -> dict[str, bytes]:
@@ -104,7 +94,7 @@ def build(
     members = {MANIFEST: canonical(manifest), NOTE: note, **_derived(manifest)}
     for seq, body in cited.items():
         members[proof_name(seq)] = format_proof(seq, proof_of(seq), note, body)
-    return _zip(members)
+    return pack(members)
 
 
 def check_narrative(opened: OpenedBundle) -> None:

@@ -1,10 +1,12 @@
 """Which entries an incident's bundle cites, found by reading bytes, not by replaying the ledger.
 
-Cited: the production's opening; every entry naming the incident; every entry naming an item
-involved (the incident's weapons and lots, and the lots loaded into those weapons), refusals
-included; the enrolment, qualifications and briefings of every person who acted on those items,
-held them or was shown their declarations; the safety meetings of the incident's day; and every
-correction (LEDGER-3) of a cited entry.
+Cited: the production's opening; every entry naming the incident; each item involved (the
+incident's weapons and lots, and the lots loaded into those weapons that day) from its receipt:
+its provenance (registration, receipt, verifications, test fires) whenever it was recorded, and
+every entry naming it, refusals included, from the start of the incident's day to the checkpoint;
+the enrolment, qualifications and briefings of every person who acted on those items, held them
+or was shown their declarations; the safety meetings of the incident's day; and every correction
+(LEDGER-3) of a cited entry. Earlier days' routine handling is in the export and the registers.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ _PEOPLE_EVENTS = re.compile(
     rb'"type":"(?:person_enrolled|qualification_recorded|performer_briefed|safety_meeting_held)"'
 )
 _CORRECTION = b'"type":"entry_corrected"'
+PROVENANCE = frozenset(
+    {"weapon_registered", "lot_received", "lot_verified", "lot_test_fired", "weapon_disposed"}
+)
+_AT = b'{"at":"'  # a canonical entry's first member: its time, whose first ten bytes are its day
 
 
 class UnknownIncident(ValueError):
@@ -75,10 +81,24 @@ def _opening(bodies: list[tuple[int, bytes]], incident: str) -> tuple[int, dict[
     raise UnknownIncident(f"no incident {incident!r} in the signed record")
 
 
+def _day_start(bodies: list[tuple[int, bytes]], day: str, opened_at: int) -> int:
+    """The first entry of the incident's day (entries are in time order within a day)."""
+    first = opened_at
+    needle = _AT + day.encode()
+    while first > 0 and bodies[first - 1][1].startswith(needle):
+        first -= 1
+    return first
+
+
+def _cites(entry: dict[str, Any], seq: int, first: int) -> bool:
+    """An entry naming an item is cited from the day's start on, and for provenance always."""
+    return seq >= first or any(e.get("type") in PROVENANCE for e in entry["events"])
+
+
 def _items(
-    bodies: list[tuple[int, bytes]], items: set[str], opened_at: int
+    bodies: list[tuple[int, bytes]], items: set[str], opened_at: int, first: int
 ) -> tuple[dict[int, dict[str, Any]], set[str]]:
-    """Entries naming the items, the lots loaded into its weapons before the incident included."""
+    """Entries naming the items, the lots loaded into its weapons that day included."""
     weapons = set(items)
     while True:
         pattern = _quoted(items)
@@ -86,12 +106,12 @@ def _items(
         for seq, body in bodies:
             if pattern.search(body):
                 entry = decode(body)
-                if _names(entry, ITEM_KEYS) & items:
+                if _names(entry, ITEM_KEYS) & items and _cites(entry, seq, first):
                     cited[seq] = entry
         loaded = {
             e["lot"]
             for seq, entry in cited.items()
-            if seq <= opened_at
+            if first <= seq <= opened_at
             for e in entry["events"]
             if e.get("type") == "weapon_loaded" and e.get("weapon") in weapons
         }
@@ -103,8 +123,11 @@ def _items(
 def select(bodies: list[tuple[int, bytes]], incident: str) -> dict[int, bytes]:
     """The entries (seq -> exact bytes) that the bundle of `incident` cites."""
     opened_at, event = _opening(bodies, incident)
+    text = dict(bodies)
+    day = decode(text[opened_at])["at"][:10]
+    first = _day_start(bodies, day, opened_at)
     items = set(event["weapons"]) | set(event["lots"])
-    cited, items = _items(bodies, items, opened_at)
+    cited, items = _items(bodies, items, opened_at, first)
     by_incident = _quoted([incident])
     for seq, body in bodies:
         if seq not in cited and by_incident.search(body):
@@ -114,8 +137,6 @@ def select(bodies: list[tuple[int, bytes]], incident: str) -> dict[int, bytes]:
     people: set[str] = set()
     for entry in cited.values():
         people |= _names(entry, PERSON_KEYS)
-    text = dict(bodies)
-    day = decode(text[opened_at])["at"][:10]
     chosen = set(cited) | {0}
     for seq, body in bodies:
         if _PEOPLE_EVENTS.search(body):

@@ -14,6 +14,7 @@ import pytest
 from showclear.app import Showclear, bootstrap
 from showclear.app.bundle import BundleReport, UnknownIncident, make_bundle, verify_bundle
 from showclear.app.logview import log_vkey
+from showclear.ledger.bundleverify import pack
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -40,13 +41,10 @@ def _members(data: bytes) -> dict[str, bytes]:
 
 
 def _rezip(data: bytes, change: Callable[[dict[str, bytes]], None]) -> bytes:
+    """The bundle changed, and packed again as showclear packs it (a careful forger)."""
     members = _members(data)
     change(members)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, body in members.items():
-            archive.writestr(name, body)
-    return out.getvalue()
+    return pack(members)
 
 
 def _check(data: bytes, vkey: str) -> BundleReport:
@@ -224,3 +222,15 @@ def test_a_corrected_entry_appears_as_recorded_and_as_corrected() -> None:
     ]
     recorded = next(s for s in story["timeline"] if s["seq"] == 35)
     assert "loaded 6 rounds of lot D1 into W1" in recorded["what"]
+
+
+def test_a_bundle_packed_another_way_fails_even_with_its_files_intact(
+    rust: tuple[bytes, str],
+) -> None:
+    data, vkey = rust
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in _members(data).items():
+            archive.writestr(name, body)
+    report = _check(out.getvalue(), vkey)
+    assert report.message == "the ZIP file was changed outside its files (it is not as written)"
