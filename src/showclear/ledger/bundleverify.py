@@ -20,8 +20,8 @@ import msgspec
 from showclear.ledger.encoding import canonical, decode
 from showclear.ledger.hashing import leaf_hash
 from showclear.ledger.merkle import ProofError, verify_inclusion
-from showclear.ledger.note import NoteError, NoteKey, open_note, parse_checkpoint_text
-from showclear.ledger.tlogproof import parse_proof
+from showclear.ledger.note import NoteKey
+from showclear.ledger.tlogproof import open_checkpoint, parse_proof
 
 FORMAT = "showclear-incident-bundle"
 VERSION = 1
@@ -110,15 +110,9 @@ def _checkpoint(
 ) -> tuple[int, bytes, int]:
     """(size, root, cosignatures) of the checkpoint note, signed by `log` as the policy asks."""
     try:
-        opened, keys = open_note(note, [log, *witnesses])
-        origin, size, root = parse_checkpoint_text(opened.text)
-    except NoteError as exc:
+        _, size, root, cosigned = open_checkpoint(note, log, witnesses, quorum)
+    except ValueError as exc:
         raise BundleError(f"{NOTE}: {exc}") from None
-    if log not in keys or origin != log.name:
-        raise BundleError(f"{NOTE}: the checkpoint is not signed by the log {log.name}")
-    cosigned = sum(1 for k in keys if k in witnesses)
-    if cosigned < quorum:
-        raise BundleError(f"{NOTE}: {cosigned} witnesses co-signed it; the policy needs {quorum}")
     return size, root, cosigned
 
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 if TYPE_CHECKING:
+    from django.http import HttpResponse
+
     from showclear.app import Showclear
 
 _lock = threading.Lock()
@@ -37,3 +39,21 @@ def set_service(service: Showclear | None) -> Showclear | None:
     with _lock:
         previous, _service = _service, service
     return previous
+
+
+def bundle_download(production: str, incident: str) -> HttpResponse:
+    """An incident's bundle as a ZIP download; ValueError when there is none to make."""
+    from django.http import HttpResponse
+
+    from showclear.app.bundle import incident_bundle
+
+    data = incident_bundle(
+        get_service(),
+        settings.SHOWCLEAR_DATABASE_URL,
+        settings.SHOWCLEAR_DATA_DIR,
+        production,
+        incident,
+    )
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{production}-{incident}.zip"'
+    return response

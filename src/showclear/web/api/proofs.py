@@ -4,7 +4,7 @@
 
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Path as ApiPath
 from ninja import Query, Router, Status
 
@@ -20,7 +20,7 @@ from showclear.web.api.reads import (
     read_route,
     reader,
 )
-from showclear.web.services import get_service
+from showclear.web.services import bundle_download, get_service
 
 router = Router(tags=["ledger"])
 
@@ -115,20 +115,7 @@ def bundle(
     roles = reader(request, production, "bundle")
     if isinstance(roles, Status):
         return roles
-    from django.conf import settings
-
-    from showclear.app.bundle import incident_bundle
-
     try:
-        data = incident_bundle(
-            get_service(),
-            settings.SHOWCLEAR_DATABASE_URL,
-            settings.SHOWCLEAR_DATA_DIR,
-            production,
-            incident,
-        )
+        return bundle_download(production, incident)
     except ValueError as exc:
         return Status(404, problem(INPUT, str(exc), field="incident"))
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{production}-{incident}.zip"'
-    return response

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from showclear.app.bundle import incident_bundle as bundle_of
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import (
     FormError,
@@ -26,7 +25,7 @@ from showclear.web.pages.common import (
     retry_values,
 )
 from showclear.web.pages.rules import rule_text
-from showclear.web.services import get_service
+from showclear.web.services import bundle_download
 
 DETAILS = (
     ("employer", "Employer"),
@@ -190,18 +189,7 @@ def incident_bundle(request: HttpRequest, production: str, incident: str) -> Htt
         raise PermissionDenied(
             "the bundle is for the armorer, the safety advisor, producers and investigators"
         )
-    from django.conf import settings
-
     try:
-        data = bundle_of(
-            get_service(),
-            settings.SHOWCLEAR_DATABASE_URL,
-            settings.SHOWCLEAR_DATA_DIR,
-            production,
-            incident,
-        )
+        return bundle_download(production, incident)
     except ValueError as exc:
         raise Http404(str(exc)) from None
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{production}-{incident}.zip"'
-    return response
