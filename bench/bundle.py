@@ -1,9 +1,9 @@
 """The incident bundle of a 100,000-entry ledger, as a ratio to a replay of the same ledger.
 
-A season of normal shooting days (bench/season.py) is applied to a memory ledger, and an
-incident on a weapon is reported at its end, during the last day, as a bundle is asked for an
-incident just after it (an incident freezes its weapon: a season going on after it would be a
-season of refusals). The bundle (selection by reading bytes, narrative, PDF,
+A season of normal shooting days (bench/season.py) is applied to a memory ledger up to the last
+firing of W1 in it, and an incident on W1 is reported right after, as a bundle is asked for just
+after an incident (an incident freezes its weapon: a season going on after it would be a season
+of refusals). The bundle (selection by reading bytes, narrative, PDF,
 one inclusion proof per cited entry, ZIP) is timed against a replay of the whole ledger (every
 entry decoded and folded into the state) measured in the same run; the goal is under 2 s, and
 a bundle cheaper than a replay: building one must not replay the ledger.
@@ -32,11 +32,13 @@ GOAL = 2.0
 
 
 def build(entries: int) -> tuple[Showclear, str]:
-    """A memory ledger of `entries` season commands ending with an incident on W1."""
+    """A memory ledger of about `entries` season commands ending with an incident on W1."""
     svc = bootstrap("memory:")
-    at = ""
-    for raw in season(entries - 1, 1):
-        at = svc.execute(raw) and raw["at"]
+    raws = list(season(entries, 1))
+    last = max(n for n, r in enumerate(raws) if r["cmd"] == "fire" and r["weapon"] == "W1")
+    for raw in raws[: last + 1]:
+        svc.execute(raw)
+    at = raws[last]["at"]
     report = {"cmd": "report_incident", "production": PRODUCTION, "by": "ad1", "at": at}
     report |= {"text": "W1 pointed at the camera crew", "items": ["W1"]}
     return svc, svc.execute(report)["incident"]

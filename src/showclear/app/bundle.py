@@ -9,7 +9,6 @@ from showclear.app.logview import checkpoint_note, log_vkey
 from showclear.app.service import Showclear
 from showclear.ledger.bundleverify import MANIFEST, BundleError, open_bundle, read_members
 from showclear.ledger.encoding import decode
-from showclear.ledger.hashing import leaf_hash
 from showclear.ledger.merkle import Tree
 from showclear.reports.bundle import UnknownIncident, build, check_narrative
 
@@ -38,7 +37,7 @@ def make_bundle(
         raise ValueError(f"{production} has no C2SP checkpoint yet: nothing is signed to cite")
     size = int(note.split(b"\n", 2)[1])
     bodies = [(e.seq, e.body) for e in svc.ledger.stored_entries(production, 0, size)]
-    tree = Tree([leaf_hash(body) for _, body in bodies])
+    tree = Tree(svc.ledger.leaf_hashes(production)[:size])  # verify checks each cited one
     vkey = log_vkey(svc, production)
     return build(production, incident, bodies, note, vkey, lambda seq: tree.inclusion_proof(seq))
 

@@ -26,6 +26,13 @@ _CORRECTION = b'"type":"entry_corrected"'
 PROVENANCE = frozenset(
     {"weapon_registered", "lot_received", "lot_verified", "lot_test_fired", "weapon_disposed"}
 )
+# the kinds of entries cited whatever their day: provenance, people, corrections
+_FACTS = re.compile(
+    rb'"type":"(?:'
+    + b"|".join(k.encode() for k in sorted(PROVENANCE))
+    + rb"|person_enrolled|qualification_recorded|performer_briefed|safety_meeting_held"
+    + rb'|entry_corrected)"'
+)
 _AT = b'{"at":"'  # a canonical entry's first member: its time, whose first ten bytes are its day
 
 
@@ -71,11 +78,11 @@ def _names(entry: dict[str, Any], keys: Iterable[str]) -> set[str]:
 
 
 def _opening(bodies: list[tuple[int, bytes]], incident: str) -> tuple[int, dict[str, Any]]:
+    """Where the incident opened: read from the end, as a bundle is asked for a recent one."""
     needle = b'"incident":' + canonical(incident)
-    for seq, body in bodies:
+    for seq, body in reversed(bodies):
         if needle in body:
-            entry = decode(body)
-            event = incident_opening(entry, incident)
+            event = incident_opening(decode(body), incident)
             if event is not None:
                 return seq, event
     raise UnknownIncident(f"no incident {incident!r} in the signed record")
@@ -90,23 +97,19 @@ def _day_start(bodies: list[tuple[int, bytes]], day: str, opened_at: int) -> int
     return first
 
 
-def _cites(entry: dict[str, Any], seq: int, first: int) -> bool:
-    """An entry naming an item is cited from the day's start on, and for provenance always."""
-    return seq >= first or any(e.get("type") in PROVENANCE for e in entry["events"])
-
-
 def _items(
-    bodies: list[tuple[int, bytes]], items: set[str], opened_at: int, first: int
+    candidates: list[tuple[int, bytes]], items: set[str], opened_at: int, first: int
 ) -> tuple[dict[int, dict[str, Any]], set[str]]:
     """Entries naming the items, the lots loaded into its weapons that day included."""
     weapons = set(items)
     while True:
         pattern = _quoted(items)
         cited = {}
-        for seq, body in bodies:
+        for seq, body in candidates:
             if pattern.search(body):
                 entry = decode(body)
-                if _names(entry, ITEM_KEYS) & items and _cites(entry, seq, first):
+                provenance = any(e.get("type") in PROVENANCE for e in entry["events"])
+                if _names(entry, ITEM_KEYS) & items and (seq >= first or provenance):
                     cited[seq] = entry
         loaded = {
             e["lot"]
@@ -121,15 +124,20 @@ def _items(
 
 
 def select(bodies: list[tuple[int, bytes]], incident: str) -> dict[int, bytes]:
-    """The entries (seq -> exact bytes) that the bundle of `incident` cites."""
+    """The entries (seq -> exact bytes) that the bundle of `incident` cites.
+
+    Two passes over the whole ledger's bytes (the incident's opening, from the end; the few
+    entries of the kinds cited whatever their day); the rest reads the incident's day onward.
+    """
     opened_at, event = _opening(bodies, incident)
-    text = dict(bodies)
-    day = decode(text[opened_at])["at"][:10]
+    day = decode(bodies[opened_at][1])["at"][:10]
     first = _day_start(bodies, day, opened_at)
+    window = bodies[first:]
+    facts = [(seq, body) for seq, body in bodies[:first] if _FACTS.search(body)]
     items = set(event["weapons"]) | set(event["lots"])
-    cited, items = _items(bodies, items, opened_at, first)
+    cited, items = _items([*facts, *window], items, opened_at, first)
     by_incident = _quoted([incident])
-    for seq, body in bodies:
+    for seq, body in bodies[opened_at:]:
         if seq not in cited and by_incident.search(body):
             entry = decode(body)
             if incident in _names(entry, ("incident", "id")):
@@ -138,15 +146,12 @@ def select(bodies: list[tuple[int, bytes]], incident: str) -> dict[int, bytes]:
     for entry in cited.values():
         people |= _names(entry, PERSON_KEYS)
     chosen = set(cited) | {0}
-    for seq, body in bodies:
+    for seq, body in [*facts, *window]:
         if _PEOPLE_EVENTS.search(body):
-            entry = decode(body)
-            for e in entry["events"]:
+            for e in decode(body)["events"]:
                 if values(e, ("person", "performer")) & people or e.get("date") == day:
                     chosen.add(seq)
-    for seq, body in bodies:
-        if _CORRECTION in body:
-            entry = decode(body)
-            if any(e.get("entry") in chosen for e in entry["events"]):
-                chosen.add(seq)
-    return {seq: text[seq] for seq in sorted(chosen)}
+    for seq, body in [*facts, *window]:
+        if _CORRECTION in body and any(e.get("entry") in chosen for e in decode(body)["events"]):
+            chosen.add(seq)
+    return {seq: bodies[seq][1] for seq in sorted(chosen)}
