@@ -19,6 +19,13 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _worked_example() -> list[str]:
+    """The lines docs/investigators.md quotes from the Rust day's bundle."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "investigators.md").read_text("utf-8")
+    block = doc.split("## A worked example", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite ledger holding the Rust day and the normal day."""
@@ -49,6 +56,9 @@ def test_a_bundle_written_by_the_cli_verifies_offline_and_its_pdf_reads(
         check=True,
     ).stdout
     assert "Incident I-2 - rust-replay" in text
+    words = " ".join(text.split())
+    for line in _worked_example():
+        assert " ".join(line.split()) in words, line
     assert "Cal/OSHA serious-injury report" in text
     assert "Key Armorer: loaded 6 rounds of lot D1 into W1" in text
     assert "REFUSED under INC-3" in text

@@ -88,7 +88,9 @@ def line(entry: dict[str, Any], names: dict[str, str]) -> str:
     result = entry["result"]
     if not result.get("ok"):
         subject = ", ".join(
-            f"{k} {_plain(command[k])}" for k in ("weapon", "lot", "to") if k in command
+            f"{k} {_plain(command[k])}"
+            for k in ("weapon", "lot", "weapons", "lots", "items", "setup", "to")
+            if k in command
         )
         return (
             f"{who} asked to {command.get('cmd', '?').replace('_', ' ')} ({subject or 'no item'})"
