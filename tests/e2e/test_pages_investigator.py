@@ -3,7 +3,9 @@ filters in plain words, and the page that says how to check the record offline."
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +62,8 @@ def test_the_cover_form_records_the_details_and_the_bundle_carries_them(incident
     assert page.status_code == 200
     assert incident.entries(SHOW)[-1]["command"]["cmd"] == "report_incident_details"
     data = member("safe1").get(BUNDLE).content
-    assert b"Show One LLC" in __import__("zipfile").ZipFile(__import__("io").BytesIO(data)).read(
-        "bundle.json"
-    )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b"Show One LLC" in archive.read("bundle.json")
 
 
 def test_the_api_answers_the_bundle_by_role(incident: Any, db: Any) -> None:

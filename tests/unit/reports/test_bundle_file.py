@@ -3,6 +3,7 @@ proof fails naming what is wrong."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import zipfile
@@ -13,8 +14,10 @@ import pytest
 
 from showclear.app import Showclear, bootstrap
 from showclear.app.bundle import BundleReport, UnknownIncident, make_bundle, verify_bundle
-from showclear.app.logview import log_vkey
+from showclear.app.logview import checkpoint_note, log_vkey
 from showclear.ledger.bundleverify import pack
+from showclear.ledger.note import COSIGNATURE, NoteKey, cosign, signature_line
+from showclear.ledger.signing import Signer
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -99,10 +102,10 @@ def test_one_changed_byte_in_an_entry_fails_naming_the_entry(rust: tuple[bytes, 
     def edit(m: dict[str, bytes]) -> None:
         proof = m["entries/35.tlog-proof"].decode()
         head, extra, rest = proof.split("\n", 2)
-        body = json.loads(__import__("base64").b64decode(extra[6:]))
+        body = json.loads(base64.b64decode(extra[6:]))
         body["events"][0]["count"] = 5
         raw = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
-        extra = "extra " + __import__("base64").b64encode(raw).decode()
+        extra = "extra " + base64.b64encode(raw).decode()
         m["entries/35.tlog-proof"] = f"{head}\n{extra}\n{rest}".encode()
 
     report = _check(_rezip(data, edit), vkey)
@@ -234,3 +237,24 @@ def test_a_bundle_packed_another_way_fails_even_with_its_files_intact(
             archive.writestr(name, body)
     report = _check(out.getvalue(), vkey)
     assert report.message == "the ZIP file was changed outside its files (it is not as written)"
+
+
+def test_a_witness_policy_needs_the_cosignatures_the_bundle_carries() -> None:
+    svc = _svc("rust-day")
+    witness = Signer.generate()
+    name = "witness.example"
+    key = NoteKey(name, COSIGNATURE, base64.b64decode(witness.public_key_b64))
+    note = checkpoint_note(svc, "rust-replay")
+    assert note is not None
+    text = note[: note.index(b"\n\n") + 1]
+    line = signature_line(name, cosign(witness, name, text, 1_790_000_000))
+    vkey = log_vkey(svc, "rust-replay")
+    cosigned = make_bundle(svc, "rust-replay", "I-2", [line])
+    report = verify_bundle(cosigned, vkey, [key.vkey], 1)
+    assert report.ok, report.message
+    assert "1 cosignatures" in report.message
+    alone = make_bundle(svc, "rust-replay", "I-2")
+    report = verify_bundle(alone, vkey, [key.vkey], 1)
+    assert report.message == (
+        "checkpoint.note: 0 of the witnesses co-signed it; the policy needs 1"
+    )
