@@ -96,4 +96,8 @@ def line(entry: dict[str, Any], names: dict[str, str]) -> str:
             f"{who} asked to {command.get('cmd', '?').replace('_', ' ')} ({subject or 'no item'})"
             f": REFUSED under {result.get('rule')}: {result.get('message')}"
         )
-    return f"{who}: " + "; ".join(said(e) for e in entry["events"])
+    words = f"{who}: " + "; ".join(said(e) for e in entry["events"])
+    if command.get("cmd") == "hand_over":
+        taken = "acknowledged it" if command.get("acknowledged") else "did not acknowledge it"
+        words += f" (the receiver {taken})"
+    return words
