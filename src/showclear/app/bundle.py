@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from showclear.app.checking import _keys
+from showclear.app.checking import policy_keys
 from showclear.app.logview import checkpoint_note, log_vkey
 from showclear.app.service import Showclear
 from showclear.ledger.bundleverify import MANIFEST, BundleError, open_bundle, read_members
@@ -79,7 +79,7 @@ def verify_bundle(data: bytes, vkey: str | None, witnesses: list[str], quorum: i
             vkey = manifest.get("vkey") if isinstance(manifest, dict) else None
             if not isinstance(vkey, str):
                 raise BundleError(f"{MANIFEST} names no log key; give --vkey")
-        log, trusted = _keys(vkey, witnesses, quorum)
+        log, trusted = policy_keys(vkey, witnesses, quorum)
         opened = open_bundle(data, log, trusted, quorum)
         check_narrative(opened)
     except ValueError as exc:  # BundleError, a malformed key, a manifest that is not JSON
