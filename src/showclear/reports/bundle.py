@@ -109,7 +109,7 @@ def check_narrative(opened: OpenedBundle) -> None:
         story = narrative(production, incident, opened.entries)
     except UnknownIncident as exc:
         raise BundleError(f"{exc}: the entry that opened it was dropped") from None
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         raise BundleError(f"the cited entries do not give a narrative: {exc!r}") from None
     if canonical(story) != canonical(manifest.get("narrative")):
         wrong = [

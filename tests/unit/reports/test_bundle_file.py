@@ -258,3 +258,14 @@ def test_a_witness_policy_needs_the_cosignatures_the_bundle_carries() -> None:
     assert report.message == (
         "checkpoint.note: 0 of the witnesses co-signed it; the policy needs 1"
     )
+
+
+def test_no_flipped_byte_gets_past_the_check_or_crashes_it(rust: tuple[bytes, str]) -> None:
+    data, vkey = rust
+    step = max(1, len(data) // 300)
+    for at in range(0, len(data), step):
+        broken = data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
+        for key in (vkey, None):  # the production's key, or the one the bundle names
+            report = verify_bundle(broken, key, [], 0)
+            assert not report.ok, at
+            assert report.message, at
