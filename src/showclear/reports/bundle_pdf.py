@@ -111,7 +111,11 @@ def render(manifest: dict[str, Any]) -> bytes:
         doc.step(step)
     doc.heading("Corrections (LEDGER-3)")
     for c in story["corrections"] or [{"seq": "-", "corrects": "-", "reason": "none"}]:
-        doc.field(f"Entry {c['seq']} corrects entry {c['corrects']}", c["reason"])
+        fixed = ", ".join(f"{k} = {v}" for k, v in sorted(c.get("fields", {}).items()))
+        doc.field(
+            f"Entry {c['seq']} corrects entry {c['corrects']}",
+            f"{c['reason']}; as corrected: {fixed or 'no field'}",
+        )
     doc.heading("How to verify this bundle")
     doc.field("", manifest["how_to_verify"])
     return bytes(doc.pdf.output())

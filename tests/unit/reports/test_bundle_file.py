@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -210,7 +211,7 @@ def test_the_cover_carries_the_details_the_safety_advisor_recorded() -> None:
     assert cover["scene"].startswith("not recorded")
 
 
-def test_a_corrected_entry_appears_as_recorded_and_as_corrected() -> None:
+def test_a_corrected_entry_appears_as_recorded_and_as_corrected(tmp_path: Path) -> None:
     svc = _svc("rust-day")
     fix = {"cmd": "correct", "production": "rust-replay", "by": "arm1"}
     fix |= {"at": "2026-03-02T07:30:00-07:00", "entry": 35, "reason": "miscounted"}
@@ -225,6 +226,13 @@ def test_a_corrected_entry_appears_as_recorded_and_as_corrected() -> None:
     ]
     recorded = next(s for s in story["timeline"] if s["seq"] == 35)
     assert "loaded 6 rounds of lot D1 into W1" in recorded["what"]
+    pdf = tmp_path / "b.pdf"
+    pdf.write_bytes(_members(data)["bundle.pdf"])
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Entry 47 corrects entry 35" in text
+    assert "miscounted; as corrected: count = 5" in text
 
 
 def test_a_bundle_packed_another_way_fails_even_with_its_files_intact(
