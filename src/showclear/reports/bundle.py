@@ -40,9 +40,10 @@ This file is a ZIP. bundle.pdf tells the story in words; every fact in it comes 
 entries in entries/, each an exact copy of a ledger entry with a proof that it is in the
 ledger the production's server signed (checkpoint.note).
 
-1. Get the production's log key from someone you trust, NOT from this bundle. It should read:
+1. Get the production's log key from someone you trust, not from this bundle, and compare:
+   this bundle says it was signed under
    {vkey}
-2. With showclear (pip install showclear):
+2. With showclear (Python 3.11 or later; `pip install .` in a copy of its source):
    showclear verify THIS-FILE.zip --vkey '{vkey}'
    It checks the signature on checkpoint.note, that every entry is in the signed ledger,
    and that the narrative (bundle.json and bundle.pdf) says what the entries say. Add
