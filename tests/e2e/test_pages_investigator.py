@@ -97,6 +97,9 @@ def test_the_ledger_filters_by_item_kind_person_and_dates(incident: Any) -> None
     that_day = [e["seq"] for e in entries if e["at"][:10] == day]
     assert sorted(_shown(client.get(LEDGER, {"since": day, "until": day}))) == that_day
     assert _shown(client.get(LEDGER, {"until": "2000-01-01"})) == []
+    minute = entries[-1]["at"][:16]  # the incident's report, this minute or the one before
+    recent = [e["seq"] for e in entries if e["at"][:16] >= minute]
+    assert sorted(_shown(client.get(LEDGER, {"since": minute}))) == recent
 
 
 def test_entries_read_in_plain_words_with_hashes_on_demand(incident: Any) -> None:

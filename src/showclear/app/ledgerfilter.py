@@ -15,12 +15,13 @@ from showclear.reports.bundle_words import line
 JSON = dict[str, Any]
 KINDS = ("accepted", "refused", "correction", *sorted(d.name for d in DECLARATIONS))
 RULE_IDS = frozenset(r.id for r in RULES)
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?")  # a day, or a day and a minute
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerFilter:
-    """What to keep; an empty field keeps everything. `since`/`until` are local dates, inclusive."""
+    """What to keep; an empty field keeps everything. `since`/`until` are local days or minutes
+    (`2026-03-02`, `2026-03-02T07:10`), inclusive, compared with the time the entry records."""
 
     item: str = ""
     person: str = ""
@@ -44,8 +45,10 @@ class LedgerFilter:
             )
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value and not _DAY.fullmatch(value):
-                wrong.append(f"{name}: {value[:40]!r} is not a date written YYYY-MM-DD")
+            if value and not _MOMENT.fullmatch(value):
+                wrong.append(
+                    f"{name}: {value[:40]!r} is not a date written YYYY-MM-DD (or YYYY-MM-DDTHH:MM)"
+                )
         for name in ("item", "person"):
             if len(getattr(self, name)) > 64:
                 wrong.append(f"{name}: longer than an id (64 characters)")
@@ -57,8 +60,10 @@ class LedgerFilter:
 
     def keeps(self, entry: JSON) -> bool:
         """Whether an entry (as stored: at, by, command, result, events) passes the filter."""
-        day = str(entry["at"])[:10]
-        if (self.since and day < self.since) or (self.until and day > self.until):
+        at = str(entry["at"])
+        if self.since and at[: len(self.since)] < self.since:
+            return False
+        if self.until and at[: len(self.until)] > self.until:
             return False
         if self.item and self.item not in _named(entry, ITEM_KEYS):
             return False
