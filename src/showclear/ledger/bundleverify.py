@@ -20,7 +20,7 @@ import msgspec
 from showclear.ledger.encoding import canonical, decode
 from showclear.ledger.hashing import leaf_hash
 from showclear.ledger.merkle import ProofError, verify_inclusion
-from showclear.ledger.note import NoteKey
+from showclear.ledger.note import NoteKey, parse_note
 from showclear.ledger.tlogproof import open_checkpoint, parse_proof
 
 FORMAT = "showclear-incident-bundle"
@@ -67,6 +67,11 @@ def pack(members: dict[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return out.getvalue()
+
+
+def cosigners(note: bytes, origin: str) -> list[str]:
+    """The names on a checkpoint note's signature lines other than the log's, in order."""
+    return [name for name, _ in parse_note(note).signatures if name != origin]
 
 
 def read_members(data: bytes) -> dict[str, bytes]:
@@ -167,6 +172,8 @@ def open_bundle(data: bytes, log: NoteKey, witnesses: list[NoteKey], quorum: int
         )
     if manifest.get("vkey") != log.vkey:
         raise BundleError(f"{MANIFEST} names another log key than the one given")
+    if manifest.get("cosigners") != cosigners(note, log.name):
+        raise BundleError(f"{MANIFEST} names other cosigners than {NOTE} carries")
     if manifest.get("checkpoint") != {"size": size, "root": root.hex()}:
         raise BundleError(f"{MANIFEST} names another checkpoint than {NOTE}")
     entries: dict[int, bytes] = {}

@@ -19,6 +19,7 @@ from showclear.ledger.bundleverify import (
     VERSION,
     BundleError,
     OpenedBundle,
+    cosigners,
     pack,
     proof_name,
 )
@@ -88,6 +89,7 @@ def build(
         "origin": origin,
         "vkey": vkey,
         "checkpoint": {"size": size, "root": root.hex()},
+        "cosigners": cosigners(note, origin),
         "cited": sorted(cited),
         "how_to_verify": how_to_verify(production, incident, vkey),
         "narrative": narrative(production, incident, cited),

@@ -71,7 +71,8 @@ def render(manifest: dict[str, Any]) -> bytes:
     checkpoint = manifest["checkpoint"]
     doc.field(
         "Stamped with the checkpoint",
-        f"{manifest['origin']}, {checkpoint['size']} entries, root {checkpoint['root']}",
+        f"{manifest['origin']}, {checkpoint['size']} entries, root {checkpoint['root']};"
+        f" co-signed by: {', '.join(manifest['cosigners']) or 'no witness'}",
     )
     doc.heading("Cover: the fields of a Cal/OSHA serious-injury report (8 CCR 342)")
     for key, label in COVER:

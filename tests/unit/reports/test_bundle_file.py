@@ -261,6 +261,15 @@ def test_a_witness_policy_needs_the_cosignatures_the_bundle_carries() -> None:
     report = verify_bundle(cosigned, vkey, [key.vkey], 1)
     assert report.ok, report.message
     assert "1 cosignatures" in report.message
+    assert json.loads(_members(cosigned)["bundle.json"])["cosigners"] == [name]
+
+    def strip(m: dict[str, bytes]) -> None:  # the cosignature taken out of every note
+        for member in m:
+            if member == "checkpoint.note" or member.startswith("entries/"):
+                m[member] = m[member].replace(line, b"")
+
+    report = verify_bundle(_rezip(cosigned, strip), vkey, [], 0)
+    assert report.message == "bundle.json names other cosigners than checkpoint.note carries"
     alone = make_bundle(svc, "rust-replay", "I-2")
     report = verify_bundle(alone, vkey, [key.vkey], 1)
     assert report.message == (
