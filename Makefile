@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/verify.py
+	$(BIN)/python bench/bundle.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/reports.py

@@ -24,6 +24,10 @@ fi
 if [ ! -d /usr/share/gocode/src/golang.org/x/mod/sumdb/note ]; then
   need_apt+=(golang-golang-x-mod-dev)
 fi
+# pdftotext (poppler-utils): the tests read the PDFs' text
+if ! command -v pdftotext >/dev/null 2>&1; then
+  need_apt+=(poppler-utils)
+fi
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${1:-}" != "--checks-only" ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   SUDO=""

@@ -137,6 +137,7 @@ class Scene:
             "release": {"target": "weapon", "id": "W1", "reason": "checked"},
             "report_incident": {"text": "near miss", "items": []},
             "close_incident": {"incident": self.incident, "finding": "box resealed and counted"},
+            "report_incident_details": {"incident": self.incident, "site": "stage 4"},
             "complain": {"text": "too close to the muzzle"},
             "assess_risk": {
                 "setup": "12B",

@@ -44,6 +44,7 @@ WHO: dict[str, frozenset[str]] = {
     "release": frozenset({"armorer", "safety_advisor"}),
     "report_incident": ANYONE,
     "close_incident": frozenset({"safety_advisor", "producer"}),
+    "report_incident_details": frozenset({"safety_advisor", "producer"}),
     "complain": ANYONE,
     "acknowledge": frozenset({"safety_advisor"}),
     "correct": ANYONE,  # the entry's author (each role corrects its own entry here), armorer
@@ -69,8 +70,14 @@ FULL_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer
 LIMITED = {"state", "holds", "complaints"}
 
 
+BUNDLE_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer"})
+
+
 def may_read(role: str, read: str) -> bool:
-    """The documented read policy: full readers see all; performers trace what they held."""
+    """The documented read policy: full readers see all; performers trace what they held; an
+    incident's bundle is for those who investigate it or answer for it."""
+    if read == "bundle":
+        return role in BUNDLE_READERS
     if role in FULL_READERS:
         return True
     if read == "trace":

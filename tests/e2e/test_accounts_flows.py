@@ -132,6 +132,8 @@ def test_the_demo_loader_prints_working_sign_ins(service: Any, db: Any) -> None:
     assert response.status_code == 302
     assert check_pin(PRODUCTION, "crew1", password.group(2))
     code = re.search(r"arm1\s+TOTP \S+\s+backup codes: (\S+)", text).group(1)
+    investigator = re.search(r"inv1\s+TOTP \S+\s+backup codes: (\S+)", text)
+    assert investigator, text  # the investigator sees everything: a second factor too
     assert StaticDevice.objects.get(user__username="arm1").token_set.filter(token=code).exists()
     size = service.ledger.size(PRODUCTION)
     call_command("showclear_demo", stdout=io.StringIO())  # a second run keeps the ledger

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from pages_support import MEMBER_PAGES, SHOW, member, text
+from pages_support import MEMBER_PAGES, SHOW, member, run, text
 
 PAGES = [*MEMBER_PAGES, "labels.pdf"]
 
@@ -48,14 +49,20 @@ def test_a_member_sees_every_page(show: Any) -> None:
         assert crew.get(f"/p/{SHOW}/{page}").status_code == 200, page
 
 
-def test_an_armorer_without_second_factor_is_sent_to_verify(show: Any) -> None:
-    user = get_user_model().objects.create_user("arm1", password="pw")
+@pytest.mark.parametrize(("person", "page"), [("arm1", "weapons/W1/"), ("inv1", "ledger/")])
+def test_a_see_everything_role_without_second_factor_is_sent_to_verify(
+    show: Any, person: str, page: str
+) -> None:
+    if person == "inv1":
+        enroll = {"cmd": "enroll", "person": "inv1", "name": "Investigator"}
+        run(show, {**enroll, "roles": ["investigator"]}, by="prod1")
+    user = get_user_model().objects.create_user(person, password="pw")
     from showclear.web.accounts.models import Membership
 
-    Membership.objects.create(user=user, production=SHOW, person="arm1")
+    Membership.objects.create(user=user, production=SHOW, person=person)
     client = Client()
     client.force_login(user)
-    response = client.get(f"/p/{SHOW}/weapons/W1/")
+    response = client.get(f"/p/{SHOW}/{page}")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/otp/verify/")
 

@@ -40,6 +40,9 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "report_callsheet": ("reports/callsheet/?date=2026-03-02", "reports"),
     "report_policy": ("reports/policy/?from=2026-03-01&to=2026-03-31", "reports"),
     "lot_register": ("reports/lots/B1/", "reports"),
+    "verify_help": ("investigate/", "entries"),
+    "export_file": ("export.jsonl", "entries"),
+    "incident_bundle": ("incidents/I-1/bundle.zip", "bundle"),
 }
 
 

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 # The parameters the pages read, and what fills in each URL's own parts.
 KNOWN = [
     *("at", "date", "go", "item", "lot", "next", "paper", "start", "weapon", "view", "page"),
-    *("q", "show"),
+    *("q", "show", "from", "to", "format"),
+    *("person", "rule", "kind", "since", "until"),  # the ledger's filters
 ]
-PARTS = {"production": PRODUCTION, "weapon": "W1", "lot": "D1"}
+PARTS = {"production": PRODUCTION, "weapon": "W1", "lot": "D1", "incident": "I-1"}
 ODD = [
     "",
     "0",
@@ -49,6 +50,10 @@ ODD = [
     "https://host/p/western1/weapons/w1/",
     "/p/western1/lots/../weapons/W1",
     "http://[::1/p/western1/weapons/W1/",
+    "SAFE-1",
+    "refused",
+    "correction",
+    "arm1",
 ]
 VALUES = st.one_of(st.sampled_from(ODD), st.text(max_size=40))
 QUERIES = st.lists(

@@ -115,3 +115,40 @@ def test_go_reads_the_tiles_and_proves_every_entry(gocheck: Path, tmp_path: Path
     data = level0.read_bytes()
     level0.write_bytes(data[:40] + bytes([data[40] ^ 1]) + data[41:])
     assert _go(gocheck, "tiles", vkey, str(tmp_path / "tiles")).returncode != 0
+
+
+def test_go_checks_an_incident_bundle_signature_and_every_cited_entry(
+    gocheck: Path, tmp_path: Path
+) -> None:
+    """What docs/investigators.md tells an investigator to do without showclear."""
+    import base64
+    import io
+    import json
+    import zipfile
+
+    from showclear.app.bundle import make_bundle
+    from showclear.ledger.tlogproof import parse_proof
+
+    svc = bootstrap("memory:")
+    scenario = Path(__file__).parents[1] / "scenarios" / "rust-day.jsonl"
+    for line in scenario.read_text().splitlines():
+        if line.strip():
+            svc.execute(json.loads(line))
+    vkey = log_vkey(svc, "rust-replay")
+    with zipfile.ZipFile(io.BytesIO(make_bundle(svc, "rust-replay", "I-2"))) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    (tmp_path / "checkpoint.note").write_bytes(members["checkpoint.note"])
+    opened = _go(gocheck, "note", vkey, str(tmp_path / "checkpoint.note"))
+    assert opened.returncode == 0, opened.stderr
+    _, size, root = opened.stdout.splitlines()[:3]
+    lines = []
+    for name in sorted(n for n in members if n.startswith("entries/")):
+        body, index, proof, _ = parse_proof(members[name])
+        assert body is not None
+        hashes = " ".join(h.hex() for h in proof)
+        leaf = leaf_hash(body).hex()
+        lines.append(f"inclusion {size} {index} {leaf} {base64.b64decode(root).hex()} {hashes}")
+    lines.append(lines[0].replace(" 0 ", " 1 ", 1))  # entry 0's proof claimed for entry 1
+    checked = _go(gocheck, "proofs", stdin="\n".join(lines) + "\n").stdout.splitlines()
+    assert checked[:-1] == ["ok"] * (len(lines) - 1)
+    assert checked[-1] != "ok"

@@ -10,9 +10,11 @@ FULL_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer
 # What performers and crew may read: the state (incidents in brief), holds, complaints, and the
 # trace of items they hold or held.
 LIMITED_READS = frozenset({"state", "holds", "complaints", "trace"})
+# Who downloads an incident's bundle: those who investigate it or answer for it.
+BUNDLE_READERS = frozenset({"investigator", "producer", "safety_advisor", "armorer"})
 # Every read there is: the ledger covers its entries, checkpoints and proofs, and the ledger page;
 # reports are the daily log, registers, policy against practice and the call sheet.
-READS = frozenset({*LIMITED_READS, "incidents", "ledger", "reports"})
+READS = frozenset({*LIMITED_READS, "incidents", "ledger", "reports", "bundle"})
 # What a limited reader sees of an incident.
 INCIDENT_BRIEF = ("id", "rule", "open")
 
@@ -26,6 +28,8 @@ def may_read(what: str, roles: Set[str]) -> bool:
     """Whether these roles may use a read at all (a limited trace is checked per item)."""
     if what not in READS:
         raise ValueError(f"unknown read {what!r}")
+    if what == "bundle":
+        return bool(roles & BUNDLE_READERS)
     return reads_everything(roles) or (bool(roles) and what in LIMITED_READS)
 
 

@@ -20,7 +20,7 @@ def what_broke(report: VerifyReport) -> str:
     return f"first bad entry {report.first_bad_seq}: {report.message}"
 
 
-def _keys(vkey: str, witnesses: list[str], quorum: int) -> tuple[NoteKey, list[NoteKey]]:
+def policy_keys(vkey: str, witnesses: list[str], quorum: int) -> tuple[NoteKey, list[NoteKey]]:
     """The log's key and the witnesses' from the verifier's own command line; ValueError if bad."""
     try:
         log = parse_vkey(vkey)
@@ -38,7 +38,7 @@ def _keys(vkey: str, witnesses: list[str], quorum: int) -> tuple[NoteKey, list[N
 
 def check_tlog_proof(path: str, vkey: str, witnesses: list[str], quorum: int) -> tuple[bool, str]:
     """(ok, what was found) of a tlog-proof file checked against the keys given."""
-    log, trusted = _keys(vkey, witnesses, quorum)
+    log, trusted = policy_keys(vkey, witnesses, quorum)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -51,7 +51,7 @@ def check_tlog_proof(path: str, vkey: str, witnesses: list[str], quorum: int) ->
 
 def check_tiles(folder: str, vkey: str, witnesses: list[str], quorum: int) -> tuple[bool, str]:
     """(ok, what was found) of a tiles tree checked against the keys given."""
-    log, trusted = _keys(vkey, witnesses, quorum)
+    log, trusted = policy_keys(vkey, witnesses, quorum)
     if not Path(folder).is_dir():
         raise ValueError(f"no folder {folder}")
     report = verify_tiles(folder, log)
@@ -104,7 +104,7 @@ def read_policy(path: str) -> Policy:
         else:
             witnesses.append(words[1])
     if log is not None:
-        _keys(log, witnesses, quorum)  # every key well formed, the quorum reachable
+        policy_keys(log, witnesses, quorum)  # every key well formed, the quorum reachable
     return Policy(log, witnesses, quorum)
 
 
@@ -121,7 +121,7 @@ def cosigned(note: bytes, log: NoteKey, witnesses: list[NoteKey]) -> int:
 
 def quorum_of_export(path: str, vkey: str, witnesses: list[str], quorum: int) -> tuple[bool, str]:
     """Whether an export's signed tree head carries `quorum` of the witnesses' cosignatures."""
-    log, trusted = _keys(vkey, witnesses, quorum)
+    log, trusted = policy_keys(vkey, witnesses, quorum)
     note, lines = read_head(path)
     count = cosigned(note + b"".join(lines), log, trusted)
     return (
@@ -137,7 +137,7 @@ def quorum_of_ledger(
     from showclear.app.logview import checkpoint_note, log_vkey
     from showclear.app.witnessing import kept_cosignatures
 
-    log, trusted = _keys(log_vkey(svc, production), witnesses, quorum)
+    log, trusted = policy_keys(log_vkey(svc, production), witnesses, quorum)
     note = checkpoint_note(svc, production)
     if note is None:
         return False, "no C2SP checkpoint yet"

@@ -49,6 +49,17 @@ def _cosigned_note(svc: Showclear, db: str | None, production: str) -> bytes:
     return note + b"".join(kept_cosignatures(svc, db, None, production, size))
 
 
+def _is_bundle(file: str) -> bool:
+    """Whether FILE is an incident bundle (a ZIP) rather than an export."""
+    from showclear.app.bundle import is_bundle
+
+    try:
+        with open(file, "rb") as fp:
+            return is_bundle(fp.read(4))
+    except OSError:
+        return False
+
+
 def register(group: click.Group) -> None:
     """Add the ledger commands to the CLI group."""
 
@@ -89,7 +100,7 @@ def register(group: click.Group) -> None:
         policy: str | None,
         file: str | None,
     ) -> None:
-        """Recompute every leaf, link, root and signature: of every ledger, or of an export FILE offline."""
+        """Recompute every leaf, link, root and signature: of every ledger, or of an export or incident bundle FILE offline."""
         from showclear.cli.log_commands import (
             policy_options,
             quorum_of_database,
@@ -106,6 +117,12 @@ def register(group: click.Group) -> None:
         if file is not None:
             if not os.path.exists(file):
                 raise click.UsageError(f"no file '{file}'")
+            if _is_bundle(file):
+                from showclear.cli.bundle_commands import verify_bundle_file
+
+                if public_key is not None:
+                    raise click.UsageError("a bundle is checked under --vkey, not --key")
+                verify_bundle_file(file, vkey, witnesses, quorum)
             origin = None
             if vkey is not None:
                 try:

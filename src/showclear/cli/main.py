@@ -212,6 +212,7 @@ def rules(markdown: bool) -> None:
 # Ledger commands (verify, export, key, proof, consistency) live in their own module.
 from showclear.cli import (  # noqa: E402
     backup_commands,
+    bundle_commands,
     ledger_commands,
     log_commands,
     report_commands,
@@ -223,3 +224,4 @@ log_commands.register(main)
 witness_commands.register(main)
 backup_commands.register(main)
 report_commands.register(main)
+bundle_commands.register(main)

@@ -366,6 +366,17 @@ class CloseIncident(Command, frozen=True, kw_only=True):
     finding: Written
 
 
+class ReportIncidentDetails(Command, frozen=True, kw_only=True):
+    """What the record can't know of an incident, for the Cal/OSHA report (8 CCR §342)."""
+
+    incident: Id
+    employer: Text = ""
+    site: Text = ""
+    other_agencies: Text = ""
+    description: Text = ""
+    scene: Text = ""
+
+
 class Complain(Command, frozen=True, kw_only=True):
     """Anyone's safety complaint."""
 

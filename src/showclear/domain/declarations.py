@@ -40,6 +40,7 @@ from showclear.domain.commands import (
     RegisterWeapon,
     Release,
     ReportIncident,
+    ReportIncidentDetails,
     ReportLiveRound,
     ReportMisfire,
     ReportUnattended,
@@ -346,6 +347,14 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
         rules=("INC-1", "INC-2"),
         summary="One of the two sign-offs that close an incident.",
         who_note="safety_advisor, producer (one entry each)",
+    ),
+    Declaration(
+        "report_incident_details",
+        ReportIncidentDetails,
+        holds.report_incident_details,
+        who=("safety_advisor", "producer"),
+        rules=("INC-1",),
+        summary="Record what the record can't know of an incident, for its Cal/OSHA report.",
     ),
     Declaration(
         "complain",

@@ -313,6 +313,7 @@ HANDLERS: dict[type[Event], Callable[[State, Any, Meta], None]] = {
     ev.IncidentReported: _noop,
     ev.IncidentOpened: records.incident_opened,
     ev.IncidentSigned: records.incident_signed,
+    ev.IncidentDetailsRecorded: records.incident_details_recorded,
     ev.IncidentClosed: records.incident_closed,
     ev.ComplaintFiled: records.complaint_filed,
     ev.ComplaintAcknowledged: records.complaint_acknowledged,

@@ -221,6 +221,7 @@ class State(msgspec.Struct):
     incidents: dict[str, Incident] = {}
     open_incidents: list[str] = []  # index of the open ones
     complaints: dict[str, Complaint] = {}
+    incident_details: dict[str, dict[str, str]] = {}  # incident -> field -> latest text given
     corrections: dict[str, list[Correction]] = {}  # str(seq) -> corrections
     wrapped: list[str] = []
     last_at: str = ""  # `at` of the latest entry

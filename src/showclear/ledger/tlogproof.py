@@ -51,11 +51,11 @@ def parse_proof(data: bytes) -> tuple[bytes | None, int, list[bytes], bytes]:
     return extra, int(found[1]), proof, note
 
 
-def verify_proof(data: bytes, log: NoteKey, witnesses: list[NoteKey], quorum: int) -> str:
-    """Check a tlog-proof whose extra line is the entry; a summary, or ValueError saying why."""
-    extra, index, proof, note = parse_proof(data)
-    if extra is None:
-        raise ValueError("the proof carries no entry (extra line): nothing to prove")
+def open_checkpoint(
+    note: bytes, log: NoteKey, witnesses: list[NoteKey], quorum: int
+) -> tuple[str, int, bytes, int]:
+    """(origin, size, root, cosignatures) of a checkpoint note signed by `log` and co-signed by
+    `quorum` of `witnesses`; ValueError saying why not."""
     try:
         opened, keys = open_note(note, [log, *witnesses])
         origin, size, root = parse_checkpoint_text(opened.text)
@@ -66,6 +66,15 @@ def verify_proof(data: bytes, log: NoteKey, witnesses: list[NoteKey], quorum: in
     cosigned = sum(1 for k in keys if k in witnesses)
     if cosigned < quorum:
         raise ValueError(f"{cosigned} of the witnesses co-signed it; the policy needs {quorum}")
+    return origin, size, root, cosigned
+
+
+def verify_proof(data: bytes, log: NoteKey, witnesses: list[NoteKey], quorum: int) -> str:
+    """Check a tlog-proof whose extra line is the entry; a summary, or ValueError saying why."""
+    extra, index, proof, note = parse_proof(data)
+    if extra is None:
+        raise ValueError("the proof carries no entry (extra line): nothing to prove")
+    origin, size, root, cosigned = open_checkpoint(note, log, witnesses, quorum)
     try:
         verify_inclusion(leaf_hash(extra), index, size, proof, root)
     except ProofError as exc:

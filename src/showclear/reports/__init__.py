@@ -1,1 +1,2 @@
-"""Documents built from the ledger: the daily log, registers, policy against practice, call sheet."""
+"""Documents built from the ledger: the incident bundle, the daily log, registers, policy against
+practice and the call sheet."""

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 if TYPE_CHECKING:
+    from django.http import HttpResponse
+
     from showclear.app import Showclear
     from showclear.app.reports import Where
 
@@ -45,3 +47,21 @@ def kept() -> Where:
     from showclear.app.reports import Where
 
     return Where(settings.SHOWCLEAR_DATABASE_URL, settings.SHOWCLEAR_DATA_DIR)
+
+
+def bundle_download(production: str, incident: str) -> HttpResponse:
+    """An incident's bundle as a ZIP download; ValueError when there is none to make."""
+    from django.http import HttpResponse
+
+    from showclear.app.bundle import incident_bundle
+
+    data = incident_bundle(
+        get_service(),
+        settings.SHOWCLEAR_DATABASE_URL,
+        settings.SHOWCLEAR_DATA_DIR,
+        production,
+        incident,
+    )
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{production}-{incident}.zip"'
+    return response

@@ -403,3 +403,18 @@ def test_evidence_on_hold_is_still_disposed_of_by_the_investigator(day):
 def test_a_blank_finding_is_malformed(day):
     result = day.ok("report_incident", "crew1", text="cart left open", items=[])
     day.invalid("finding", "close_incident", "safe1", incident=result["incident"], finding="   ")
+
+
+@pytest.mark.rule("INC-1")
+def test_the_safety_advisor_records_an_incidents_report_details(day):
+    incident = day.incident(day.ok("report_incident", "crew1", text="x", items=["W3"]), "INC-1")
+    day.refused("ROLE-0", "report_incident_details", "arm1", incident=incident, site="stage 4")
+    day.ok("report_incident_details", "safe1", incident=incident, site="stage 4", employer="Co")
+    day.ok("report_incident_details", "prod1", incident=incident, description="a shot", site="")
+    assert day.state.incident_details[incident] == {
+        "site": "stage 4",
+        "employer": "Co",
+        "description": "a shot",
+    }
+    day.invalid("incident", "report_incident_details", "safe1", incident="I-99", site="x")
+    day.invalid("description", "report_incident_details", "safe1", incident=incident, site=" ")

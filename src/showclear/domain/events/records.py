@@ -68,6 +68,17 @@ class IncidentClosed(Event, frozen=True, tag="incident_closed"):
     incident: str
 
 
+class IncidentDetailsRecorded(Event, frozen=True, tag="incident_details_recorded"):
+    """The safety advisor recorded what the record can't know of an incident (its report)."""
+
+    incident: str
+    employer: str
+    site: str
+    other_agencies: str
+    description: str
+    scene: str
+
+
 class ComplaintFiled(Event, frozen=True, tag="complaint_filed"):
     """A safety complaint was filed."""
 

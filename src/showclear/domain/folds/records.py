@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from showclear.domain import events as ev
 from showclear.domain.folds.base import Meta, unverify
 from showclear.domain.state import Complaint, Correction, HoldRecord, Incident, State
@@ -63,6 +65,11 @@ def incident_signed(s: State, e: ev.IncidentSigned, m: Meta) -> None:
 def incident_closed(s: State, e: ev.IncidentClosed, m: Meta) -> None:
     s.incidents[e.incident].open = False
     s.open_incidents.remove(e.incident)
+
+
+def incident_details_recorded(s: State, e: ev.IncidentDetailsRecorded, m: Meta) -> None:
+    given = {k: v for k, v in msgspec.structs.asdict(e).items() if k not in ("incident", "v") and v}
+    s.incident_details.setdefault(e.incident, {}).update(given)
 
 
 def complaint_filed(s: State, e: ev.ComplaintFiled, m: Meta) -> None:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from showclear.domain.commands import CloseIncident, Hold, ReportIncident, ReportMisfire
+from showclear.domain.commands import (
+    CloseIncident,
+    Hold,
+    ReportIncident,
+    ReportIncidentDetails,
+    ReportMisfire,
+)
 from showclear.domain.commands import Release as ReleaseCmd
 from showclear.domain.events import (
     HoldPlaced,
     HoldReleased,
     HoldReleaseSigned,
     IncidentClosed,
+    IncidentDetailsRecorded,
     IncidentOpened,
     IncidentReported,
     IncidentSigned,
@@ -316,6 +323,22 @@ def close_incident(ctx: Ctx, cmd: CloseIncident) -> None:
     ctx.emit(IncidentSigned(incident=inc.id, role=role, finding=cmd.finding))
     if len(inc.closes) + 1 >= 2:
         ctx.emit(IncidentClosed(incident=inc.id))
+
+
+def report_incident_details(ctx: Ctx, cmd: ReportIncidentDetails) -> None:
+    """INC-1: the safety advisor or a producer records what the record can't know of an incident."""
+    if cmd.incident not in ctx.state.incidents:
+        raise Invalid(
+            f"field 'incident': no incident '{cmd.incident}' in this production", "incident"
+        )
+    require(ctx, "ROLE-0", ("safety_advisor", "producer"), "record an incident's details")
+    fields = ("employer", "site", "other_agencies", "description", "scene")
+    given = {name: getattr(cmd, name).strip() for name in fields}
+    if not any(given.values()):
+        raise Invalid(
+            f"field 'description': give at least one of {', '.join(fields)}", "description"
+        )
+    ctx.emit(IncidentDetailsRecorded(incident=cmd.incident, **given))
 
 
 def report_misfire(ctx: Ctx, cmd: ReportMisfire) -> None:

@@ -5,6 +5,7 @@
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from ninja import Path as ApiPath
 from ninja import Query, Router, Status
 
 from showclear.app.results import INPUT
@@ -19,7 +20,7 @@ from showclear.web.api.reads import (
     read_route,
     reader,
 )
-from showclear.web.services import get_service
+from showclear.web.services import bundle_download, get_service
 
 router = Router(tags=["ledger"])
 
@@ -102,3 +103,19 @@ def consistency(
     if not 1 <= old <= newer <= total:
         return Status(422, problem(INPUT, f"need 1 <= from <= to <= {total}", field="from"))
     return Status(200, service.consistency(production, old, newer))
+
+
+@read_route(router, "incidents/{incident}/bundle", bytes)
+def bundle(
+    request: HttpRequest,
+    production: str = ProductionId,
+    incident: str = ApiPath(..., min_length=1, max_length=64, description="the incident's id"),
+) -> Any:
+    """The incident's bundle (application/zip), for `showclear verify BUNDLE --vkey V`."""
+    roles = reader(request, production, "bundle")
+    if isinstance(roles, Status):
+        return roles
+    try:
+        return bundle_download(production, incident)
+    except ValueError as exc:
+        return Status(404, problem(INPUT, str(exc), field="incident"))

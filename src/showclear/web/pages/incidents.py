@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_http_methods
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import (
@@ -24,6 +25,15 @@ from showclear.web.pages.common import (
     retry_values,
 )
 from showclear.web.pages.rules import rule_text
+from showclear.web.services import bundle_download
+
+DETAILS = (
+    ("employer", "Employer"),
+    ("site", "Site"),
+    ("other_agencies", "Other agencies present"),
+    ("description", "Description"),
+    ("scene", "The scene after the incident"),
+)
 
 
 def _items(page: Page) -> list[str]:
@@ -67,6 +77,17 @@ def close_incident(page: Page, post: Any) -> dict[str, Any]:
     }
 
 
+def report_incident_details(page: Page, post: Any) -> dict[str, Any]:
+    """A report_incident_details command from the cover form (blank fields are left as they are)."""
+    cmd: dict[str, Any] = {
+        "cmd": "report_incident_details",
+        "incident": get_text(post, "incident", "Incident"),
+    }
+    for name, label in DETAILS:
+        cmd[name] = get_text(post, name, label, required=False)
+    return cmd
+
+
 def production_hold(page: Page, post: Any) -> dict[str, Any]:
     """A hold or release: of the production, or of one held target from the list."""
     kind = get_hold_kind(post)
@@ -100,6 +121,7 @@ BUILDERS = {
     "report_incident": report_incident,
     "report_live_round": report_live_round,
     "close_incident": close_incident,
+    "report_incident_details": report_incident_details,
     "hold": production_hold,
     "complain": complain,
     "acknowledge": acknowledge,
@@ -152,5 +174,22 @@ def incidents(request: HttpRequest, production: str) -> HttpResponse:
         "items": _items(page),
         "values": retry_values(page),
         "reads_everything": page.may_read("incidents"),
+        "may_bundle": page.may_read("bundle"),
+        "details_fields": DETAILS,
     }
     return render_page(page, "pages/incidents.html", context, status)
+
+
+@require_GET
+@member_required
+def incident_bundle(request: HttpRequest, production: str, incident: str) -> HttpResponse:
+    """The incident's bundle (a ZIP) for the roles that investigate it or answer for it."""
+    page = load_page(request, production)
+    if not page.may_read("bundle"):
+        raise PermissionDenied(
+            "the bundle is for the armorer, the safety advisor, producers and investigators"
+        )
+    try:
+        return bundle_download(production, incident)
+    except ValueError as exc:
+        raise Http404(str(exc)) from None

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
+from showclear.app.ledgerfilter import KINDS, LedgerFilter, filtered, in_words
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import (
     MAX_NUMBER,
@@ -22,6 +23,8 @@ from showclear.web.pages.common import (
     whole_number,
 )
 from showclear.web.services import get_service
+
+FILTERS = ("item", "person", "rule", "kind", "since", "until")
 
 PAGE = 50
 
@@ -80,7 +83,16 @@ def ledger(request: HttpRequest, production: str) -> HttpResponse:
     except FormError:
         start = max(0, size - PAGE)
     start = min(start, max(0, size - 1))  # past the end: the last entry
-    rows = service.entries(production, start, min(size, start + PAGE), view="both")
+    wanted = LedgerFilter(**{k: request.GET.get(k, "").strip() for k in FILTERS})
+    problems = wanted.problems()
+    matched = None
+    if wanted.active() and not problems:
+        rows, matched = filtered(service, production, wanted, PAGE)
+    else:
+        rows = service.entries(production, start, min(size, start + PAGE), view="both")
+    names = {p: page.name(p) for p in page.people}
+    for row in rows:
+        row["words"] = in_words(row, names)
     from django.conf import settings
 
     from showclear.app.witnessing import witness_progress
@@ -96,5 +108,11 @@ def ledger(request: HttpRequest, production: str) -> HttpResponse:
         "older": max(0, start - PAGE) if start > 0 else None,
         "newer": start + PAGE if start + PAGE < size else None,
         "size": size,
+        "filter": wanted,
+        "filter_problems": problems,
+        "matched": matched,
+        "kinds": KINDS,
+        "items": sorted(page.state.get("weapons") or {}) + sorted(page.state.get("lots") or {}),
+        "people": sorted(page.people),
     }
     return render_page(page, "pages/ledger.html", context, status)

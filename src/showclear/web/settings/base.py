@@ -168,7 +168,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = str(data_dir() / "static")
 
 # Roles that must pass a second factor before any page or API use.
-SHOWCLEAR_OTP_ROLES = frozenset({"armorer", "safety_advisor", "producer"})
+SHOWCLEAR_OTP_ROLES = frozenset({"armorer", "safety_advisor", "producer", "investigator"})
 # Consecutive wrong hand-over PINs that lock a PIN until its owner sets a new one.
 SHOWCLEAR_PIN_FAILURE_LIMIT = 5
 # Days an invitation link stays valid.
