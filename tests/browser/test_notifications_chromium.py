@@ -93,6 +93,7 @@ def test_a_hold_reaches_another_phone_without_a_reload_and_the_countdown_ticks(
         assert "Hold on the whole production" in notice.inner_text()
         crew.shot("notification-centre", full=True)
         crew.submit(crew.page.get_by_role("button", name="Mark all read"))
+        crew.page.get_by_text("All marked read.").wait_for(timeout=10_000)
         assert crew.page.locator("#notices li.unread").count() == 0
         assert crew.page.locator("#notify-badge .count").count() == 0
         assert not crew.errors, crew.errors

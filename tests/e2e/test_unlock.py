@@ -109,11 +109,11 @@ def test_refusals_name_what_is_wrong_and_change_nothing(
     producer = signed_in(people["prod1"])
     refused = unlock(producer, "arm1")  # not locked out
     assert refused.status_code == 400
-    assert "arm1 is not locked out" in refused.content.decode()
+    assert "Person: Key Armorer is not locked out" in refused.content.decode()
     lock_out("crew1")
     refused = unlock(producer, "crew1")
     assert refused.status_code == 400
-    assert "crew1 is not an armorer of this production" in refused.content.decode()
+    assert "Camera Operator is not an armorer of this production" in refused.content.decode()
     assert is_locked_out("crew1")
     refused = unlock(producer, "nobody")
     assert refused.status_code == 400
