@@ -52,3 +52,11 @@ def test_a_two_party_hold_says_whose_releases_it_needs_in_words(show: Any) -> No
     body = text(member("safe1").get(f"/p/{SHOW}/incidents/"))
     assert "lifts with releases from: armorer, safety advisor" in body
     assert "safety_advisor" not in body
+
+
+def test_the_blocked_actions_name_the_holder(show: Any) -> None:
+    run(show, {"cmd": "check_out", "weapon": "W1"})
+    body = member("arm1").get(f"/p/{SHOW}/weapons/W1/").content.decode()
+    listed = body.split('class="blocked"', 1)[1].split("</ul>", 1)[0]
+    assert "held by Key Armorer" in listed
+    assert "held by arm1" not in listed

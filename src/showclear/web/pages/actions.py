@@ -10,6 +10,7 @@ from showclear.app.protocol import WHO, receivers
 from showclear.app.results import INPUT
 from showclear.web.pages.common import FormError, Page, as_dict, get_choice, get_int, get_text
 from showclear.web.pages.dayrecord import setups_to_shoot
+from showclear.web.pages.plain import plain
 
 Item = dict[str, Any]  # a weapon or lot record with "id" and "item_kind" ("weapon"/"lot")
 Probe = tuple[dict[str, Any], dict[str, Any]]  # (option shown in the form, command to preview)
@@ -84,7 +85,9 @@ class Action:
         result = page.preview(probes[0][1])
         if result.get("ok"):
             return None
-        return Blocked(self.offer_name, self.label, str(result.get("rule") or ""), plain(result))
+        return Blocked(
+            self.offer_name, self.label, str(result.get("rule") or ""), reason(result, page)
+        )
 
     def offer(self, page: Page, item: Item) -> Offer | None:
         """The offer when at least one probe previews as accepted, else None."""
@@ -203,7 +206,7 @@ class TakeBack(Action):
         result = page.preview(probes[0][1], by=probes[0][0]["id"])
         if result.get("ok"):
             return None
-        return Blocked(self.name, self.label, str(result.get("rule") or ""), plain(result))
+        return Blocked(self.name, self.label, str(result.get("rule") or ""), reason(result, page))
 
     def offer(self, page: Page, item: Item) -> Offer | None:
         probes = self.probes(page, item)
@@ -288,9 +291,9 @@ class Dispose(TextAction):
     tone = "stop"
 
 
-def plain(result: Mapping[str, Any]) -> str:
-    """The domain's message of a refusal, as one plain sentence."""
-    message = str(result.get("message") or "not allowed now").strip()
+def reason(result: Mapping[str, Any], page: Page) -> str:
+    """The domain's message of a refusal as one plain sentence, with names for ids."""
+    message = plain(str(result.get("message") or "not allowed now").strip(), page.state)
     return message[:1].upper() + message[1:]
 
 
