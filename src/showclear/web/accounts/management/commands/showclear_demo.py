@@ -50,10 +50,12 @@ START = (
     "Performer perf1: receive W1 with your PIN on the armorer's phone; hand it back after 12A.",
     "Safety    safe1: Incidents ({p}/incidents/) for holds, incidents and complaints;",
     "          witness the counts at wrap ({p}/wrap/).",
-    "Producer  prod1: the board and Incidents; People ({p}/people/) to enroll and invite.",
+    "Producer  prod1: the board and Incidents; People ({p}/people/) to enroll and invite;",
+    "          Reports ({p}/reports/): the daily log, registers, policy against practice.",
     "Crew      crew1: the board; report an unattended weapon or a safety complaint on Incidents.",
-    "Investigator inv1: Trace ({p}/trace/) any item at any moment, the Ledger ({p}/ledger/);",
-    "          an export verifies offline (showclear export, showclear verify).",
+    "Investigator inv1: Trace ({p}/trace/) any item at any moment, the Ledger ({p}/ledger/)",
+    "          with filters; Investigate ({p}/investigate/): the export, incident bundles and",
+    "          how to verify them offline (showclear verify).",
 )
 
 
