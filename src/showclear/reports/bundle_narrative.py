@@ -12,10 +12,10 @@ from typing import Any
 from showclear.ledger.encoding import decode
 from showclear.reports.bundle_select import (
     ITEM_KEYS,
-    PERSON_KEYS,
     UnknownIncident,
     incident_opening,
-    records,
+    involved,
+    people_involved,
     values,
 )
 from showclear.reports.bundle_words import line
@@ -47,6 +47,13 @@ def _holder(event: JSON) -> str:
     return str(event["holder"] if kind == "item_checked_out" else event["to"])
 
 
+def _add(contents: dict[str, int], lot: str, n: int) -> None:
+    """Count `n` more rounds of `lot` in a weapon; a lot with none left is dropped."""
+    contents[lot] = contents.get(lot, 0) + n
+    if not contents[lot]:
+        del contents[lot]
+
+
 def _weapon(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
     """A weapon's custody chain with what was in it at each step, and its refusals."""
     contents: dict[str, int] = {}
@@ -58,18 +65,17 @@ def _weapon(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
                 continue
             kind = e.get("type")
             if kind == "weapon_loaded":
-                contents[e["lot"]] = contents.get(e["lot"], 0) + e["count"]
+                _add(contents, e["lot"], e["count"])
                 lots.add(e["lot"])
             elif kind == "weapon_unloaded":
-                contents[e["lot"]] = contents.get(e["lot"], 0) - e["count"]
+                _add(contents, e["lot"], -e["count"])
             elif kind == "weapon_fired":
                 for lot, n in e["consumed"].items():
-                    contents[lot] = contents.get(lot, 0) - n
-            else:
-                if kind not in CUSTODY:
-                    continue
+                    _add(contents, lot, -n)
+            elif kind not in CUSTODY:
+                continue
             step = _step(seq, entry, line({**entry, "events": [e]}, names))
-            step["contents"] = {lot: n for lot, n in sorted(contents.items()) if n}
+            step["contents"] = dict(sorted(contents.items()))
             if kind in CUSTODY:
                 step["holder"] = _holder(e)
             chain.append(step)
@@ -156,17 +162,13 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
     at_seq, at_entry, opened = opening
     names = {e["person"]: e["name"] for _, _, e in _events(entries, "person_enrolled")}
     day = at_entry["at"][:10]
-    items = [*opened["weapons"], *opened["lots"]]
-    weapons = [_weapon(w, entries, names) for w in opened["weapons"]]
-    loaded = {lot for w in weapons for lot in w["lots_loaded"]}
-    lots = [_lot(lot, entries, names) for lot in sorted(set(opened["lots"]) | loaded)]
+    weapon_ids, lot_ids = involved(entries, opened, at_seq)
+    items = [*weapon_ids, *lot_ids]
+    weapons = [_weapon(w, entries, names) for w in weapon_ids]
+    lots = [_lot(lot, entries, names) for lot in lot_ids]
     for section in (*weapons, *lots):
         section["refusals"] = _refusals(section["item"], entries, names)
-    involved: set[str] = set()
-    for entry in entries.values():
-        if set(items) & set().union(*(values(r, ITEM_KEYS) for r in records(entry))):
-            for r in records(entry):
-                involved |= values(r, PERSON_KEYS)
+    involved_people = people_involved(entries, set(items), at_seq)
     after = [
         _step(seq, entry, line({**entry, "events": [e]}, names))
         for seq, entry in entries.items()
@@ -191,7 +193,7 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
         "employer": details.get("employer", {}).get("text", NOT_RECORDED),
         "site": details.get("site", {}).get("text", NOT_RECORDED),
         "reporter": names.get(at_entry["by"], at_entry["by"]),
-        "people_involved": [names.get(p, p) for p in sorted(involved)],
+        "people_involved": [names.get(p, p) for p in sorted(involved_people)],
         "nature": f"{opened['rule']}: {opened['text']}",
         "other_agencies": details.get("other_agencies", {}).get("text", NOT_RECORDED),
         "description": details.get("description", {}).get("text", NOT_RECORDED),
@@ -209,7 +211,7 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
         "details": details,
         "timeline": [_step(seq, entry, line(entry, names)) for seq, entry in entries.items()],
         "items": [*weapons, *lots],
-        "people": _people(entries, involved, day),
+        "people": _people(entries, involved_people, day),
         "evidence_chain": after,
         "corrections": [
             {"seq": seq, "corrects": e["entry"], "reason": e["reason"], "fields": e["fields"]}
