@@ -104,7 +104,7 @@ def test_the_ledger_filters_by_item_kind_person_and_dates(incident: Any) -> None
 
 def test_entries_read_in_plain_words_with_hashes_on_demand(incident: Any) -> None:
     page = text(member("inv1").get(LEDGER, {"kind": "report_incident"}))
-    assert "First AD: reported an incident: W1 pointed at crew" in page
+    assert "First AD (ad1) reported: W1 pointed at crew" in page
     assert "Hashes leaf " in page
 
 

@@ -10,7 +10,7 @@ from showclear.app.protocol import DECLARATIONS, RULES
 from showclear.app.service import Showclear
 from showclear.ledger.encoding import canonical, decode
 from showclear.reports.bundle_select import ITEM_KEYS, PERSON_KEYS, records, values
-from showclear.reports.bundle_words import line
+from showclear.reports.record import Names, describe_stored
 
 JSON = dict[str, Any]
 KINDS = ("accepted", "refused", "correction", *sorted(d.name for d in DECLARATIONS))
@@ -101,4 +101,4 @@ def filtered(
 
 def in_words(entry: JSON, names: dict[str, str]) -> str:
     """An entry of `Showclear.entries` as one plain sentence."""
-    return line(entry, names)
+    return describe_stored(entry, Names(names))

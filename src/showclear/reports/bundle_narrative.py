@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from showclear.domain import load_events
 from showclear.ledger.encoding import decode
 from showclear.reports.bundle_select import (
     ITEM_KEYS,
@@ -18,7 +19,7 @@ from showclear.reports.bundle_select import (
     people_involved,
     values,
 )
-from showclear.reports.bundle_words import line
+from showclear.reports.record import Names, describe_entry, describe_stored
 
 JSON = dict[str, Any]
 CUSTODY = ("item_checked_out", "item_handed_over", "item_put_away")
@@ -40,6 +41,12 @@ def _step(seq: int, entry: JSON, words: str) -> JSON:
     return {"seq": seq, "at": entry["at"], "by": entry["by"], "what": words}
 
 
+def _said(entry: JSON, event: JSON, names: Names) -> str:
+    """One event of an entry in plain words (the reports' vocabulary, events read typed)."""
+    command, result = entry["command"], entry["result"]
+    return describe_entry(entry["by"], command, result, load_events([event]), names)
+
+
 def _holder(event: JSON) -> str:
     kind = event["type"]
     if kind == "item_put_away":
@@ -54,7 +61,7 @@ def _add(contents: dict[str, int], lot: str, n: int) -> None:
         del contents[lot]
 
 
-def _weapon(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
+def _weapon(item: str, entries: dict[int, JSON], names: Names) -> JSON:
     """A weapon's custody chain with what was in it at each step, and its refusals."""
     contents: dict[str, int] = {}
     chain: list[JSON] = []
@@ -74,7 +81,7 @@ def _weapon(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
                     _add(contents, lot, -n)
             elif kind not in CUSTODY:
                 continue
-            step = _step(seq, entry, line({**entry, "events": [e]}, names))
+            step = _step(seq, entry, _said(entry, e, names))
             step["contents"] = dict(sorted(contents.items()))
             if kind in CUSTODY:
                 step["holder"] = _holder(e)
@@ -82,11 +89,11 @@ def _weapon(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
     return {"item": item, "kind": "weapon", "chain": chain, "lots_loaded": sorted(lots)}
 
 
-def _lot(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
+def _lot(item: str, entries: dict[int, JSON], names: Names) -> JSON:
     """A lot's provenance: receipt (supplier), verifications and test fires, and its uses."""
     kinds = ("lot_received", "lot_verified", "lot_test_fired", "lot_counted", "weapon_loaded")
     steps = [
-        _step(seq, entry, line({**entry, "events": [e]}, names))
+        _step(seq, entry, _said(entry, e, names))
         for seq, entry in entries.items()
         for e in entry["events"]
         if e.get("type") in kinds and e.get("lot") == item
@@ -102,9 +109,9 @@ def _lot(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
     return {"item": item, "kind": "lot", "receipt": receipt, "chain": steps}
 
 
-def _refusals(item: str, entries: dict[int, JSON], names: dict[str, str]) -> list[JSON]:
+def _refusals(item: str, entries: dict[int, JSON], names: Names) -> list[JSON]:
     return [
-        _step(seq, entry, line(entry, names))
+        _step(seq, entry, describe_stored(entry, names))
         for seq, entry in entries.items()
         if not entry["result"].get("ok") and item in values(entry["command"], ITEM_KEYS)
     ]
@@ -160,7 +167,8 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
     if opening is None:
         raise UnknownIncident(f"the entries cited hold no incident {incident!r}")
     at_seq, at_entry, opened = opening
-    names = {e["person"]: e["name"] for _, _, e in _events(entries, "person_enrolled")}
+    known = {e["person"]: e["name"] for _, _, e in _events(entries, "person_enrolled")}
+    names = Names(known)
     day = at_entry["at"][:10]
     weapon_ids, lot_ids = involved(entries, opened, at_seq)
     items = [*weapon_ids, *lot_ids]
@@ -170,7 +178,7 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
         section["refusals"] = _refusals(section["item"], entries, names)
     involved_people = people_involved(entries, set(items), at_seq)
     after = [
-        _step(seq, entry, line({**entry, "events": [e]}, names))
+        _step(seq, entry, _said(entry, e, names))
         for seq, entry in entries.items()
         if seq > at_seq
         for e in entry["events"]
@@ -192,8 +200,8 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
         "production": f"{opened_by.get('name', production)} ({production})",
         "employer": details.get("employer", {}).get("text", NOT_RECORDED),
         "site": details.get("site", {}).get("text", NOT_RECORDED),
-        "reporter": names.get(at_entry["by"], at_entry["by"]),
-        "people_involved": [names.get(p, p) for p in sorted(involved_people)],
+        "reporter": known.get(at_entry["by"], at_entry["by"]),
+        "people_involved": [known.get(p, p) for p in sorted(involved_people)],
         "nature": f"{opened['rule']}: {opened['text']}",
         "other_agencies": details.get("other_agencies", {}).get("text", NOT_RECORDED),
         "description": details.get("description", {}).get("text", NOT_RECORDED),
@@ -209,7 +217,9 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
         "incident": {**{k: v for k, v in opened.items() if k not in ("type", "v")}, "seq": at_seq},
         "cover": cover,
         "details": details,
-        "timeline": [_step(seq, entry, line(entry, names)) for seq, entry in entries.items()],
+        "timeline": [
+            _step(seq, entry, describe_stored(entry, names)) for seq, entry in entries.items()
+        ],
         "items": [*weapons, *lots],
         "people": _people(entries, involved_people, day),
         "evidence_chain": after,
