@@ -19,7 +19,7 @@ from showclear.reports.bundle_select import (
     people_involved,
     values,
 )
-from showclear.reports.record import Names, describe_entry, describe_stored
+from showclear.reports.record import Names, describe_entry
 
 JSON = dict[str, Any]
 CUSTODY = ("item_checked_out", "item_handed_over", "item_put_away")
@@ -41,10 +41,31 @@ def _step(seq: int, entry: JSON, words: str) -> JSON:
     return {"seq": seq, "at": entry["at"], "by": entry["by"], "what": words}
 
 
-def _said(entry: JSON, event: JSON, names: Names) -> str:
-    """One event of an entry in plain words (the reports' vocabulary, events read typed)."""
-    command, result = entry["command"], entry["result"]
-    return describe_entry(entry["by"], command, result, load_events([event]), names)
+class _Words:
+    """The cited entries in the reports' plain words, each entry's events read typed once."""
+
+    def __init__(self, entries: dict[int, JSON], names: Names) -> None:
+        self.entries = entries
+        self.names = names
+        typed = iter(load_events([e for entry in entries.values() for e in entry["events"]]))
+        self.typed = {
+            seq: [next(typed) for _ in entry["events"]] for seq, entry in entries.items()
+        }  # read in one go: a call per entry costs as much again
+        self.said: dict[int, str] = {}
+
+    def entry(self, seq: int) -> str:
+        """The whole entry `seq` in words."""
+        if seq not in self.said:
+            e = self.entries[seq]
+            typed = self.typed[seq]
+            self.said[seq] = describe_entry(e["by"], e["command"], e["result"], typed, self.names)
+        return self.said[seq]
+
+    def event(self, seq: int, event: JSON) -> str:
+        """One event of entry `seq` in words, said by the entry's author."""
+        e = self.entries[seq]
+        typed = [self.typed[seq][e["events"].index(event)]]
+        return describe_entry(e["by"], e["command"], e["result"], typed, self.names)
 
 
 def _holder(event: JSON) -> str:
@@ -61,7 +82,7 @@ def _add(contents: dict[str, int], lot: str, n: int) -> None:
         del contents[lot]
 
 
-def _weapon(item: str, entries: dict[int, JSON], names: Names) -> JSON:
+def _weapon(item: str, entries: dict[int, JSON], words: _Words) -> JSON:
     """A weapon's custody chain with what was in it at each step, and its refusals."""
     contents: dict[str, int] = {}
     chain: list[JSON] = []
@@ -81,7 +102,7 @@ def _weapon(item: str, entries: dict[int, JSON], names: Names) -> JSON:
                     _add(contents, lot, -n)
             elif kind not in CUSTODY:
                 continue
-            step = _step(seq, entry, _said(entry, e, names))
+            step = _step(seq, entry, words.event(seq, e))
             step["contents"] = dict(sorted(contents.items()))
             if kind in CUSTODY:
                 step["holder"] = _holder(e)
@@ -89,11 +110,11 @@ def _weapon(item: str, entries: dict[int, JSON], names: Names) -> JSON:
     return {"item": item, "kind": "weapon", "chain": chain, "lots_loaded": sorted(lots)}
 
 
-def _lot(item: str, entries: dict[int, JSON], names: Names) -> JSON:
+def _lot(item: str, entries: dict[int, JSON], words: _Words) -> JSON:
     """A lot's provenance: receipt (supplier), verifications and test fires, and its uses."""
     kinds = ("lot_received", "lot_verified", "lot_test_fired", "lot_counted", "weapon_loaded")
     steps = [
-        _step(seq, entry, _said(entry, e, names))
+        _step(seq, entry, words.event(seq, e))
         for seq, entry in entries.items()
         for e in entry["events"]
         if e.get("type") in kinds and e.get("lot") == item
@@ -109,9 +130,9 @@ def _lot(item: str, entries: dict[int, JSON], names: Names) -> JSON:
     return {"item": item, "kind": "lot", "receipt": receipt, "chain": steps}
 
 
-def _refusals(item: str, entries: dict[int, JSON], names: Names) -> list[JSON]:
+def _refusals(item: str, entries: dict[int, JSON], words: _Words) -> list[JSON]:
     return [
-        _step(seq, entry, describe_stored(entry, names))
+        _step(seq, entry, words.entry(seq))
         for seq, entry in entries.items()
         if not entry["result"].get("ok") and item in values(entry["command"], ITEM_KEYS)
     ]
@@ -168,17 +189,17 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
         raise UnknownIncident(f"the entries cited hold no incident {incident!r}")
     at_seq, at_entry, opened = opening
     known = {e["person"]: e["name"] for _, _, e in _events(entries, "person_enrolled")}
-    names = Names(known)
+    words = _Words(entries, Names(known))
     day = at_entry["at"][:10]
     weapon_ids, lot_ids = involved(entries, opened, at_seq)
     items = [*weapon_ids, *lot_ids]
-    weapons = [_weapon(w, entries, names) for w in weapon_ids]
-    lots = [_lot(lot, entries, names) for lot in lot_ids]
+    weapons = [_weapon(w, entries, words) for w in weapon_ids]
+    lots = [_lot(lot, entries, words) for lot in lot_ids]
     for section in (*weapons, *lots):
-        section["refusals"] = _refusals(section["item"], entries, names)
+        section["refusals"] = _refusals(section["item"], entries, words)
     involved_people = people_involved(entries, set(items), at_seq)
     after = [
-        _step(seq, entry, _said(entry, e, names))
+        _step(seq, entry, words.event(seq, e))
         for seq, entry in entries.items()
         if seq > at_seq
         for e in entry["events"]
@@ -217,9 +238,7 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
         "incident": {**{k: v for k, v in opened.items() if k not in ("type", "v")}, "seq": at_seq},
         "cover": cover,
         "details": details,
-        "timeline": [
-            _step(seq, entry, describe_stored(entry, names)) for seq, entry in entries.items()
-        ],
+        "timeline": [_step(seq, entry, words.entry(seq)) for seq, entry in entries.items()],
         "items": [*weapons, *lots],
         "people": _people(entries, involved_people, day),
         "evidence_chain": after,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import textwrap
 from typing import Any
 
 from fpdf import FPDF
@@ -31,6 +30,18 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         value = ", ".join(map(str, value))
     return str(value).encode("latin-1", "replace").decode("latin-1")
+
+
+def _wrap(text: str) -> list[str]:
+    """A line cut at spaces to the page's width, the lines after the first indented."""
+    lines, indent = [], ""
+    while len(indent) + len(text) > _COLUMNS:
+        room = _COLUMNS - len(indent)
+        cut = text.rfind(" ", 0, room + 1)
+        cut = cut if cut > 0 else room
+        lines.append(indent + text[:cut])
+        text, indent = text[cut:].lstrip(" "), "    "
+    return [*lines, indent + text]
 
 
 class _Doc:
@@ -66,9 +77,7 @@ class _Doc:
         if "contents" in step:
             held = ", ".join(f"{n} of lot {lot}" for lot, n in step["contents"].items())
             text += f"  [in it after this: {held or 'nothing'}]"
-        text = _text(text)
-        short = len(text) <= _COLUMNS and "\n" not in text  # most are: no need to wrap
-        for line in [text] if short else textwrap.wrap(text, _COLUMNS, subsequent_indent="    "):
+        for line in _wrap(" ".join(_text(text).split())):
             if pdf.get_y() + _STEP_MM > pdf.page_break_trigger:
                 pdf.add_page()
             pdf.text(pdf.l_margin, pdf.get_y() + _STEP_MM - 0.8, line)
