@@ -126,9 +126,10 @@ def describe_event(event: Event, who: str, names: Names) -> str:
         ),
         "lot_received": lambda: (
             f"{who} received lot {e.lot}: {e.count} {e.kind} {e.caliber} from {e.supplier}"
+            f"{', carried over' if e.carried_over else ''}, {e.status}"
         ),
         "lot_verified": lambda: (
-            f"{who} verified lot {e.lot}: {e.checked} checked, {e.suspect} suspect"
+            f"{who} verified lot {e.lot}: {e.checked} checked by {e.method}, {e.suspect} suspect"
         ),
         "performer_briefed": lambda: f"{who} briefed {names(e.performer)} on weapon {e.weapon}",
         "setup_planned": lambda: f"{who} planned setup {e.setup} for {e.date}",
@@ -138,7 +139,8 @@ def describe_event(event: Event, who: str, names: Names) -> str:
         ),
         "item_checked_out": lambda: f"{who} checked out {e.item} {e.id} to {names(e.holder)}",
         "weapon_inspected": lambda: (
-            f"{who} inspected weapon {e.weapon}: {e.chambers_checked} chambers, found "
+            f"{who} inspected weapon {e.weapon}: {e.chambers_checked} chambers, barrel "
+            f"{'clear' if e.barrel_clear else 'NOT clear'}, found "
             f"{_counts(e.found)}, {'matches' if e.matches else 'DOES NOT match'} the record"
         ),
         "weapon_loaded": lambda: f"{who} loaded {e.count} rounds of lot {e.lot} into {e.weapon}",
@@ -152,7 +154,9 @@ def describe_event(event: Event, who: str, names: Names) -> str:
         "declaration_announced": lambda: f"{who} announced weapon {e.weapon} {e.status}",
         "item_handed_over": lambda: f"{who} handed {e.item} {e.id} to {names(e.to)}",
         "weapon_fired": lambda: (
-            f"{e.rounds} rounds fired from {e.weapon} in setup {e.setup}, take {e.take}"
+            f"{who} fired {e.rounds} round{'' if e.rounds == 1 else 's'} from {e.weapon}"
+            f" in setup {e.setup}, take {e.take}"
+            + (f" ({e.unexplained} not loaded on the record)" if e.unexplained else "")
             + (" (ACCIDENTAL)" if e.accidental else "")
         ),
         "misfire_reported": lambda: f"{who} reported a misfire of {e.weapon} in setup {e.setup}",
