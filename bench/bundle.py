@@ -3,7 +3,8 @@
 A season of normal shooting days (bench/season.py) is applied to a memory ledger up to the last
 firing of W1 in it, and an incident on W1 is reported right after, as a bundle is asked for just
 after an incident (an incident freezes its weapon: a season going on after it would be a season
-of refusals). The bundle (selection by reading bytes, narrative, PDF,
+of refusals). W1 is used every sixth day, so the bundle cites its whole season: about 10,000
+entries from its registration on. The bundle (selection by reading bytes, narrative, PDF,
 one inclusion proof per cited entry, ZIP) is timed against a replay of the whole ledger (every
 entry decoded and folded into the state) measured in the same run; the goal is under 2 s, and
 a bundle cheaper than a replay: building one must not replay the ledger.

@@ -60,9 +60,9 @@ def test_a_bundle_written_by_the_cli_verifies_offline_and_its_pdf_reads(
     for line in _worked_example():
         assert " ".join(line.split()) in words, line
     assert "Cal/OSHA serious-injury report" in text
-    assert "Key Armorer: loaded 6 rounds of lot D1 into W1" in text
+    assert "Key Armorer (arm1) loaded 6 rounds of lot D1 into W1" in text
     assert "REFUSED under INC-3" in text
-    assert "Lead Actor: handed weapon W1 over to arm1" in text  # the evidence chain
+    assert "Lead Actor (perf1) handed weapon W1 to Key Armorer (arm1)" in text  # the evidence chain
 
 
 def test_another_productions_vkey_breaks_the_check(db: str, tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ def test_report_weapon_and_lot_registers(db: str) -> None:
     weapon = run("report", "weapon", "--db", db, "-p", "rust-replay", "-w", "W1")
     assert weapon.returncode == 0, weapon.stderr
     assert "Weapon register - W1 (Pietta 1873 SA, serial PT1001)" in weapon.stdout
-    assert "refused under SAFE-1" in weapon.stdout
+    assert "REFUSED under SAFE-1" in weapon.stdout
     lot = run("report", "lot", "--db", db, "-p", "western1", "-l", "B1", "--format", "csv")
     assert lot.returncode == 0, lot.stderr
     assert "Rounds fired,40,2026-03-02 08:01,W1,12B,1,2" in lot.stdout

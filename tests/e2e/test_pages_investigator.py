@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from e2e_support import api_as, make_person
@@ -93,18 +95,21 @@ def test_the_ledger_filters_by_item_kind_person_and_dates(incident: Any) -> None
     assert f"{len(refused)} entries match" in text(page)
     mine = _shown(client.get(LEDGER, {"person": "ad1", "kind": "report_incident"}))
     assert [entries[s]["command"]["cmd"] for s in mine] == ["report_incident"]
-    day = entries[0]["at"][:10]
-    that_day = [e["seq"] for e in entries if e["at"][:10] == day]
+    tz = ZoneInfo(entries[0]["events"][0]["timezone"])  # the filters read days in the show's zone
+    local = {e["seq"]: datetime.fromisoformat(e["at"]).astimezone(tz) for e in entries}
+    day = local[0].date().isoformat()
+    that_day = [s for s, at in local.items() if at.date().isoformat() == day]
     assert sorted(_shown(client.get(LEDGER, {"since": day, "until": day}))) == that_day
     assert _shown(client.get(LEDGER, {"until": "2000-01-01"})) == []
-    minute = entries[-1]["at"][:16]  # the incident's report, this minute or the one before
-    recent = [e["seq"] for e in entries if e["at"][:16] >= minute]
+    last = local[entries[-1]["seq"]].replace(second=0, microsecond=0)  # the incident's report
+    recent = [s for s, at in local.items() if at >= last]
+    minute = last.strftime("%Y-%m-%dT%H:%M")
     assert sorted(_shown(client.get(LEDGER, {"since": minute}))) == recent
 
 
 def test_entries_read_in_plain_words_with_hashes_on_demand(incident: Any) -> None:
     page = text(member("inv1").get(LEDGER, {"kind": "report_incident"}))
-    assert "First AD: reported an incident: W1 pointed at crew" in page
+    assert "First AD (ad1) reported: W1 pointed at crew" in page
     assert "Hashes leaf " in page
 
 
@@ -112,6 +117,8 @@ def test_entries_read_in_plain_words_with_hashes_on_demand(incident: Any) -> Non
     ("query", "said"),
     [
         ({"since": "2026-13"}, "since: '2026-13' is not a date written YYYY-MM-DD"),
+        ({"until": "2026-02-30"}, "until: '2026-02-30' is not a date written YYYY-MM-DD"),
+        ({"since": "2026-03-02T25:10"}, "since: '2026-03-02T25:10' is not a date"),
         ({"rule": "NOPE-1"}, "rule: 'NOPE-1' is no rule id"),
         ({"kind": "explode"}, "kind: 'explode' is not accepted, refused"),
     ],

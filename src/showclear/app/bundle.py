@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from showclear.app.checking import policy_keys
+from showclear.app.kept import Where
 from showclear.app.logview import checkpoint_note, log_vkey
 from showclear.app.service import Showclear
 from showclear.ledger.bundleverify import MANIFEST, BundleError, open_bundle, read_members
@@ -42,18 +43,11 @@ def make_bundle(
     return build(production, incident, bodies, note, vkey, lambda seq: tree.inclusion_proof(seq))
 
 
-def incident_bundle(
-    svc: Showclear, db: str | None, data_dir: str | None, production: str, incident: str
-) -> bytes:
+def incident_bundle(svc: Showclear, where: Where, production: str, incident: str) -> bytes:
     """`make_bundle` with the witnesses' cosignatures kept for the latest checkpoint."""
-    from showclear.app.witnessing import kept_cosignatures
-
     if not svc.exists(production):
         raise ValueError(f"no production {production!r}")
-    latest = svc.ledger.latest_checkpoint(production)
-    size = latest.size if latest is not None else 0
-    kept = kept_cosignatures(svc, db, data_dir, production, size)
-    return make_bundle(svc, production, incident, kept)
+    return make_bundle(svc, production, incident, where.cosignatures(svc, production))
 
 
 def is_bundle(data: bytes) -> bool:

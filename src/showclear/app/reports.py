@@ -7,9 +7,9 @@ further than it needs; it is stamped with that checkpoint (docs/reports.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from showclear.app.kept import Where, cosigner_names
 from showclear.app.records import b64
 from showclear.app.service import Showclear
 from showclear.reports.callsheet import callsheet, callsheet_doc
@@ -30,14 +30,6 @@ FORMATS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
-    """Where the server keeps its witnesses' cosignatures: its database URL and data folder."""
-
-    db_url: str | None = None
-    data_dir: str | None = None
-
-
 __all__ = [
     "FORMATS",
     "ReportInputError",
@@ -50,16 +42,6 @@ __all__ = [
     "report_view",
     "stamp_of",
 ]
-
-
-def cosigners(svc: Showclear, production: str, size: int, where: Where) -> list[str]:
-    """The witnesses whose cosignatures of the checkpoint of `size` the server keeps."""
-    from showclear.app.witnessing import kept_cosignatures
-
-    lines = kept_cosignatures(svc, where.db_url, where.data_dir, production, size)
-    return sorted(
-        {line.split()[1].decode("utf-8", "replace") for line in lines if line.split()[2:]}
-    )
 
 
 def stamp_of(svc: Showclear, production: str, where: Where | None = None) -> Stamp:
@@ -76,7 +58,9 @@ def stamp_of(svc: Showclear, production: str, where: Where | None = None) -> Sta
         size=head.size,
         root=b64(head.root),
         at=head.at,
-        cosignatures=[] if where is None else cosigners(svc, production, head.size, where),
+        cosignatures=[]
+        if where is None
+        else cosigner_names(where.cosignatures(svc, production, head.size)),
     )
 
 

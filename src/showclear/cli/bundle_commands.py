@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from showclear.app.bundle import incident_bundle, verify_bundle
+from showclear.app.kept import Where
 from showclear.cli.ledger_commands import opened
 
 
@@ -42,7 +43,7 @@ def register(group: click.Group) -> None:
         """Write an incident's bundle: one file an investigator keeps and verifies offline."""
         with opened(db) as svc:
             try:
-                data = incident_bundle(svc, db, None, production, incident)
+                data = incident_bundle(svc, Where(db), production, incident)
             except ValueError as exc:
                 raise click.UsageError(str(exc)) from None
         Path(output).write_bytes(data)

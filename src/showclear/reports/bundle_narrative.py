@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from showclear.domain import load_events
 from showclear.ledger.encoding import decode
 from showclear.reports.bundle_select import (
     ITEM_KEYS,
-    PERSON_KEYS,
     UnknownIncident,
     incident_opening,
-    records,
+    involved,
+    people_involved,
     values,
 )
-from showclear.reports.bundle_words import line
+from showclear.reports.record import Names, describe_entry
 
 JSON = dict[str, Any]
 CUSTODY = ("item_checked_out", "item_handed_over", "item_put_away")
@@ -40,6 +41,33 @@ def _step(seq: int, entry: JSON, words: str) -> JSON:
     return {"seq": seq, "at": entry["at"], "by": entry["by"], "what": words}
 
 
+class _Words:
+    """The cited entries in the reports' plain words, each entry's events read typed once."""
+
+    def __init__(self, entries: dict[int, JSON], names: Names) -> None:
+        self.entries = entries
+        self.names = names
+        typed = iter(load_events([e for entry in entries.values() for e in entry["events"]]))
+        self.typed = {
+            seq: [next(typed) for _ in entry["events"]] for seq, entry in entries.items()
+        }  # read in one go: a call per entry costs as much again
+        self.said: dict[int, str] = {}
+
+    def entry(self, seq: int) -> str:
+        """The whole entry `seq` in words."""
+        if seq not in self.said:
+            e = self.entries[seq]
+            typed = self.typed[seq]
+            self.said[seq] = describe_entry(e["by"], e["command"], e["result"], typed, self.names)
+        return self.said[seq]
+
+    def event(self, seq: int, event: JSON) -> str:
+        """One event of entry `seq` in words, said by the entry's author."""
+        e = self.entries[seq]
+        typed = [self.typed[seq][e["events"].index(event)]]
+        return describe_entry(e["by"], e["command"], e["result"], typed, self.names)
+
+
 def _holder(event: JSON) -> str:
     kind = event["type"]
     if kind == "item_put_away":
@@ -47,7 +75,14 @@ def _holder(event: JSON) -> str:
     return str(event["holder"] if kind == "item_checked_out" else event["to"])
 
 
-def _weapon(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
+def _add(contents: dict[str, int], lot: str, n: int) -> None:
+    """Count `n` more rounds of `lot` in a weapon; a lot with none left is dropped."""
+    contents[lot] = contents.get(lot, 0) + n
+    if not contents[lot]:
+        del contents[lot]
+
+
+def _weapon(item: str, entries: dict[int, JSON], words: _Words) -> JSON:
     """A weapon's custody chain with what was in it at each step, and its refusals."""
     contents: dict[str, int] = {}
     chain: list[JSON] = []
@@ -58,29 +93,28 @@ def _weapon(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
                 continue
             kind = e.get("type")
             if kind == "weapon_loaded":
-                contents[e["lot"]] = contents.get(e["lot"], 0) + e["count"]
+                _add(contents, e["lot"], e["count"])
                 lots.add(e["lot"])
             elif kind == "weapon_unloaded":
-                contents[e["lot"]] = contents.get(e["lot"], 0) - e["count"]
+                _add(contents, e["lot"], -e["count"])
             elif kind == "weapon_fired":
                 for lot, n in e["consumed"].items():
-                    contents[lot] = contents.get(lot, 0) - n
-            else:
-                if kind not in CUSTODY:
-                    continue
-            step = _step(seq, entry, line({**entry, "events": [e]}, names))
-            step["contents"] = {lot: n for lot, n in sorted(contents.items()) if n}
+                    _add(contents, lot, -n)
+            elif kind not in CUSTODY:
+                continue
+            step = _step(seq, entry, words.event(seq, e))
+            step["contents"] = dict(sorted(contents.items()))
             if kind in CUSTODY:
                 step["holder"] = _holder(e)
             chain.append(step)
     return {"item": item, "kind": "weapon", "chain": chain, "lots_loaded": sorted(lots)}
 
 
-def _lot(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
+def _lot(item: str, entries: dict[int, JSON], words: _Words) -> JSON:
     """A lot's provenance: receipt (supplier), verifications and test fires, and its uses."""
     kinds = ("lot_received", "lot_verified", "lot_test_fired", "lot_counted", "weapon_loaded")
     steps = [
-        _step(seq, entry, line({**entry, "events": [e]}, names))
+        _step(seq, entry, words.event(seq, e))
         for seq, entry in entries.items()
         for e in entry["events"]
         if e.get("type") in kinds and e.get("lot") == item
@@ -96,9 +130,9 @@ def _lot(item: str, entries: dict[int, JSON], names: dict[str, str]) -> JSON:
     return {"item": item, "kind": "lot", "receipt": receipt, "chain": steps}
 
 
-def _refusals(item: str, entries: dict[int, JSON], names: dict[str, str]) -> list[JSON]:
+def _refusals(item: str, entries: dict[int, JSON], words: _Words) -> list[JSON]:
     return [
-        _step(seq, entry, line(entry, names))
+        _step(seq, entry, words.entry(seq))
         for seq, entry in entries.items()
         if not entry["result"].get("ok") and item in values(entry["command"], ITEM_KEYS)
     ]
@@ -154,21 +188,18 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
     if opening is None:
         raise UnknownIncident(f"the entries cited hold no incident {incident!r}")
     at_seq, at_entry, opened = opening
-    names = {e["person"]: e["name"] for _, _, e in _events(entries, "person_enrolled")}
+    known = {e["person"]: e["name"] for _, _, e in _events(entries, "person_enrolled")}
+    words = _Words(entries, Names(known))
     day = at_entry["at"][:10]
-    items = [*opened["weapons"], *opened["lots"]]
-    weapons = [_weapon(w, entries, names) for w in opened["weapons"]]
-    loaded = {lot for w in weapons for lot in w["lots_loaded"]}
-    lots = [_lot(lot, entries, names) for lot in sorted(set(opened["lots"]) | loaded)]
+    weapon_ids, lot_ids = involved(entries, opened, at_seq)
+    items = [*weapon_ids, *lot_ids]
+    weapons = [_weapon(w, entries, words) for w in weapon_ids]
+    lots = [_lot(lot, entries, words) for lot in lot_ids]
     for section in (*weapons, *lots):
-        section["refusals"] = _refusals(section["item"], entries, names)
-    involved: set[str] = set()
-    for entry in entries.values():
-        if set(items) & set().union(*(values(r, ITEM_KEYS) for r in records(entry))):
-            for r in records(entry):
-                involved |= values(r, PERSON_KEYS)
+        section["refusals"] = _refusals(section["item"], entries, words)
+    involved_people = people_involved(entries, set(items), at_seq)
     after = [
-        _step(seq, entry, line({**entry, "events": [e]}, names))
+        _step(seq, entry, words.event(seq, e))
         for seq, entry in entries.items()
         if seq > at_seq
         for e in entry["events"]
@@ -190,8 +221,8 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
         "production": f"{opened_by.get('name', production)} ({production})",
         "employer": details.get("employer", {}).get("text", NOT_RECORDED),
         "site": details.get("site", {}).get("text", NOT_RECORDED),
-        "reporter": names.get(at_entry["by"], at_entry["by"]),
-        "people_involved": [names.get(p, p) for p in sorted(involved)],
+        "reporter": known.get(at_entry["by"], at_entry["by"]),
+        "people_involved": [known.get(p, p) for p in sorted(involved_people)],
         "nature": f"{opened['rule']}: {opened['text']}",
         "other_agencies": details.get("other_agencies", {}).get("text", NOT_RECORDED),
         "description": details.get("description", {}).get("text", NOT_RECORDED),
@@ -207,9 +238,9 @@ def narrative(production: str, incident: str, bodies: dict[int, bytes]) -> JSON:
         "incident": {**{k: v for k, v in opened.items() if k not in ("type", "v")}, "seq": at_seq},
         "cover": cover,
         "details": details,
-        "timeline": [_step(seq, entry, line(entry, names)) for seq, entry in entries.items()],
+        "timeline": [_step(seq, entry, words.entry(seq)) for seq, entry in entries.items()],
         "items": [*weapons, *lots],
-        "people": _people(entries, involved, day),
+        "people": _people(entries, involved_people, day),
         "evidence_chain": after,
         "corrections": [
             {"seq": seq, "corrects": e["entry"], "reason": e["reason"], "fields": e["fields"]}

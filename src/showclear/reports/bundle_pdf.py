@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import textwrap
 from typing import Any
 
 from fpdf import FPDF
 
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)  # fixed: the same bytes each time
+_STEP_MM = 3.2  # the height of a line of an entry
 _COLUMNS = 125  # Courier 7 pt on A4 between 10 mm margins: 1.48 mm a character
 COVER = (
     ("time_and_date", "Time and date"),
@@ -32,6 +32,18 @@ def _text(value: Any) -> str:
     return str(value).encode("latin-1", "replace").decode("latin-1")
 
 
+def _wrap(text: str) -> list[str]:
+    """A line cut at spaces to the page's width, the lines after the first indented."""
+    lines, indent = [], ""
+    while len(indent) + len(text) > _COLUMNS:
+        room = _COLUMNS - len(indent)
+        cut = text.rfind(" ", 0, room + 1)
+        cut = cut if cut > 0 else room
+        lines.append(indent + text[:cut])
+        text, indent = text[cut:].lstrip(" "), "    "
+    return [*lines, indent + text]
+
+
 class _Doc:
     """A plain A4 document: headings, labelled fields and numbered lines."""
 
@@ -40,26 +52,36 @@ class _Doc:
         self.pdf.set_creation_date(_EPOCH)
         self.pdf.set_auto_page_break(True, margin=15)
         self.pdf.add_page()
+        self.font = ""
 
     def heading(self, text: str) -> None:
+        self.font = ""
         self.pdf.set_font("Helvetica", "B", 13)
         self.pdf.multi_cell(0, 8, _text(text), new_x="LMARGIN", new_y="NEXT")
 
     def field(self, label: str, value: Any) -> None:
+        self.font = ""
         self.pdf.set_font("Helvetica", "B", 9)
         self.pdf.multi_cell(0, 5, _text(label), new_x="LMARGIN", new_y="NEXT")
         self.pdf.set_font("Helvetica", "", 9)
         self.pdf.multi_cell(0, 5, _text(value), new_x="LMARGIN", new_y="NEXT")
 
     def step(self, step: dict[str, Any]) -> None:
-        """One entry: wrapped here in a fixed-width font, each line a cell (fast for thousands)."""
-        self.pdf.set_font("Courier", "", 7)
+        """One entry, wrapped here in a fixed-width font and drawn line by line as plain text
+        (a cell per line measures and styles each: too slow for the thousands of a season)."""
+        pdf = self.pdf
+        if self.font != "step":
+            pdf.set_font("Courier", "", 7)
+            self.font = "step"
         text = f"#{step['seq']}  {step['at']}  {step['what']}"
         if "contents" in step:
             held = ", ".join(f"{n} of lot {lot}" for lot, n in step["contents"].items())
             text += f"  [in it after this: {held or 'nothing'}]"
-        for line in textwrap.wrap(_text(text), _COLUMNS, subsequent_indent="    "):
-            self.pdf.cell(0, 3.2, line, new_x="LMARGIN", new_y="NEXT")
+        for line in _wrap(" ".join(_text(text).split())):
+            if pdf.get_y() + _STEP_MM > pdf.page_break_trigger:
+                pdf.add_page()
+            pdf.text(pdf.l_margin, pdf.get_y() + _STEP_MM - 0.8, line)
+            pdf.set_y(pdf.get_y() + _STEP_MM)
 
 
 def render(manifest: dict[str, Any]) -> bytes:

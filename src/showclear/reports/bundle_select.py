@@ -1,12 +1,12 @@
 """Which entries an incident's bundle cites, found by reading bytes, not by replaying the ledger.
 
-Cited: the production's opening; every entry naming the incident; each item involved (the
-incident's weapons and lots, and the lots loaded into those weapons that day) from its receipt:
-its provenance (registration, receipt, verifications, test fires) whenever it was recorded, and
-every entry naming it, refusals included, from the start of the incident's day to the checkpoint;
-the enrolment, qualifications and briefings of every person who acted on those items, held them
-or was shown their declarations; the safety meetings of the incident's day; and every correction
-(LEDGER-3) of a cited entry. Earlier days' routine handling is in the export and the registers.
+Cited: the production's opening; every entry naming the incident; every entry naming an item
+involved, refusals included, from its receipt (or registration) to the checkpoint, the items
+involved being the incident's weapons and lots, the lots loaded into those weapons on the
+incident's day up to it, and the weapons any of those lots' rounds went into; the enrolment,
+qualifications and briefings of every person who acted on those items, held them or was shown
+their declarations; the safety meetings of the incident's day; and every correction (LEDGER-3)
+of a cited entry.
 """
 
 from __future__ import annotations
@@ -23,17 +23,13 @@ _PEOPLE_EVENTS = re.compile(
     rb'"type":"(?:person_enrolled|qualification_recorded|performer_briefed|safety_meeting_held)"'
 )
 _CORRECTION = b'"type":"entry_corrected"'
-PROVENANCE = frozenset(
-    {"weapon_registered", "lot_received", "lot_verified", "lot_test_fired", "weapon_disposed"}
-)
-# the kinds of entries cited whatever their day: provenance, people, corrections
+# the events that vouch for a lot: whoever made them brought its rounds on set or passed them
+VOUCHING = frozenset({"lot_received", "lot_verified", "lot_test_fired"})
+# the kinds of entries about people and corrections, searched for in the bytes
 _FACTS = re.compile(
-    rb'"type":"(?:'
-    + b"|".join(k.encode() for k in sorted(PROVENANCE))
-    + rb"|person_enrolled|qualification_recorded|performer_briefed|safety_meeting_held"
-    + rb'|entry_corrected)"'
+    rb'"type":"(?:person_enrolled|qualification_recorded|performer_briefed|safety_meeting_held'
+    rb'|entry_corrected)"'
 )
-_AT = b'{"at":"'  # a canonical entry's first member: its time, whose first ten bytes are its day
 
 
 class UnknownIncident(ValueError):
@@ -65,11 +61,6 @@ def incident_opening(entry: dict[str, Any], incident: str) -> dict[str, Any] | N
     return None
 
 
-def _quoted(names: Iterable[str]) -> re.Pattern[bytes]:
-    """A pattern finding any of `names` as a JSON string in an entry's bytes."""
-    return re.compile(b"|".join(re.escape(canonical(n)) for n in sorted(names)) or b"(?!)")
-
-
 def _names(entry: dict[str, Any], keys: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for record in records(entry):
@@ -88,70 +79,98 @@ def _opening(bodies: list[tuple[int, bytes]], incident: str) -> tuple[int, dict[
     raise UnknownIncident(f"no incident {incident!r} in the signed record")
 
 
-def _day_start(bodies: list[tuple[int, bytes]], day: str, opened_at: int) -> int:
-    """The first entry of the incident's day (entries are in time order within a day)."""
-    first = opened_at
-    needle = _AT + day.encode()
-    while first > 0 and bodies[first - 1][1].startswith(needle):
-        first -= 1
-    return first
+def _cite(
+    bodies: list[tuple[int, bytes]], names: set[str], cited: dict[int, dict[str, Any]]
+) -> None:
+    """Add to `cited` every entry that names one of `names` as an item, whenever it was made."""
+    needles = [canonical(n) for n in sorted(names)]
+    for seq, body in bodies:
+        if seq not in cited and any(n in body for n in needles):
+            entry = decode(body)
+            if _names(entry, ITEM_KEYS) & names:
+                cited[seq] = entry
+
+
+def involved(
+    entries: dict[int, dict[str, Any]], event: dict[str, Any], opened_at: int
+) -> tuple[list[str], list[str]]:
+    """The weapons and lots an incident involves, read from the entries naming them.
+
+    The incident's weapons and lots; the lots loaded into those weapons on the incident's day
+    up to it (the rounds that may have been in them); and the weapons any of those lots' rounds
+    went into. The weapons found through a lot add no lots of their own.
+    """
+    day = entries[opened_at]["at"][:10] if opened_at in entries else ""
+    weapons, lots = list(event["weapons"]), set(event["lots"])
+    loads = [
+        (seq, entry["at"][:10], e)
+        for seq, entry in entries.items()
+        for e in entry["events"]
+        if e.get("type") == "weapon_loaded"
+    ]
+    lots |= {
+        e["lot"]
+        for seq, at, e in loads
+        if e["weapon"] in weapons and at == day and seq <= opened_at
+    }
+    fed = {e["weapon"] for _, _, e in loads if e["lot"] in lots} - set(weapons)
+    return [*weapons, *sorted(fed)], sorted(lots)
+
+
+def people_involved(
+    entries: dict[int, dict[str, Any]], items: set[str], opened_at: int
+) -> set[str]:
+    """Who acted on, held or was shown the items on the incident's day or after, and who
+    received, verified or test-fired their lots."""
+    day = entries[opened_at]["at"][:10] if opened_at in entries else ""
+    people: set[str] = set()
+    for seq, entry in entries.items():
+        named = _names(entry, ITEM_KEYS) & items
+        vouched = any(e.get("type") in VOUCHING and e.get("lot") in items for e in entry["events"])
+        if named and (seq >= opened_at or entry["at"][:10] == day or vouched):
+            people |= _names(entry, PERSON_KEYS)
+    return people
 
 
 def _items(
-    candidates: list[tuple[int, bytes]], items: set[str], opened_at: int, first: int
+    bodies: list[tuple[int, bytes]], event: dict[str, Any], opened_at: int
 ) -> tuple[dict[int, dict[str, Any]], set[str]]:
-    """Entries naming the items, the lots loaded into its weapons that day included."""
-    weapons = set(items)
+    """Every entry naming an item involved, from its receipt to the checkpoint, and the items."""
+    cited: dict[int, dict[str, Any]] = {opened_at: decode(bodies[opened_at][1])}
+    items: set[str] = set()
     while True:
-        pattern = _quoted(items)
-        cited = {}
-        for seq, body in candidates:
-            if pattern.search(body):
-                entry = decode(body)
-                provenance = any(e.get("type") in PROVENANCE for e in entry["events"])
-                if _names(entry, ITEM_KEYS) & items and (seq >= first or provenance):
-                    cited[seq] = entry
-        loaded = {
-            e["lot"]
-            for seq, entry in cited.items()
-            if first <= seq <= opened_at
-            for e in entry["events"]
-            if e.get("type") == "weapon_loaded" and e.get("weapon") in weapons
-        }
-        if loaded <= items:
+        weapons, lots = involved(cited, event, opened_at)
+        more = set(weapons) | set(lots)
+        if more <= items:
             return cited, items
-        items = items | loaded
+        _cite(bodies, more - items, cited)
+        items |= more
 
 
 def select(bodies: list[tuple[int, bytes]], incident: str) -> dict[int, bytes]:
     """The entries (seq -> exact bytes) that the bundle of `incident` cites.
 
-    Two passes over the whole ledger's bytes (the incident's opening, from the end; the few
-    entries of the kinds cited whatever their day); the rest reads the incident's day onward.
+    A few passes over the stored bytes, each a search for quoted names or kinds of entries;
+    only the entries found are decoded, and nothing is replayed.
     """
     opened_at, event = _opening(bodies, incident)
     day = decode(bodies[opened_at][1])["at"][:10]
-    first = _day_start(bodies, day, opened_at)
-    window = bodies[first:]
-    facts = [(seq, body) for seq, body in bodies[:first] if _FACTS.search(body)]
-    items = set(event["weapons"]) | set(event["lots"])
-    cited, items = _items([*facts, *window], items, opened_at, first)
-    by_incident = _quoted([incident])
+    cited, items = _items(bodies, event, opened_at)
+    needle = canonical(incident)
     for seq, body in bodies[opened_at:]:
-        if seq not in cited and by_incident.search(body):
+        if seq not in cited and needle in body:
             entry = decode(body)
             if incident in _names(entry, ("incident", "id")):
                 cited[seq] = entry
-    people: set[str] = set()
-    for entry in cited.values():
-        people |= _names(entry, PERSON_KEYS)
+    people = people_involved(cited, items, opened_at)
     chosen = set(cited) | {0}
-    for seq, body in [*facts, *window]:
+    facts = [(seq, body) for seq, body in bodies if _FACTS.search(body)]
+    for seq, body in facts:
         if _PEOPLE_EVENTS.search(body):
             for e in decode(body)["events"]:
                 if values(e, ("person", "performer")) & people or e.get("date") == day:
                     chosen.add(seq)
-    for seq, body in [*facts, *window]:
+    for seq, body in facts:
         if _CORRECTION in body and any(e.get("entry") in chosen for e in decode(body)["events"]):
             chosen.add(seq)
     return {seq: bodies[seq][1] for seq in sorted(chosen)}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from showclear.domain import State, type_name
 from showclear.reports.charts import custody_chart
 from showclear.reports.document import Doc, Table
 from showclear.reports.errors import ReportInputError
+from showclear.reports.loadsetup import LoadCycles, per_setup
 from showclear.reports.record import Names, Rec, describe_event, fold
 from showclear.reports.stamp import Stamp
 
@@ -51,6 +52,7 @@ class _Day:
         self.start: dict[str, JSON] = {}
         self.custody: dict[str, list[JSON]] = {}  # weapon -> segments
         self.marks: dict[str, list[JSON]] = {}  # weapon -> firings on the chart
+        self.cycles = LoadCycles()
 
     def open_weapon(self, weapon: str, at: str) -> None:
         """Start the chart of a weapon with its state at `at` (the day's start or first touch)."""
@@ -106,9 +108,13 @@ class _Day:
                 )  # fmt: skip
             elif kind in ("weapon_loaded", "weapon_unloaded"):
                 self.lot(e.lot)["loaded" if kind == "weapon_loaded" else "unloaded"] += e.count
-                self.tables["loads"].append(
-                    {**row, "weapon": e.weapon, "lot": e.lot, "what": kind[7:], "count": e.count}
-                )
+                load = {**row, "weapon": e.weapon, "lot": e.lot, "what": kind[7:], "count": e.count}
+                if kind == "weapon_loaded":
+                    self.cycles.loaded(load)
+                else:
+                    self.cycles.unloaded(e.weapon, e.lot)
+                    load |= {"setup": None, "take": None}
+                self.tables["loads"].append(load)
             elif kind == "weapon_fired":
                 for lot, n in e.consumed.items():
                     self.lot(lot)["fired"] += n
@@ -118,6 +124,7 @@ class _Day:
                      "unexplained": e.unexplained, "accidental": e.accidental}
                 )  # fmt: skip
                 self.marks.setdefault(e.weapon, []).append({"time": t, "rounds": e.rounds})
+                self.cycles.fired(e.weapon, e.setup, e.take)
             elif kind == "lot_test_fired":
                 self.lot(e.lot)["test_fired"] += e.rounds
             elif kind == "lot_received":
@@ -219,16 +226,10 @@ def _custody(day: _Day) -> list[JSON]:
     return out
 
 
-def _rounds(day: _Day) -> list[JSON]:
-    """Rounds fired per setup, take and lot."""
-    totals: dict[tuple[str, int, str], int] = {}
-    for f in day.tables["firings"]:
-        for lot, n in f["consumed"].items():
-            key = (f["setup"], f["take"], lot)
-            totals[key] = totals.get(key, 0) + n
-    return [
-        {"setup": s, "take": t, "lot": lot, "fired": n} for (s, t, lot), n in sorted(totals.items())
-    ]
+def _setups_of(state: State, date: str) -> Callable[[str], list[str]]:
+    """A weapon's setups planned for `date`, in the order they were planned."""
+    ids = state.setups_by_day.get(date, [])
+    return lambda weapon: [s for s in ids if weapon in state.setups[s].weapons]
 
 
 def daylog(recs: Iterable[Rec], date: str) -> JSON:
@@ -252,6 +253,7 @@ def daylog(recs: Iterable[Rec], date: str) -> JSON:
             fold(state, rec)
     if day is None:
         raise ReportInputError(f"date {date}: the record has no entries on that day")
+    day.cycles.close(_setups_of(state, date))
     custody = _custody(day)
     holders = sorted({p["holder"] for c in custody for p in c["periods"]})
     return {
@@ -263,7 +265,7 @@ def daylog(recs: Iterable[Rec], date: str) -> JSON:
         "entries": day.entries,
         "weapons": custody,
         **day.tables,
-        "rounds": _rounds(day),
+        "rounds": per_setup(day.tables["loads"], day.tables["firings"]),
         "lots": _lots(day),
         "handlers": [
             {
@@ -276,6 +278,14 @@ def daylog(recs: Iterable[Rec], date: str) -> JSON:
             for p in holders
         ],
     }
+
+
+def _for(load: JSON) -> str:
+    """The setup (and take) a load was for; nothing for an unload."""
+    if load["what"] != "loaded":
+        return ""
+    take = "" if load["take"] is None else f" (take {load['take']})"
+    return f"{load['setup'] or 'none planned'}{take}"
 
 
 def _yes(flag: bool) -> str:
@@ -303,11 +313,14 @@ def day_doc(log: JSON, stamp: Stamp | None) -> Doc:
         t("Custody changes and hand-overs", ["seq", "time", "by", "item", "what", "to"],
           [[str(r["seq"]), r["time"], r["by"], f"{r['item']} {r['id']}", r["what"], r["to"]]
            for r in log["handovers"]]),
-        t("Rounds loaded and unloaded", ["seq", "time", "by", "weapon", "lot", "what", "rounds"],
-          [[str(r["seq"]), r["time"], r["by"], r["weapon"], r["lot"], r["what"], str(r["count"])]
-           for r in log["loads"]]),
-        t("Rounds fired per setup, take and lot", ["setup", "take", "lot", "rounds fired"],
-          [[r["setup"], str(r["take"]), r["lot"], str(r["fired"])] for r in log["rounds"]]),
+        t("Rounds loaded and unloaded", ["seq", "time", "by", "weapon", "lot", "what", "rounds",
+          "for setup (take)"],
+          [[str(r["seq"]), r["time"], r["by"], r["weapon"], r["lot"], r["what"], str(r["count"]),
+            _for(r)] for r in log["loads"]]),
+        t("Rounds loaded and fired per setup, take and lot", ["setup", "take", "lot",
+          "rounds loaded", "rounds fired"],
+          [[r["setup"] or "none planned", "-" if r["take"] is None else str(r["take"]), r["lot"],
+            str(r["loaded"]), str(r["fired"])] for r in log["rounds"]]),
         t("Ammunition by lot (AMMO-5)", ["lot", "start", "received", "loaded", "unloaded",
           "fired", "removed", "end", "record", "reconciles"],
           [[r["lot"], _figures(r["start"]), str(r["received"]), str(r["loaded"]),

@@ -89,8 +89,8 @@ def parse_day(value: str, field: str = "date") -> date:
 class Names:
     """People's names by id, learnt from the record as it is read."""
 
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
+    def __init__(self, known: dict[str, str] | None = None) -> None:
+        self.names: dict[str, str] = dict(known or {})
 
     def learn(self, rec: Rec) -> None:
         """Remember the names a record enrols."""
@@ -126,9 +126,10 @@ def describe_event(event: Event, who: str, names: Names) -> str:
         ),
         "lot_received": lambda: (
             f"{who} received lot {e.lot}: {e.count} {e.kind} {e.caliber} from {e.supplier}"
+            f"{', carried over' if e.carried_over else ''}, {e.status}"
         ),
         "lot_verified": lambda: (
-            f"{who} verified lot {e.lot}: {e.checked} checked, {e.suspect} suspect"
+            f"{who} verified lot {e.lot}: {e.checked} checked by {e.method}, {e.suspect} suspect"
         ),
         "performer_briefed": lambda: f"{who} briefed {names(e.performer)} on weapon {e.weapon}",
         "setup_planned": lambda: f"{who} planned setup {e.setup} for {e.date}",
@@ -138,7 +139,8 @@ def describe_event(event: Event, who: str, names: Names) -> str:
         ),
         "item_checked_out": lambda: f"{who} checked out {e.item} {e.id} to {names(e.holder)}",
         "weapon_inspected": lambda: (
-            f"{who} inspected weapon {e.weapon}: {e.chambers_checked} chambers, found "
+            f"{who} inspected weapon {e.weapon}: {e.chambers_checked} chambers, barrel "
+            f"{'clear' if e.barrel_clear else 'NOT clear'}, found "
             f"{_counts(e.found)}, {'matches' if e.matches else 'DOES NOT match'} the record"
         ),
         "weapon_loaded": lambda: f"{who} loaded {e.count} rounds of lot {e.lot} into {e.weapon}",
@@ -152,7 +154,9 @@ def describe_event(event: Event, who: str, names: Names) -> str:
         "declaration_announced": lambda: f"{who} announced weapon {e.weapon} {e.status}",
         "item_handed_over": lambda: f"{who} handed {e.item} {e.id} to {names(e.to)}",
         "weapon_fired": lambda: (
-            f"{e.rounds} rounds fired from {e.weapon} in setup {e.setup}, take {e.take}"
+            f"{who} fired {e.rounds} round{'' if e.rounds == 1 else 's'} from {e.weapon}"
+            f" in setup {e.setup}, take {e.take}"
+            + (f" ({e.unexplained} not loaded on the record)" if e.unexplained else "")
             + (" (ACCIDENTAL)" if e.accidental else "")
         ),
         "misfire_reported": lambda: f"{who} reported a misfire of {e.weapon} in setup {e.setup}",
@@ -188,12 +192,39 @@ def describe_event(event: Event, who: str, names: Names) -> str:
     return make() if make is not None else f"{who}: {kind}"
 
 
+_SUBJECT = ("weapon", "lot", "weapons", "lots", "items", "setup", "to")
+
+
+def _listed(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def describe_entry(by: str, command: JSON, result: JSON, events: list[Event], names: Names) -> str:
+    """An entry in plain words, people by name: a refusal names what was asked, on what, the
+    rule and its message; a hand-over says whether the receiver acknowledged it."""
+    who = names(by)
+    words = [describe_event(e, who, names) for e in events if type_name(e) != "command_refused"]
+    if not result.get("ok", False):
+        subject = ", ".join(f"{k} {_listed(command[k])}" for k in _SUBJECT if k in command)
+        words.insert(
+            0,
+            f"{who} asked to {str(command.get('cmd', '?')).replace('_', ' ')}"
+            f" ({subject or 'no item'}): REFUSED under {result.get('rule')}:"
+            f" {result.get('message')}",
+        )
+    elif command.get("cmd") == "hand_over" and words:
+        taken = "acknowledged it" if command.get("acknowledged") else "did not acknowledge it"
+        words[-1] += f" (the receiver {taken})"
+    return "; ".join(words) or f"{who}: {command.get('cmd', 'command')}"
+
+
 def describe(rec: Rec, names: Names) -> str:
-    """A whole entry in plain words, people by name."""
-    who = names(rec.by)
-    if rec.refused and rec.events and type_name(rec.events[0]) == "command_refused":
-        e: Any = rec.events[0]
-        return f"{who} asked to {rec.command.get('cmd', '?')}: refused under {e.rule}: {e.message}"
-    if not rec.events:
-        return f"{who}: {rec.command.get('cmd', 'command')}"
-    return "; ".join(describe_event(e, who, names) for e in rec.events)
+    """A whole record in plain words, people by name."""
+    return describe_entry(rec.by, rec.command, rec.result, rec.events, names)
+
+
+def describe_stored(entry: JSON, names: Names) -> str:
+    """An entry as stored (by, command, result, events) in plain words, its events read typed."""
+    return describe_entry(
+        entry["by"], entry["command"], entry["result"], load_events(entry["events"]), names
+    )

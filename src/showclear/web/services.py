@@ -44,7 +44,7 @@ def set_service(service: Showclear | None) -> Showclear | None:
 
 def kept() -> Where:
     """Where this server keeps its witnesses' cosignatures (for the reports' stamps)."""
-    from showclear.app.reports import Where
+    from showclear.app.kept import Where
 
     return Where(settings.SHOWCLEAR_DATABASE_URL, settings.SHOWCLEAR_DATA_DIR)
 
@@ -55,13 +55,7 @@ def bundle_download(production: str, incident: str) -> HttpResponse:
 
     from showclear.app.bundle import incident_bundle
 
-    data = incident_bundle(
-        get_service(),
-        settings.SHOWCLEAR_DATABASE_URL,
-        settings.SHOWCLEAR_DATA_DIR,
-        production,
-        incident,
-    )
+    data = incident_bundle(get_service(), kept(), production, incident)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{production}-{incident}.zip"'
     return response

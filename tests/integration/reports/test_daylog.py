@@ -69,11 +69,14 @@ def test_every_scenario_day_reconciles_with_the_record(path: Path, tmp_path: Pat
             assert lot["reconciles"], (day, lot)
             assert end == {k: counts[k] for k in end}, (day, lot["lot"])
             assert counts["received"] == sum(end.values()), (day, lot["lot"])
-        fired = {}
+        fired: dict[str, int] = {}
+        loaded_: dict[str, int] = {}
         for row in log["rounds"]:
             fired[row["lot"]] = fired.get(row["lot"], 0) + row["fired"]
+            loaded_[row["lot"]] = loaded_.get(row["lot"], 0) + row["loaded"]
         for lot in log["lots"]:
             assert fired.get(lot["lot"], 0) == lot["fired"], (day, lot["lot"])
+            assert loaded_.get(lot["lot"], 0) == lot["loaded"], (day, lot["lot"])
 
 
 def test_the_normal_day_worked_example(tmp_path: Path) -> None:
@@ -90,7 +93,16 @@ def test_the_normal_day_worked_example(tmp_path: Path) -> None:
     ]
     assert (w2["out"], w2["back"]) == ("08:05", "08:21")
     assert any(s["status"] == "hot" for s in w1["segments"])
-    assert log["rounds"] == [{"setup": "12B", "take": 1, "lot": "B1", "fired": 2}]
+    assert log["rounds"] == [  # the dummies came out unfired: for the rehearsal, 12A
+        {"setup": "12A", "take": None, "lot": "D1", "loaded": 6, "fired": 0},
+        {"setup": "12B", "take": 1, "lot": "B1", "loaded": 2, "fired": 2},
+    ]
+    loads = [(r["lot"], r["what"], r["setup"], r["take"]) for r in log["loads"]]
+    assert loads == [
+        ("D1", "loaded", "12A", None),
+        ("D1", "unloaded", None, None),
+        ("B1", "loaded", "12B", 1),
+    ]
     assert {c["lot"]: (c["on_hand"], c["witness"]) for c in log["counts"]} == {
         "D1": (50, "Safety Advisor (safe1)"),
         "B1": (48, "Safety Advisor (safe1)"),
@@ -121,7 +133,8 @@ def test_the_pdf_and_text_carry_the_title_date_sign_lines_and_stamp(tmp_path: Pa
     assert "Ammunition by lot (AMMO-5)" in plain
     assert "B1" in plain
     csv = rendered(log, "csv").decode()
-    assert '"Rounds fired per setup, take and lot",12B,1,B1,2' in csv
+    assert '"Rounds loaded and fired per setup, take and lot",12B,1,B1,2,2' in csv
+    assert '"Rounds loaded and fired per setup, take and lot",12A,-,D1,6,0' in csv
 
 
 @pytest.mark.parametrize(

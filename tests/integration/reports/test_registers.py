@@ -24,7 +24,7 @@ def test_the_rust_day_weapon_register(tmp_path: Path) -> None:
     assert reg["authorised"] == ["Lead Actor (perf1)"]
     assert [f["accidental"] for f in reg["firings"]] == [True]
     assert reg["rounds_fired"] == 1
-    assert {r["what"].split(": refused under ")[1][:6] for r in reg["refusals"]} >= {
+    assert {r["what"].split(": REFUSED under ")[1][:6] for r in reg["refusals"]} >= {
         "SAFE-1",
         "AMMO-2",
         "CUST-3",

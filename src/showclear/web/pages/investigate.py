@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from showclear.app.logview import log_vkey
-from showclear.app.witnessing import kept_cosignatures
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import Page, as_list, load_page, render_page
 from showclear.web.services import get_service
+from showclear.web.services import kept as where_kept
 
 REFUSED = "the record is read by armorers, ADs, the safety advisor, producers and investigators"
 
@@ -48,11 +47,7 @@ def export_file(request: HttpRequest, production: str) -> HttpResponse:
     """The production's whole ledger as one export file (`showclear export`)."""
     _reader(request, production)
     service = get_service()
-    head = service.checkpoint(production)
-    size = head["size"] if head is not None else 0
-    kept = kept_cosignatures(
-        service, settings.SHOWCLEAR_DATABASE_URL, settings.SHOWCLEAR_DATA_DIR, production, size
-    )
+    kept = where_kept().cosignatures(service, production)
     out = io.BytesIO()
     try:
         service.export(production, out, kept)
