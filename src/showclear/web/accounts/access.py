@@ -88,7 +88,8 @@ def member_for(request: HttpRequest, production: str) -> Membership | None:
     cache: dict[str, Membership | None] = request.__dict__.setdefault("_showclear_members", {})
     if production not in cache:
         found = Membership.objects.filter(user=user, production=production)
-        cache[production] = found.select_related("user").first()  # its user: no second query
+        # its user and its notices' mark (every page's badge) come in the same query
+        cache[production] = found.select_related("user", "notice_prefs").first()
     return cache[production]
 
 
