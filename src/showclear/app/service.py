@@ -227,7 +227,7 @@ class Showclear(Records):
 
     def people(self, production: str) -> dict[str, JSON]:
         """The enrolled people of a production: {id: {"name", "roles", "qualifications"}}."""
-        if not self.ledger.exists(production):
+        if not self._exists(production):
             return {}
         with self.states.reading(production) as state:
             people = state.people
