@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/verify.py
 	$(BIN)/python bench/bundle.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/pages_cpu.py
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/reports.py
 

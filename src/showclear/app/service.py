@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from showclear.app.previews import PreviewMemo
 from showclear.app.records import Records
 from showclear.domain import (
     Command,
@@ -58,6 +59,7 @@ class Showclear(Records):
         self.ledger = ledger
         self.states = StateProjection(ledger)
         self._views: dict[str, tuple[int, JSON]] = {}
+        self.previews = PreviewMemo()  # decisions by (production, size, command): app/previews.py
         self._opening = threading.Lock()
 
     # -- commands ------------------------------------------------------------------------------
@@ -101,11 +103,15 @@ class Showclear(Records):
             if not self._exists(cmd.production):
                 return input_error(f"field 'production': no production '{cmd.production}'")
             with self.states.reading(cmd.production) as state:
+                key = self.previews.key(cmd.production, state.size, events, cmd)
+                remembered = self.previews.get(key)
+                if remembered is not None:
+                    return remembered
                 decision = decide(state, cmd)
             result = decision.result()
             if events:
                 result["events"] = decision.stored_events()
-            return result
+            return self.previews.put(key, result)
         except InputError as exc:
             return input_error(str(exc), field=exc.field)
 
@@ -221,7 +227,7 @@ class Showclear(Records):
 
     def people(self, production: str) -> dict[str, JSON]:
         """The enrolled people of a production: {id: {"name", "roles", "qualifications"}}."""
-        if not self.ledger.exists(production):
+        if not self._exists(production):
             return {}
         with self.states.reading(production) as state:
             people = state.people

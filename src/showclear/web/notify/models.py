@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.db import models
 
 from showclear.web.accounts.models import Membership
@@ -28,8 +30,17 @@ class NoticePrefs(models.Model):
 
     @classmethod
     def of(cls, membership: Membership) -> NoticePrefs:
-        """The member's preferences, created with the defaults on first use."""
+        """The member's preferences, created with the defaults on first use.
+
+        A membership read with `select_related("notice_prefs")` (access.member_for) has them
+        already: no query then.
+        """
+        with suppress(cls.DoesNotExist):
+            cached = membership.notice_prefs  # loaded with the membership, or one query
+            if isinstance(cached, cls):
+                return cached
         prefs, _ = cls.objects.get_or_create(membership=membership)
+        membership.notice_prefs = prefs
         return prefs
 
 

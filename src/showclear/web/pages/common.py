@@ -89,6 +89,7 @@ class Page:
     result: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     previews: dict[str, dict[str, Any]] = field(default_factory=dict)  # until the state changes
+    _people: tuple[Any, dict[str, dict[str, Any]]] | None = field(default=None, repr=False)
 
     @property
     def today(self) -> str:
@@ -102,8 +103,11 @@ class Page:
 
     @property
     def people(self) -> dict[str, dict[str, Any]]:
-        """Enrolled people keyed by id."""
-        return as_dict(self.state.get("people"))
+        """Enrolled people keyed by id (built once per state: read it, don't modify it)."""
+        people = self.state.get("people")
+        if self._people is None or self._people[0] is not people:
+            self._people = (people, as_dict(people))
+        return self._people[1]
 
     def name(self, person: str | None) -> str:
         """A person's name, or the id when unknown."""

@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% url %} as Django's, each link reversed once a process (docs/operations.md)
+            "builtins": ["showclear.web.pages.templatetags.links"],
         },
     },
 ]
