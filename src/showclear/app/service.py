@@ -10,7 +10,6 @@ from typing import Any
 
 import msgspec
 
-from showclear.app.previews import PreviewMemo
 from showclear.app.records import Records
 from showclear.domain import (
     Command,
@@ -59,7 +58,6 @@ class Showclear(Records):
         self.ledger = ledger
         self.states = StateProjection(ledger)
         self._views: dict[str, tuple[int, JSON]] = {}
-        self.previews = PreviewMemo()  # decisions by (production, size, command): app/previews.py
         self._opening = threading.Lock()
 
     # -- commands ------------------------------------------------------------------------------
@@ -103,15 +101,11 @@ class Showclear(Records):
             if not self._exists(cmd.production):
                 return input_error(f"field 'production': no production '{cmd.production}'")
             with self.states.reading(cmd.production) as state:
-                key = self.previews.key(cmd.production, state.size, events, cmd)
-                remembered = self.previews.get(key)
-                if remembered is not None:
-                    return remembered
                 decision = decide(state, cmd)
             result = decision.result()
             if events:
                 result["events"] = decision.stored_events()
-            return self.previews.put(key, result)
+            return result
         except InputError as exc:
             return input_error(str(exc), field=exc.field)
 
