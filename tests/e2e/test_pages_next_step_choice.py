@@ -54,7 +54,15 @@ def test_others_see_their_own_step() -> None:
     with_perf = weapon(held_by="perf1")
     assert weapon_steps(with_perf, "perf1", {"performer"}, lambda: [TAKE]) == ["fire", "hand_over"]
     assert weapon_steps(with_perf, "arm1", ARMORER, lambda: [TAKE])[-1] == "take_back"
-    assert weapon_steps(weapon(), "ad1", {"first_ad"}, lambda: [TAKE])[0] == "announce"
+    declared = weapon(declaration={"seq": 11, "status": "cold"})
+    assert weapon_steps(declared, "ad1", {"first_ad"}, lambda: [TAKE])[0] == "announce"
+
+
+def test_once_announced_the_ad_is_not_asked_to_announce_again() -> None:
+    declared = weapon(declaration={"seq": 11, "status": "cold"})
+    said = weapon_steps(declared, "ad1", {"first_ad"}, lambda: [TAKE], lambda: True)
+    assert "announce" not in said
+    assert "announce" not in weapon_steps(weapon(), "ad1", {"first_ad"}, lambda: [TAKE])
 
 
 def test_a_step_not_allowed_now_is_never_put_first() -> None:

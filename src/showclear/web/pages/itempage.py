@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from showclear.app.notices import announcement
 from showclear.app.results import INPUT
 from showclear.web.pages.actions import Action, Offer, blocked, offers
 from showclear.web.pages.common import FormError, Page, as_dict, load_page, render_page
@@ -14,6 +15,7 @@ from showclear.web.pages.dayrecord import setups_to_shoot
 from showclear.web.pages.forgiving import confirmed, consequence
 from showclear.web.pages.items import lot_view, weapon_view
 from showclear.web.pages.nextstep import lot_steps, next_action, weapon_steps
+from showclear.web.services import get_service
 
 GROUPS = (("main", ""), ("report", "Record a fact or report a problem"), ("admin", "More"))
 
@@ -58,7 +60,13 @@ def steps(page: Page, kind: str, item: dict[str, Any]) -> list[str]:
     """The steps the protocol expects next of this person on the item, most expected first."""
     if kind == "lot":
         return lot_steps(item, page.person)
-    return weapon_steps(item, page.person, page.roles, lambda: setups_to_shoot(page, item))
+    return weapon_steps(
+        item,
+        page.person,
+        page.roles,
+        lambda: setups_to_shoot(page, item),
+        lambda: announcement(get_service(), page.production, str(item["id"])) is not None,
+    )
 
 
 def posted_values(post: Mapping[str, Any]) -> dict[str, Any]:

@@ -57,16 +57,23 @@ def _armorer_step(item: Mapping[str, Any], to_shoot: ToShoot) -> list[str]:
 
 
 def weapon_steps(
-    item: Mapping[str, Any], me: str, roles: Collection[str], to_shoot: ToShoot
+    item: Mapping[str, Any],
+    me: str,
+    roles: Collection[str],
+    to_shoot: ToShoot,
+    announced: Callable[[], bool] = lambda: False,
 ) -> list[str]:
-    """The actions expected next on a weapon for this person (`to_shoot`: today's setups left)."""
+    """The actions expected next on a weapon for this person (`to_shoot`: today's setups left;
+    `announced`: whether the first AD announced the standing declaration)."""
     holder = item.get("held_by")
     if holder and holder == me:
         if "armorer" in roles:
             return _armorer_step(item, to_shoot)
         return ["fire", "hand_over"]
     if holder:
-        return ["announce", "take_back"]
+        if item.get("declaration") and not announced():
+            return ["announce", "take_back"]
+        return ["take_back"]
     return ["check_out"]
 
 
