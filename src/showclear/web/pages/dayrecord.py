@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from showclear.app.moves import moves_since
 from showclear.web.pages.common import Page, as_dict
 from showclear.web.pages.items import setups_on
 from showclear.web.pages.nextstep import uses
 from showclear.web.services import get_service
 
-CACHE = "_showclear_day_entries"  # today's entries, read once per request
+CACHE = "_showclear_day_moves"  # today's hand-overs and firings, asked once per request
 
 
-def todays_entries(page: Page) -> list[dict[str, Any]]:
-    """The entries since today's first safety meeting (no weapon goes out before one)."""
+def todays_moves(page: Page) -> list[dict[str, Any]]:
+    """The accepted hand-overs and firings since today's first safety meeting (no weapon goes
+    out before one), each entry read once per process (`app.moves`)."""
     cached = getattr(page.request, CACHE, None)
     if cached is not None:
         return list(cached)
     meetings = (page.state.get("meetings") or {}).get(page.today) or []
     seqs = [int(m.get("seq", 0)) for m in meetings if isinstance(m, dict)]
-    found = get_service().entries(page.production, start=min(seqs)) if seqs else []
+    found = moves_since(get_service(), page.production, min(seqs)) if seqs else []
     setattr(page.request, CACHE, found)
     return list(found)
 
@@ -32,7 +34,7 @@ def setups_to_shoot(page: Page, item: dict[str, Any]) -> list[dict[str, Any]]:
     if not planned:
         return []
     performers = {p for p, rec in page.people.items() if "performer" in (rec.get("roles") or [])}
-    return planned[uses(todays_entries(page), str(item["id"]), performers) :]
+    return planned[uses(todays_moves(page), str(item["id"]), performers) :]
 
 
 def last_take(page: Page, setup: str) -> int:
@@ -41,7 +43,7 @@ def last_take(page: Page, setup: str) -> int:
         return 0
     takes = [
         int(e["command"].get("take") or 0)
-        for e in todays_entries(page)
+        for e in todays_moves(page)
         if e.get("result", {}).get("ok")
         and e["command"].get("cmd") == "fire"
         and e["command"].get("setup") == setup
