@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -20,6 +21,13 @@ from showclear.web.errors import WebError
 from showclear.web.pages.plain import plain_records, plain_result
 from showclear.web.pages.rules import rule_text
 from showclear.web.services import get_service
+
+# Why a page of each restricted read is refused (who may read it: app.access).
+REFUSALS = {
+    "ledger": "the ledger is read by armorers, ADs, the safety advisor, producers and investigators",
+    "reports": "reports are read by armorers, ADs, the safety advisor, producers and investigators",
+    "bundle": "the bundle is for the armorer, the safety advisor, producers and investigators",
+}
 
 ROLE_NAMES = {
     "armorer": "Armorer",
@@ -128,6 +136,12 @@ class Page:
     def may_read(self, what: str) -> bool:
         """Whether the signed-in person may read this (the API's rule: app.access)."""
         return may_read(what, self.roles)
+
+    def require(self, what: str) -> Page:
+        """This page, when the person may read `what`; else PermissionDenied saying who may."""
+        if not self.may_read(what):
+            raise PermissionDenied(REFUSALS[what])
+        return self
 
     def can(self, *roles: str) -> bool:
         """Whether the signed-in person holds one of the roles."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -184,11 +183,7 @@ def incidents(request: HttpRequest, production: str) -> HttpResponse:
 @member_required
 def incident_bundle(request: HttpRequest, production: str, incident: str) -> HttpResponse:
     """The incident's bundle (a ZIP) for the roles that investigate it or answer for it."""
-    page = load_page(request, production)
-    if not page.may_read("bundle"):
-        raise PermissionDenied(
-            "the bundle is for the armorer, the safety advisor, producers and investigators"
-        )
+    load_page(request, production).require("bundle")
     try:
         return bundle_download(production, incident)
     except ValueError as exc:

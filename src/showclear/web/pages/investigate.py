@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
@@ -14,14 +13,9 @@ from showclear.web.pages.common import Page, as_list, load_page, render_page
 from showclear.web.services import get_service
 from showclear.web.services import kept as where_kept
 
-REFUSED = "the record is read by armorers, ADs, the safety advisor, producers and investigators"
-
 
 def _reader(request: HttpRequest, production: str) -> Page:
-    page = load_page(request, production)
-    if not page.may_read("ledger"):
-        raise PermissionDenied(REFUSED)
-    return page
+    return load_page(request, production).require("ledger")
 
 
 @require_GET

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
@@ -70,11 +69,7 @@ def correct(page: Page, post: Any) -> dict[str, Any]:
 @member_required
 def ledger(request: HttpRequest, production: str) -> HttpResponse:
     """The latest entries (or from ?start=N), each with its corrections, and the correction form."""
-    page = load_page(request, production)
-    if not page.may_read("ledger"):
-        raise PermissionDenied(
-            "the ledger is read by armorers, ADs, the safety advisor, producers and investigators"
-        )
+    page = load_page(request, production).require("ledger")
     status = post_form(page, {"correct": correct})
     service = get_service()
     size = service.size(production)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -24,14 +23,9 @@ from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import Page, as_dict, load_page, render_page
 from showclear.web.services import get_service, kept
 
-READERS = "reports are read by armorers, ADs, the safety advisor, producers and investigators"
-
 
 def _reader(request: HttpRequest, production: str) -> Page:
-    page = load_page(request, production)
-    if not page.may_read("reports"):
-        raise PermissionDenied(READERS)
-    return page
+    return load_page(request, production).require("reports")
 
 
 def _index(page: Page, status: int = 200) -> HttpResponse:
