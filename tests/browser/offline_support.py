@@ -1,0 +1,99 @@
+"""Phones of the offline tests: a signed-in Chromium context, its service worker and its queue."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from browser_support import PHONE
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))  # the page tests' helpers
+from e2e_support import verified_session
+from pages_support import PINS, SHOW, morning
+
+from showclear.web.accounts.access import set_pin
+from showclear.web.accounts.models import Membership
+
+# The phone's record as the page sees it (store.js, sync.js: self.SC).
+QUEUE = "p => SC.queueFor(p).then(items => items.map(i => ({seq: i.seq, state: i.state, "
+QUEUE += "device: i.device, body: i.body, answer: i.answer})))"
+SW_READY = "() => navigator.serviceWorker.ready.then(r => !!r.active)"
+CONTROLLED = "() => !!navigator.serviceWorker.controller"
+
+
+def stage(ledger: Any, tz: str = "UTC") -> Any:
+    """The page tests' production, set up for today up to the first check-out."""
+    for line in morning(tz):
+        full = {**line, "production": SHOW, "at": line.get("at") or datetime.now(UTC).isoformat()}
+        result = ledger.execute(full)
+        assert result["ok"], (line, result)
+    return ledger
+
+
+def member(person: str, production: str = SHOW) -> Client:
+    """A Django client of the person's user (second factor passed), with their PIN set."""
+    user = get_user_model().objects.filter(username=person).first()
+    if user is None:
+        user = get_user_model().objects.create_user(person, password="pw-" + person)
+    membership, _ = Membership.objects.get_or_create(
+        user=user, production=production, defaults={"person": person}
+    )
+    if person in PINS:
+        set_pin(membership, PINS[person])
+    client = Client()
+    verified_session(client, user)
+    return client
+
+
+class OfflinePhone:
+    """One person's phone: a context signed in with their session, and the page's record."""
+
+    def __init__(self, chromium: Any, base: str, person: str) -> None:
+        self.base = base.rstrip("/")
+        self.context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        self.context.set_default_timeout(20_000)
+        cookie = member(person).cookies[settings.SESSION_COOKIE_NAME].value
+        self.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.base}]
+        )
+        self.person = person
+        self.errors: list[str] = []
+        self.page = self.open()
+
+    def open(self) -> Any:
+        """A new tab of the context (after the last one was closed, say)."""
+        page = self.context.new_page()
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page = page
+        return page
+
+    def go(self, path: str) -> Any:
+        """Open a page and wait for it to load."""
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def controlled(self, path: str = f"/p/{SHOW}/") -> None:
+        """Open a page until the service worker controls it (the first load only installs it)."""
+        self.go(path)
+        self.page.wait_for_function(SW_READY)
+        if not self.page.evaluate(CONTROLLED):
+            self.go(path)
+        self.page.wait_for_function(CONTROLLED)
+
+    def queue(self) -> list[dict[str, Any]]:
+        """The queued commands of the production on this phone, in device order."""
+        return list(self.page.evaluate(QUEUE, SHOW))
+
+    def chip(self) -> str:
+        """What the status chip says."""
+        return str(self.page.locator("#netchip").inner_text())
+
+    def close(self) -> None:
+        """Close the context."""
+        self.context.close()

@@ -1,0 +1,134 @@
+"""The installable web app in Chromium: the worker, the status chip, kept pages, the queue kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from offline_support import SHOW, OfflinePhone, stage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# A command queued by hand on the phone, as the console queues an observation without a snapshot.
+QUEUE_ONE = """
+async ([p, person]) => {
+  const device = await SC.ensureDevice(p, person, "");
+  const cmd = {cmd: "report_unattended", production: p, by: person, weapon: "W1",
+               where: "the prop truck"};
+  const item = await SC.enqueue(device, cmd, {checked: false}, null, {}, new Date());
+  return item.seq;
+}
+"""
+# The active worker's version, and an update to a new one (what the browser does on its own).
+VERSION = """
+() => new Promise(resolve => {
+  navigator.serviceWorker.addEventListener("message", e => resolve(e.data.version), {once: true});
+  navigator.serviceWorker.controller.postMessage({op: "version"});
+})
+"""
+UPGRADE = """
+async () => {
+  const reg = await navigator.serviceWorker.ready;
+  const changed = new Promise(r => navigator.serviceWorker.addEventListener("controllerchange", r));
+  await reg.update();
+  await changed;
+  return true;
+}
+"""
+# The phone's record as an older version of the app left it: version 1, no `state` on items.
+OLD_DB = """
+() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("showclear", 1);
+  open.onupgradeneeded = () => {
+    const db = open.result;
+    db.createObjectStore("queue", {keyPath: ["device", "seq"]}).createIndex("production", "production");
+    db.createObjectStore("devices", {keyPath: "key"});
+    db.createObjectStore("snapshots", {keyPath: "production"});
+  };
+  open.onsuccess = () => {
+    const db = open.result;
+    const tx = db.transaction("queue", "readwrite");
+    tx.objectStore("queue").put({device: "D-0123456789abcdef", seq: 1, production: "%s",
+      person: "arm1", body: "{}", sig: "", pins: {}, answer: null, entry: null});
+    tx.oncomplete = () => { db.close(); resolve(true); };
+    tx.onerror = () => reject(tx.error);
+  };
+  open.onerror = () => reject(open.error);
+})
+""" % SHOW
+
+
+@pytest.fixture
+def phone(chromium: Any, live_server: Any, ledger: Any) -> Iterator[OfflinePhone]:
+    """The armorer's phone on today's production."""
+    stage(ledger)
+    armorer = OfflinePhone(chromium, live_server.url, "arm1")
+    yield armorer
+    armorer.close()
+
+
+def test_the_chip_says_online_then_no_signal_and_kept_pages_say_how_old_they_are(
+    phone: OfflinePhone,
+) -> None:
+    phone.controlled(f"/p/{SHOW}/")
+    phone.page.wait_for_function("() => /waiting/.test(document.getElementById('netchip').textContent)")
+    assert phone.chip().startswith("Online · 0 waiting")
+    phone.go(f"/p/{SHOW}/weapons/W1/")  # seen with signal: kept
+    phone.context.set_offline(True)
+    phone.page.wait_for_function("() => /No signal/.test(document.getElementById('netchip').textContent)")
+    phone.go(f"/p/{SHOW}/weapons/W1/")
+    note = phone.page.locator(".nosignal")
+    assert note.inner_text().startswith("No signal: as of ")
+    assert note.locator("a").get_attribute("href") == f"/p/{SHOW}/offline/"
+    assert "W1" in phone.page.locator("main").inner_text()
+    phone.go(f"/p/{SHOW}/plan/")  # never seen: the console instead
+    assert phone.page.locator("#offline-console").count() == 1
+    assert phone.chip().startswith("No signal")
+    assert not phone.errors, phone.errors
+
+
+def test_an_upgrade_of_the_app_keeps_the_waiting_queue(
+    phone: OfflinePhone, settings: Any
+) -> None:
+    phone.controlled(f"/p/{SHOW}/")
+    before = phone.page.evaluate(VERSION)
+    phone.context.set_offline(True)
+    assert phone.page.evaluate(QUEUE_ONE, [SHOW, "arm1"]) == 1
+    settings.SHOWCLEAR_OFFLINE_SALT = "the next release"  # a new /sw.js: a new version
+    phone.context.set_offline(False)
+    assert phone.page.evaluate(UPGRADE)
+    phone.page.reload()
+    phone.page.wait_for_load_state("load")
+    after = phone.page.evaluate(VERSION)
+    assert after != before
+    queue = phone.queue()
+    assert [item["seq"] for item in queue] == [1]
+    assert '"cmd":"report_unattended"' in queue[0]["body"]
+
+
+def test_the_phone_record_of_an_older_version_is_migrated_with_its_queue(
+    phone: OfflinePhone,
+) -> None:
+    phone.go("/")  # no production page yet: nothing has opened the record
+    assert phone.page.evaluate(OLD_DB)
+    phone.go(f"/p/{SHOW}/")
+    queue = phone.queue()
+    assert [(q["device"], q["seq"], q["state"]) for q in queue] == [
+        ("D-0123456789abcdef", 1, "waiting")
+    ]
+
+
+def test_the_console_warns_that_an_uninstalled_app_may_lose_its_queue(
+    phone: OfflinePhone,
+) -> None:
+    phone.controlled(f"/p/{SHOW}/")
+    phone.context.set_offline(True)
+    phone.page.evaluate(QUEUE_ONE, [SHOW, "arm1"])
+    phone.go(f"/p/{SHOW}/offline/")
+    warning = phone.page.locator("#offline-evict")
+    warning.wait_for(state="visible")
+    text = warning.inner_text()
+    assert text.startswith("Install showclear on this phone")
+    assert "iOS deletes a website's data after 7 days unused; 1 command waiting" in text
+    assert "1 waiting" in phone.chip()
