@@ -38,7 +38,7 @@ async () => {
 """
 # The phone's record as an older version of the app left it: version 1, no `state` on items.
 OLD_DB = """
-() => new Promise((resolve, reject) => {
+(p) => new Promise((resolve, reject) => {
   const open = indexedDB.open("showclear", 1);
   open.onupgradeneeded = () => {
     const db = open.result;
@@ -49,14 +49,14 @@ OLD_DB = """
   open.onsuccess = () => {
     const db = open.result;
     const tx = db.transaction("queue", "readwrite");
-    tx.objectStore("queue").put({device: "D-0123456789abcdef", seq: 1, production: "%s",
+    tx.objectStore("queue").put({device: "D-0123456789abcdef", seq: 1, production: p,
       person: "arm1", body: "{}", sig: "", pins: {}, answer: null, entry: null});
     tx.oncomplete = () => { db.close(); resolve(true); };
     tx.onerror = () => reject(tx.error);
   };
   open.onerror = () => reject(open.error);
 })
-""" % SHOW
+"""
 
 
 @pytest.fixture
@@ -72,11 +72,15 @@ def test_the_chip_says_online_then_no_signal_and_kept_pages_say_how_old_they_are
     phone: OfflinePhone,
 ) -> None:
     phone.controlled(f"/p/{SHOW}/")
-    phone.page.wait_for_function("() => /waiting/.test(document.getElementById('netchip').textContent)")
+    phone.page.wait_for_function(
+        "() => /waiting/.test(document.getElementById('netchip').textContent)"
+    )
     assert phone.chip().startswith("Online · 0 waiting")
     phone.go(f"/p/{SHOW}/weapons/W1/")  # seen with signal: kept
     phone.context.set_offline(True)
-    phone.page.wait_for_function("() => /No signal/.test(document.getElementById('netchip').textContent)")
+    phone.page.wait_for_function(
+        "() => /No signal/.test(document.getElementById('netchip').textContent)"
+    )
     phone.go(f"/p/{SHOW}/weapons/W1/")
     note = phone.page.locator(".nosignal")
     assert note.inner_text().startswith("No signal: as of ")
@@ -88,9 +92,7 @@ def test_the_chip_says_online_then_no_signal_and_kept_pages_say_how_old_they_are
     assert not phone.errors, phone.errors
 
 
-def test_an_upgrade_of_the_app_keeps_the_waiting_queue(
-    phone: OfflinePhone, settings: Any
-) -> None:
+def test_an_upgrade_of_the_app_keeps_the_waiting_queue(phone: OfflinePhone, settings: Any) -> None:
     phone.controlled(f"/p/{SHOW}/")
     before = phone.page.evaluate(VERSION)
     phone.context.set_offline(True)
@@ -111,7 +113,7 @@ def test_the_phone_record_of_an_older_version_is_migrated_with_its_queue(
     phone: OfflinePhone,
 ) -> None:
     phone.go("/")  # no production page yet: nothing has opened the record
-    assert phone.page.evaluate(OLD_DB)
+    assert phone.page.evaluate(OLD_DB, SHOW)
     phone.go(f"/p/{SHOW}/")
     queue = phone.queue()
     assert [(q["device"], q["seq"], q["state"]) for q in queue] == [
