@@ -86,6 +86,9 @@ def test_the_chip_says_online_then_no_signal_and_kept_pages_say_how_old_they_are
     assert note.inner_text().startswith("No signal: as of ")
     assert note.locator("a").get_attribute("href") == f"/p/{SHOW}/offline/"
     assert "W1" in phone.page.locator("main").inner_text()
+    phone.page.locator("nav.bottom a", has_text="Count").click()  # htmx, never seen
+    phone.page.wait_for_url(f"**/p/{SHOW}/offline/")
+    phone.page.locator("#offline-console").wait_for()
     phone.go(f"/p/{SHOW}/plan/")  # never seen: the console instead
     assert phone.page.locator("#offline-console").count() == 1
     assert phone.chip().startswith("No signal")

@@ -35,7 +35,7 @@ function production(url) {
 
 function pad(n) { return (n < 10 ? "0" : "") + n; }
 
-function fromCache(request, url) {
+function fromCache(request, url, htmx) {
   return caches.open(PAGES).then(function (cache) {
     return cache.match(request, {ignoreVary: true});
   }).then(function (kept) {
@@ -46,6 +46,9 @@ function fromCache(request, url) {
         return new Response("<!doctype html><title>No signal</title><p>No signal, and this " +
           "phone has not kept the offline console yet: open it once with signal.</p>",
           {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
+      }
+      if (htmx) { /* htmx runs no scripts it swaps in: the browser opens the console itself */
+        return new Response("", {status: 200, headers: {"HX-Redirect": console_}});
       }
       return caches.open(PAGES).then(function (cache) { return cache.match(console_); })
         .then(function (shell) {
@@ -70,12 +73,13 @@ function marked(response, keptAt, prod) {
   });
 }
 
-function networkFirst(request, url) {
+function networkFirst(request, url, htmx) {
   return fetch(request).then(function (answer) {
     var type = answer.headers.get("Content-Type") || "";
     if (answer.ok && type.indexOf("text/html") === 0 && !answer.redirected) {
       var copy = answer.clone();
-      copy.blob().then(function (body) {
+      copy.text().then(function (body) {
+        if (body.indexOf('<main id="main">') < 0) return; /* a fragment, not a whole page */
         var headers = new Headers(copy.headers);
         headers.set("X-Showclear-Kept-At", new Date().toISOString());
         return caches.open(PAGES).then(function (cache) {
@@ -84,7 +88,7 @@ function networkFirst(request, url) {
       });
     }
     return answer;
-  }).catch(function () { return fromCache(url.pathname + url.search, url); });
+  }).catch(function () { return fromCache(url.pathname + url.search, url, htmx); });
 }
 
 self.addEventListener("fetch", function (event) {
@@ -93,10 +97,10 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.indexOf("/api/") === 0 || url.pathname === "/sw.js") return;
-  var page = production(url) !== null && (request.mode === "navigate" ||
-    request.headers.get("HX-Request") === "true");
+  var htmx = request.headers.get("HX-Request") === "true";
+  var page = production(url) !== null && (request.mode === "navigate" || htmx);
   if (page && url.pathname.indexOf("/banner/") < 0 && url.pathname.indexOf("/live/") < 0) {
-    event.respondWith(networkFirst(request, url));
+    event.respondWith(networkFirst(request, url, htmx));
     return;
   }
   if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/offline/domain.zip") {
