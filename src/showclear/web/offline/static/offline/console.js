@@ -134,10 +134,16 @@ function offered(kind) {
 function showCommands(kind, item) {
   const box = $("offline-form");
   box.replaceChildren(el("h2", {}, `${item.id}: what happened`));
-  const commands = offered(kind);
+  const commands = offered(kind).slice();
   if (!commands.length) {
     box.append(el("p", {class: "muted"}, stale ? "Without a fresh snapshot only observations " +
       "are recorded, and none is offered for this item." : "Nothing you may do to this item."));
+  }
+  const handOver = commands.find((c) => c.name === "hand_over");
+  if (handOver && item.held_by && item.held_by !== person) {
+    /* A take-back: the holder gives it back, typing their own PIN on this phone. */
+    commands.unshift({...handOver, title: `take back from ${nameOf(item.held_by)}`,
+      takeBack: item.held_by, fields: handOver.fields.filter((f) => f.name !== "to")});
   }
   for (const command of commands) {
     const form = buildForm(command, kind, item, {view, names: names(), production, person});
@@ -162,7 +168,12 @@ async function record(command, form) {
   const {values, pins, problem} = readForm(command, form);
   if (problem) return say("refused", "Check the form", problem);
   const moment = new Date();
-  const cmd = {cmd: command.name, production, by: person, ...values};
+  const cmd = {cmd: command.name, production, by: command.takeBack || person, ...values};
+  if (command.takeBack) {
+    cmd.to = person;
+    if (pins.giver) pins[command.takeBack] = pins.giver;
+    delete pins.giver;
+  }
   const device = await SC.ensureDevice(production, person, "");
   let result;
   if (stale) {

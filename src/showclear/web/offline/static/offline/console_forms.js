@@ -88,8 +88,8 @@ function input(field, kind, item, ctx) {
 
 /* One form for one command on one item; the PIN field when it is a hand-over to someone. */
 export function buildForm(command, kind, item, ctx) {
-  const form = el("form", {class: "action offline-action", "data-cmd": command.name,
-    id: `offline-do-${command.name}`});
+  const name = command.takeBack ? "take_back" : command.name;
+  const form = el("form", {class: "action offline-action", "data-cmd": name, id: `offline-do-${name}`});
   form.dataset.item = item.id;
   form.dataset.kind = kind;
   form.append(el("h3", {}, command.title || command.name.replace(/_/g, " ")));
@@ -103,13 +103,14 @@ export function buildForm(command, kind, item, ctx) {
       continue;
     }
     const label = el("label", {class: "k"}, field.name.replace(/_/g, " "));
-    label.htmlFor = control.id = `f-${command.name}-${field.name}`;
+    label.htmlFor = control.id = `f-${name}-${field.name}`;
     form.append(label, control);
   }
   if (command.fields.some((f) => f.name === "acknowledged")) {
     const pin = el("input", {type: "password", name: "pin", inputMode: "numeric",
-      autocomplete: "off", id: `f-${command.name}-pin`});
-    const label = el("label", {class: "k"}, "PIN of the person receiving it (typed by them)");
+      autocomplete: "off", id: `f-${name}-pin`});
+    const who = command.takeBack ? "giving it back" : "receiving it";
+    const label = el("label", {class: "k"}, `PIN of the person ${who} (typed by them)`);
     label.htmlFor = pin.id;
     form.append(label, pin);
   }
@@ -151,7 +152,9 @@ export function readForm(command, form) {
     }
   }
   const pin = form.elements.pin ? form.elements.pin.value.trim() : "";
-  if (pin) {
+  if (pin && command.takeBack) {
+    pins.giver = pin;
+  } else if (pin) {
     const receiver = command.fields.find((f) => f.type === "person" && values[f.name]);
     if (receiver) pins[values[receiver.name]] = pin;
   }
