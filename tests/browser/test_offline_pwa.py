@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from offline_support import SHOW, OfflinePhone, stage
+from offline_phone import SHOW, OfflinePhone, stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

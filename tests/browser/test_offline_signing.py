@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from offline_support import SHOW, OfflinePhone, stage
+from offline_phone import SHOW, OfflinePhone, stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

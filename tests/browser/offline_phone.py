@@ -19,6 +19,7 @@ from pages_support import PINS, SHOW, morning
 from showclear.web.accounts.access import set_pin
 from showclear.web.accounts.models import Membership
 
+OFFLINE_PINS = {**PINS, "arm2": "2468"}
 # The phone's record as the page sees it (store.js, sync.js: self.SC).
 QUEUE = "p => SC.queueFor(p).then(items => items.map(i => ({seq: i.seq, state: i.state, "
 QUEUE += "device: i.device, body: i.body, answer: i.answer})))"
@@ -43,8 +44,8 @@ def member(person: str, production: str = SHOW) -> Client:
     membership, _ = Membership.objects.get_or_create(
         user=user, production=production, defaults={"person": person}
     )
-    if person in PINS:
-        set_pin(membership, PINS[person])
+    if person in OFFLINE_PINS:
+        set_pin(membership, OFFLINE_PINS[person])
     client = Client()
     verified_session(client, user)
     return client
@@ -97,3 +98,39 @@ class OfflinePhone:
     def close(self) -> None:
         """Close the context."""
         self.context.close()
+
+
+REGISTERED = "([p, who]) => SC.device(p, who).then(d => !!(d && d.registered))"
+# Queue commands on the phone as the console does, each with the phone's result: [cmd, result].
+ENQUEUE = """
+async ([p, who, steps]) => {
+  const device = await SC.ensureDevice(p, who, "");
+  const seqs = [];
+  for (const [command, result, pins] of steps) {
+    const item = await SC.enqueue(device, {production: p, by: who, ...command}, result,
+                                  null, pins || {}, new Date());
+    seqs.push(item.seq);
+  }
+  return seqs;
+}
+"""
+SYNC = "() => SC.syncHere(true).then(() => true)"
+ALLOWED = {"ok": True}
+
+
+def registered(phone: OfflinePhone) -> None:
+    """Open the production with signal until the phone's device is registered."""
+    phone.controlled(f"/p/{SHOW}/")
+    phone.page.wait_for_function(REGISTERED, [SHOW, phone.person])
+
+
+def enqueue(phone: OfflinePhone, *steps: tuple[dict[str, Any], dict[str, Any]]) -> list[int]:
+    """Queue the commands on the phone, signed; their sequence numbers."""
+    return list(phone.page.evaluate(ENQUEUE, [SHOW, phone.person, [list(s) for s in steps]]))
+
+
+def by_device(ledger: Any, device: str) -> list[dict[str, Any]]:
+    """The ledger's entries recorded from a device's queue, in ledger order."""
+    return [
+        e for e in ledger.entries(SHOW) if (e["command"].get("device") or {}).get("id") == device
+    ]
