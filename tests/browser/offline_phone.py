@@ -121,7 +121,7 @@ ALLOWED = {"ok": True}
 def registered(phone: OfflinePhone) -> None:
     """Open the production with signal until the phone's device is registered."""
     phone.controlled(f"/p/{SHOW}/")
-    phone.page.wait_for_function(REGISTERED, [SHOW, phone.person])
+    phone.page.wait_for_function(REGISTERED, arg=[SHOW, phone.person])
 
 
 def enqueue(phone: OfflinePhone, *steps: tuple[dict[str, Any], dict[str, Any]]) -> list[int]:
@@ -131,6 +131,9 @@ def enqueue(phone: OfflinePhone, *steps: tuple[dict[str, Any], dict[str, Any]]) 
 
 def by_device(ledger: Any, device: str) -> list[dict[str, Any]]:
     """The ledger's entries recorded from a device's queue, in ledger order."""
-    return [
-        e for e in ledger.entries(SHOW) if (e["command"].get("device") or {}).get("id") == device
-    ]
+    found = []
+    for entry in ledger.entries(SHOW):
+        kept = entry["command"].get("device")  # register_device names a device by its id alone
+        if isinstance(kept, dict) and kept.get("id") == device:
+            found.append(entry)
+    return found

@@ -168,6 +168,8 @@
   SC.csrf = function () {
     if (typeof document === "undefined") return "";
     var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
-    return match ? decodeURIComponent(match[1]) : "";
+    if (match) return decodeURIComponent(match[1]);
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
   };
 })(self);

@@ -144,8 +144,16 @@
         return done(s.devices.get(device.key));
       }).then(function (now) {
         now.server = answer.device || now.server;
-        var stopped = answer.results.filter(stops)[0];
-        now.problem = stopped ? plain(stopped) : "";
+        /* What stopped the chain, kept until a later command of the device is recorded. */
+        var said = now.problem ? now.problem.split("\n") : [];
+        answer.results.forEach(function (r) {
+          if (stops(r)) {
+            if (said.indexOf(plain(r)) < 0) said.push(plain(r));
+          } else if (r.status === "recorded") {
+            said = [];
+          }
+        });
+        now.problem = said.join("\n");
         var alerts = (answer.alerts || []).map(function (a) {
           return {id: "incident:" + a.incident, text: a.text};
         });
