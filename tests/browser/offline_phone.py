@@ -9,12 +9,11 @@ from typing import Any
 
 from browser_support import PHONE
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))  # the page tests' helpers
-from e2e_support import verified_session
 from pages_support import PINS, SHOW, morning
+from pages_support import member as page_member
 
 from showclear.web.accounts.access import set_pin
 from showclear.web.accounts.models import Membership
@@ -36,18 +35,11 @@ def stage(ledger: Any, tz: str = "UTC") -> Any:
     return ledger
 
 
-def member(person: str, production: str = SHOW) -> Client:
+def member(person: str) -> Client:
     """A Django client of the person's user (second factor passed), with their PIN set."""
-    user = get_user_model().objects.filter(username=person).first()
-    if user is None:
-        user = get_user_model().objects.create_user(person, password="pw-" + person)
-    membership, _ = Membership.objects.get_or_create(
-        user=user, production=production, defaults={"person": person}
-    )
-    if person in OFFLINE_PINS:
-        set_pin(membership, OFFLINE_PINS[person])
-    client = Client()
-    verified_session(client, user)
+    client = page_member(person)
+    if person not in PINS and person in OFFLINE_PINS:
+        set_pin(Membership.objects.get(production=SHOW, person=person), OFFLINE_PINS[person])
     return client
 
 

@@ -1,6 +1,6 @@
 /* The offline console: the production as this phone knows it (the snapshot, then its queued
    commands), each step checked by the domain itself in a worker, signed and queued. */
-import {fields, buildForm, readForm} from "./console_forms.js";
+import {buildForm, el, fields, readForm} from "./console_forms.js";
 
 const SC = self.SC;
 const root = document.getElementById("offline-console");
@@ -13,17 +13,6 @@ let catalogue = [];
 let view = null;
 let kept = null; /* {snapshot, fetched_at} */
 let stale = true;
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("data-")) node.setAttribute(k, v);
-    else node[k] = v;
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
 
 const names = () => (kept && kept.snapshot.names) || {};
 const nameOf = (id) => (id ? names()[id] || id : "");

@@ -4,7 +4,7 @@
 
 const SKIP = new Set(["cmd", "production", "by", "at", "client_at", "idempotency_key"]);
 
-function el(tag, attrs, ...children) {
+export function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (k === "class") node.className = v;
