@@ -38,5 +38,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     path("", include("showclear.web.notify.urls")),
+    path("", include("showclear.web.offline.urls")),
     path("", include("showclear.web.pages.urls")),
 ]
