@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 ## run: migrate the embedded database, load the demo production, serve http://127.0.0.1:$(PORT)
 run: $(STAMP)
+	$(BIN)/python scripts/offline_runtime.py
 	DJANGO_SETTINGS_MODULE=showclear.web.settings.dev $(BIN)/python -m showclear.web.manage migrate --noinput
 	DJANGO_SETTINGS_MODULE=showclear.web.settings.dev $(BIN)/python -m showclear.web.manage showclear_demo --port $(PORT)
 	DJANGO_SETTINGS_MODULE=showclear.web.settings.dev $(BIN)/python -m showclear.web.manage runserver 127.0.0.1:$(PORT)

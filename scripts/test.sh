@@ -24,10 +24,6 @@ fi
 if [ ! -d /usr/share/gocode/src/golang.org/x/mod/sumdb/note ]; then
   need_apt+=(golang-golang-x-mod-dev)
 fi
-# pdftotext (poppler-utils): the tests read the PDFs' text
-if ! command -v pdftotext >/dev/null 2>&1; then
-  need_apt+=(poppler-utils)
-fi
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${1:-}" != "--checks-only" ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   SUDO=""
@@ -45,5 +41,7 @@ echo "== import-linter (design.md layers)"
 $BIN/lint-imports
 [ "${1:-}" = "--checks-only" ] && exit 0
 
+echo "== the offline runtime (Pyodide from npm, msgspec and tzdata from PyPI, pinned by SHA-256)"
+$BIN/python scripts/offline_runtime.py
 echo "== pytest"
 $BIN/python -m pytest tests -q -p no:cacheprovider

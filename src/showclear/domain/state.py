@@ -257,7 +257,9 @@ def recorded_by_key(state: State, by: str, key: str) -> int | None:
     return seq
 
 
-_encoder = msgspec.json.Encoder(order="sorted")
+# Insertion order, not sorted: rules list items in the order the state holds them, so a state
+# loaded from a snapshot must hold them in the order the replay made them.
+_encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(State)
 
 

@@ -39,5 +39,6 @@ urlpatterns = [
     path("livez", livez, name="livez"),
     path("", include("showclear.web.offline.urls_pwa")),
     path("", include("showclear.web.notify.urls")),
+    path("", include("showclear.web.offline.urls")),
     path("", include("showclear.web.pages.urls")),
 ]

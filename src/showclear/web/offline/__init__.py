@@ -1,1 +1,1 @@
-"""The offline web app: the service worker, the manifest, the console and the domain in the browser."""
+"""The installable app for working without signal: the domain in the phone, the queue, the sync."""

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
+from showclear.app.offline_runtime import domain_archive
 from showclear.web.accounts.decorators import member_required
 from showclear.web.pages.common import load_page, render_page
 
@@ -60,7 +61,8 @@ def assets() -> tuple[str, list[str]]:
     files = _files()
     kept = [path for _, path in files] + [TEMPLATES / "sw.js"]
     stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in kept)
-    salt = str(getattr(settings, "SHOWCLEAR_OFFLINE_SALT", ""))
+    # The domain's zip is made from the server's source: a new domain is a new version too.
+    salt = str(getattr(settings, "SHOWCLEAR_OFFLINE_SALT", "")) + domain_archive().sha256
     urls = [static(name) for name, _ in files]
     return _version(stamp, salt), [*urls, DOMAIN_ZIP]
 

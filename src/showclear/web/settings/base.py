@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "showclear.web.accounts",
     "showclear.web.pages",
     "showclear.web.notify",
-    "showclear.web.offline",
+    "showclear.web.offline.apps.OfflineConfig",
 ]
 
 MIDDLEWARE = [
