@@ -26,10 +26,11 @@ SW_READY = "() => navigator.serviceWorker.ready.then(r => !!r.active)"
 CONTROLLED = "() => !!navigator.serviceWorker.controller"
 
 
-def stage(ledger: Any, tz: str = "UTC") -> Any:
+def stage(ledger: Any, tz: str = "UTC", production: str = SHOW) -> Any:
     """The page tests' production, set up for today up to the first check-out."""
     for line in morning(tz):
-        full = {**line, "production": SHOW, "at": line.get("at") or datetime.now(UTC).isoformat()}
+        moment = line.get("at") or datetime.now(UTC).isoformat()
+        full = {**line, "production": production, "at": moment}
         result = ledger.execute(full)
         assert result["ok"], (line, result)
     return ledger

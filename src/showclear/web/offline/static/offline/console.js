@@ -42,7 +42,7 @@ async function rebuild() {
     await d.apply({...body.command, at: body.device_at});
   }
   view = await d.view();
-  if (!catalogue.length) catalogue = (await d.catalogue()) || [];
+  if (!catalogue.length) catalogue = normal((await d.catalogue()) || []);
 }
 
 function when(ms) {
@@ -113,11 +113,20 @@ function renderItems() {
   }
 }
 
+/* The catalogue's commands that act on an existing weapon or lot (not those that make one). */
+const CREATES = new Set(["register_weapon", "receive_lot"]);
+function normal(list) {
+  return list.filter((c) => !CREATES.has(c.cmd)).map((c) => ({
+    name: c.cmd, summary: c.summary, roles: c.who || [], fields: c.fields,
+    observation: !!c.observation,
+    kinds: ["weapon", "lot"].filter((k) => c.fields.some((f) => f.name === k)),
+  }));
+}
+
 /* The commands that name this kind of item and that one of my roles may give. */
 function offered(kind) {
-  return catalogue.filter((c) => c.names === kind &&
-    (!c.roles || !c.roles.length || c.roles.some((r) => roles.includes(r))) &&
-    (!stale || c.observation));
+  return catalogue.filter((c) => c.kinds.includes(kind) &&
+    c.roles.some((r) => roles.includes(r)) && (!stale || c.observation));
 }
 
 function showCommands(kind, item) {
@@ -138,7 +147,10 @@ function showCommands(kind, item) {
     const form = buildForm(command, kind, item, {view, names: names(), production, person});
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      record(command, form).catch((error) => say("refused", "Not recorded", String(error)));
+      root.dataset.busy = "1";
+      record(command, form)
+        .catch((error) => say("refused", "Not recorded", String(error)))
+        .finally(() => { delete root.dataset.busy; });
     });
     box.append(form);
   }

@@ -43,10 +43,44 @@ function select(name, options, chosen, required) {
   return box;
 }
 
+const CHECKED = new Set(["acknowledged", "barrel_clear"]); /* what is usually so */
+const ROUNDS = ["dummy", "blank", "live", "suspect"]; /* what an inspection may find */
+
+function checks(name, options) {
+  const box = el("fieldset", {class: "checks"}, el("legend", {}, name.replace(/_/g, " ")));
+  for (const [value, label] of options) {
+    box.append(el("label", {class: "check"},
+      el("input", {type: "checkbox", name, value}), ` ${label}`));
+  }
+  return box;
+}
+
 function input(field, kind, item, ctx) {
   const {view, names, production} = ctx;
   const type = field.type;
   if (type === kind) return null; /* the tapped item itself */
+  if ((type === "weapon" || type === "lot") && !field.required) return null; /* the other kind */
+  if (type === "list:person") {
+    const people = Object.values(view.people || {}).map((p) => [p.id, names[p.id] || p.name]);
+    return checks(field.name, people);
+  }
+  if (field.name === "found") {
+    /* What the record says is in it: its rounds by lot, counted by the lots' kinds. */
+    const expected = {};
+    for (const [lot, n] of Object.entries(item.contents || {})) {
+      const round = ((view.lots || {})[lot] || {}).kind || "suspect";
+      expected[round] = (expected[round] || 0) + n;
+    }
+    const box = el("fieldset", {class: "found"}, el("legend", {}, "found in the chambers"));
+    for (const round of ROUNDS) {
+      const id = `f-found-${round}-${item.id}`;
+      const label = el("label", {class: "k"}, `${round} rounds`);
+      label.htmlFor = id;
+      box.append(label, el("input", {type: "number", name: `found_${round}`, id, min: "0",
+        inputMode: "numeric", value: String(expected[round] || 0)}));
+    }
+    return box;
+  }
   if (type === "person") {
     const people = Object.values(view.people || {}).map((p) => [p.id, names[p.id] || p.name]);
     return select(field.name, people, undefined, field.required);
@@ -71,13 +105,14 @@ function input(field, kind, item, ctx) {
       field.required ? (field.choices || [])[0] : undefined, field.required);
   }
   if (type === "int") {
-    const start = field.name === "take" ? localStorage.getItem(takeKey(production)) || "1" : "";
+    let start = field.name === "take" ? localStorage.getItem(takeKey(production)) || "1" : "";
+    if (field.name === "chambers_checked" && item.capacity !== undefined) start = String(item.capacity);
     return el("input", {type: "number", name: field.name, inputMode: "numeric", min: "0",
       value: start, required: !!field.required});
   }
   if (type === "bool") {
     const box = el("input", {type: "checkbox", name: field.name, value: "1"});
-    if (field.name === "acknowledged") box.checked = true;
+    if (CHECKED.has(field.name)) box.checked = true;
     return el("label", {class: "check"}, box, ` ${field.name.replace(/_/g, " ")}`);
   }
   if (type === "day") {
@@ -98,7 +133,7 @@ export function buildForm(command, kind, item, ctx) {
     if (SKIP.has(field.name)) continue;
     const control = input(field, kind, item, ctx);
     if (!control) continue;
-    if (control.tagName === "LABEL") {
+    if (control.tagName === "LABEL" || control.tagName === "FIELDSET") {
       form.append(control);
       continue;
     }
@@ -128,6 +163,24 @@ export function readForm(command, form) {
     if (SKIP.has(field.name)) continue;
     if (field.type === kind && !form.elements[field.name]) {
       values[field.name] = form.dataset.item;
+      continue;
+    }
+    if (field.name === "found") {
+      const found = {};
+      for (const round of ROUNDS) {
+        const raw = (form.elements[`found_${round}`] || {value: ""}).value.trim();
+        if (raw && !/^\d+$/.test(raw)) problem = problem || `${round} rounds must be a whole number.`;
+        else if (raw && parseInt(raw, 10) > 0) found[round] = parseInt(raw, 10);
+      }
+      values.found = found;
+      continue;
+    }
+    if (field.type === "list:person") {
+      values[field.name] = Array.from(form.querySelectorAll(`input[name="${field.name}"]:checked`),
+        (box) => box.value);
+      if (field.required && !values[field.name].length) {
+        problem = problem || `${field.name.replace(/_/g, " ")}: choose at least one.`;
+      }
       continue;
     }
     const control = form.elements[field.name];
