@@ -152,7 +152,12 @@ function showCommands(kind, item) {
         .catch((error) => say("refused", "Not recorded", String(error)))
         .finally(() => { delete root.dataset.busy; });
     });
-    box.append(form);
+    /* One line a command; the form opens under the one tapped (one hand, short page). */
+    const title = form.querySelector("h3");
+    const details = el("details", {class: "offline-cmd", "data-cmd": form.dataset.cmd},
+      el("summary", {}, title.textContent), form);
+    title.remove();
+    box.append(details);
   }
   box.scrollIntoView({block: "start"});
 }

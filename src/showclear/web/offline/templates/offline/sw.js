@@ -55,6 +55,7 @@ function fromCache(request, url, htmx) {
           return shell ? marked(shell, null, prod) : Response.error();
         });
     }
+    if (url.pathname === "/p/" + encodeURIComponent(prod) + "/offline/") return kept;
     return marked(kept, kept.headers.get("X-Showclear-Kept-At"), prod);
   });
 }
