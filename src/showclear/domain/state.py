@@ -198,6 +198,29 @@ class Correction(msgspec.Struct):
     fields: dict[str, object]
 
 
+class Device(msgspec.Struct):
+    """A registered phone: its person, public key and the chain of its signed commands."""
+
+    id: str
+    person: str
+    key: str  # raw public key, base64url without padding
+    alg: str  # "Ed25519" or "ECDSA-P256"
+    at: str  # registration time
+    entry: int = -1  # the registration's entry
+    revoked: bool = False
+    seq: int = 0  # the last accepted device sequence number
+    head: str = ""  # hex SHA-256 of the last accepted signed body
+    bodies: dict[str, int] = {}  # hex SHA-256 of each accepted body -> its entry
+
+
+class Dispute(msgspec.Struct):
+    """An incident opened by a command decided offline that the record refused (DEVICE-6)."""
+
+    incident: str
+    devices: list[str]  # the sending device and a conflict's other devices, by their clocks
+    entries: list[int]  # their entries, in the same order
+
+
 class State(msgspec.Struct):
     """Everything the rules need to decide a command of one production."""
 
@@ -229,6 +252,8 @@ class State(msgspec.Struct):
     last_stand_down_seq: int = -1
     counters: dict[str, int] = {}
     keys: dict[str, int] = {}  # "by\nidempotency key" -> seq, for the last KEY_WINDOW entries
+    devices: dict[str, Device] = {}  # registered phones (DEVICE)
+    disputes: dict[str, Dispute] = {}  # incident -> its offline dispute (DEVICE-6)
 
 
 # Idempotency keys are remembered for this many entries: a retry comes seconds or minutes after
