@@ -5,16 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from showclear.app.devices import signature_ok
 from showclear.app.service import JSON, Showclear
 from showclear.domain import Command, InputError, decide, later_of, parse, parse_datetime
 from showclear.domain.commands import HandOver
+from showclear.domain.decide import Decision
 from showclear.domain.errors import Refused
-from showclear.domain.events import CommandRefused
+from showclear.domain.events import CommandRefused, DeviceCommandChained, Event
 from showclear.domain.rules.devices import chained, device_of
 from showclear.domain.rules.offline import Offline, settle
 from showclear.domain.state import State
@@ -26,18 +26,19 @@ MAX_BATCH = 500  # envelopes per sync request
 MAX_BODY = 16_000  # characters of one signed body
 KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
-#: The second party's PIN of a hand-over, checked by the web before the record decides it:
-#: None (confirmed, or none needed), "receiver" (not acknowledged) or "giver" (take-back refused).
-PinCheck = Callable[[JSON, JSON], str | None]
 
 
 @dataclass(slots=True)
 class Envelope:
-    """One queued command as the phone sends it: the signed body, its signature, any PINs."""
+    """One queued command as the phone sends it, with the web's verdict on its PINs.
+
+    `pin`: None (confirmed, or none needed), "receiver" (the receiver's PIN was not accepted:
+    not acknowledged) or "giver" (a take-back's giver's PIN was not accepted: refused as PIN).
+    """
 
     body: str
     sig: str
-    pins: dict[str, str] = field(default_factory=dict)
+    pin: str | None = None
 
 
 def shape_error(commands: Any) -> JSON | None:
@@ -111,17 +112,9 @@ def _chain_fields(body: JSON, device: str) -> tuple[int, str]:
 class Sync:
     """One sync request of one device, decided envelope by envelope in the device's order."""
 
-    def __init__(
-        self,
-        svc: Showclear,
-        production: str,
-        device: str,
-        person: str,
-        now: str,
-        pin_check: PinCheck | None = None,
-    ) -> None:
+    def __init__(self, svc: Showclear, production: str, device: str, person: str, now: str) -> None:
         self.svc, self.production, self.device, self.person = svc, production, device, person
-        self.now, self.pin_check = now, pin_check
+        self.now = now
         self.stopped: JSON | None = None  # the refusal that stops the rest of the request
 
     def run(self, envelopes: list[Envelope]) -> JSON:
@@ -137,18 +130,18 @@ class Sync:
     def _one(self, env: Envelope) -> JSON:
         seq = _seq_of(env.body)
         if self.stopped is not None:
-            return _answer(seq, "skipped", None, self.stopped, False, None)
+            return _answer(seq, "skipped", None, self.stopped, False)
         answer = self.svc.write(
             self.production, lambda tx: self._decide(tx, env), f"sync of {self.device}"
         )
         if "status" not in answer:  # not recorded at all (ledger alarm, too large)
             self.stopped = answer
-            return _answer(seq, "refused", None, answer, False, None)
+            return _answer(seq, "refused", None, answer, False)
         return answer
 
     def _decide(self, tx: LedgerTransaction, env: Envelope) -> JSON:
+        """One envelope in the writer transaction: checked, then decided or refused."""
         state = self.svc.states.in_transaction(tx, self.production)
-        received = self.now
         body: JSON = {}
         try:
             body = read_body(env.body)
@@ -161,19 +154,39 @@ class Sync:
                 )
             digest = hashlib.sha256(env.body.encode("utf-8")).hexdigest()
             first = chained(device, seq, prev, digest)
-        except Refused as refusal:
-            return self._refuse(tx, state, env, body, refusal)
+        except Refused as refusal:  # recorded; the device's later envelopes wait
+            answer = self._refuse(tx, state, env, body, refusal, None)
+            self.stopped = {**answer["result"], "message": f"not decided: {refusal.message}"}
+            return answer
         if first is not None:
             return self._duplicate(tx, seq, first)
-        return self._record(tx, state, env, body, seq, digest, received)
+        step = DeviceCommandChained(device=self.device, seq=seq, head=digest)
+        try:
+            raw, cmd, phone = self._command(state, env, body)
+            decision = decide(state, cmd)
+        except InputError as exc:
+            unread = Refused("DEVICE-6", f"the record can't read it: {exc}")
+            return self._refuse(tx, state, env, body, unread, step)
+        except Refused as refused:
+            return self._refuse(tx, state, env, body, refused, step)
+        if env.pin == "giver":
+            decision = _pin_refused(f"{cmd.by}'s PIN was not accepted")
+        offline = Offline(
+            self.device, seq, digest, raw["client_at"], phone, self._others(tx, state, cmd)
+        )
+        settled = settle(state, cmd, decision, offline)
+        stored = self.svc.append(tx, state, raw, settled.result, settled.events)
+        status = "recorded" if settled.result.get("ok") else "refused"
+        return _answer(seq, status, stored.seq, settled.result, settled.agrees)
 
-    def _proof(self, env: Envelope, body: JSON, at: str | None) -> JSON:
+    def _proof(self, env: Envelope, body: JSON) -> JSON:
         """What the entry keeps of the envelope: enough to check the phone's signature later."""
+        at = body.get("device_at")
         return {
             "id": self.device,
             "seq": body.get("seq"),
             "prev": body.get("prev"),
-            "at": at,
+            "at": at if isinstance(at, str) else None,
             "received_at": self.now,
             "result": body.get("result"),
             "sig": env.sig,
@@ -181,76 +194,51 @@ class Sync:
         }
 
     def _refuse(
-        self, tx: LedgerTransaction, state: State, env: Envelope, body: JSON, refusal: Refused
-    ) -> JSON:
-        """A check of the envelope failed: recorded as a DEVICE refusal; the rest waits."""
-        command = body.get("command")
-        cmd = command.get("cmd") if isinstance(command, dict) else None
-        device_at = body.get("device_at") if isinstance(body.get("device_at"), str) else None
-        raw = {
-            "cmd": cmd if isinstance(cmd, str) and len(cmd) <= 64 else "unreadable",
-            "production": self.production,
-            "by": self.person,
-            "at": later_of(self.now, state.last_at),
-            "device": self._proof(env, body, device_at),
-        }
-        event = CommandRefused(rule=refusal.rule, message=refusal.message)
-        result = {"ok": False, "event": "command_refused", "rule": refusal.rule}
-        result["message"] = refusal.message
-        stored = self.svc.append(tx, state, raw, result, [event])
-        self.stopped = {**result, "message": f"not decided: {refusal.message}"}
-        return _answer(body.get("seq"), "refused", stored.seq, result, False, None)
-
-    def _duplicate(self, tx: LedgerTransaction, seq: int, entry: int) -> JSON:
-        """A retried envelope: the first entry's result, nothing recorded."""
-        first = decode_entry(tx.stored_entry(entry).body)
-        proof = first.command.get("device") or {}
-        agrees = bool(first.result.get("ok")) == bool((proof.get("result") or {}).get("ok"))
-        return _answer(seq, "duplicate", entry, first.result, agrees, first.result.get("incident"))
-
-    def _record(
         self,
         tx: LedgerTransaction,
         state: State,
         env: Envelope,
         body: JSON,
-        seq: int,
-        digest: str,
-        received: str,
+        refusal: Refused,
+        step: DeviceCommandChained | None,
     ) -> JSON:
-        """A new command of the chain: decided at the device's time, compared, recorded."""
-        phone = body.get("result")
-        try:
-            device_at = canonical_time(body.get("device_at"), "device_at")
-            at = _clamped(device_at, received, state.last_at)
-            raw, cmd = self._command(body, at, device_at, env)
-            if not isinstance(phone, dict):
-                raise InputError("the body's result is not an object", "result")
-            raw["device"] = self._proof(env, body, device_at)
-            pin = self._pins(raw, env)
-            decision = decide(state, cmd)
-        except (InputError, Refused) as exc:
-            rule = exc.rule if isinstance(exc, Refused) else "DEVICE-6"
-            message = (
-                exc.message if isinstance(exc, Refused) else f"the record can't read it: {exc}"
-            )
-            return self._unreadable(tx, state, env, body, seq, digest, rule, message)
-        offline = Offline(self.device, seq, digest, device_at, phone, self._others(tx, state, cmd))
-        if pin == "giver":
-            decision = _pin_refused(decision, f"{cmd.by}'s PIN was not accepted")
-        settled = settle(state, cmd, decision, offline)
-        stored = self.svc.append(tx, state, raw, settled.result, settled.events)
-        status = "recorded" if settled.result.get("ok") else "refused"
-        return _answer(seq, status, stored.seq, settled.result, settled.agrees, settled.incident)
-
-    def _command(self, body: JSON, at: str, device_at: str, env: Envelope) -> tuple[JSON, Command]:
+        """A refused envelope, recorded with what it was; `step`: it still joins the chain."""
         command = body.get("command")
+        cmd = command.get("cmd") if isinstance(command, dict) else None
+        raw = {
+            "cmd": cmd if isinstance(cmd, str) and len(cmd) <= 64 else "unreadable",
+            "production": self.production,
+            "by": self.person,
+            "at": later_of(self.now, state.last_at),
+            "device": self._proof(env, body),
+        }
+        rule, message = refusal.rule, refusal.message
+        result: JSON = {"ok": False, "event": "command_refused", "rule": rule, "message": message}
+        phone = body.get("result")
+        if isinstance(phone, dict) and phone.get("ok") is True:
+            result["agrees"] = False
+        events: list[Event] = [CommandRefused(rule=rule, message=message)]
+        stored = self.svc.append(tx, state, raw, result, events + ([step] if step else []))
+        return _answer(body.get("seq"), "refused", stored.seq, result, "agrees" not in result)
+
+    def _duplicate(self, tx: LedgerTransaction, seq: int, entry: int) -> JSON:
+        """A retried envelope: the first entry's result, nothing recorded."""
+        first = decode_entry(tx.stored_entry(entry).body)
+        agrees = first.result.get("agrees") is not False
+        return _answer(seq, "duplicate", entry, first.result, agrees)
+
+    def _command(self, state: State, env: Envelope, body: JSON) -> tuple[JSON, Command, JSON]:
+        """The stored command of a body, at its clamped time; InputError or Refused (DEVICE-3)."""
+        command, phone, key = body.get("command"), body.get("result"), body.get("idempotency_key")
         if not isinstance(command, dict):
             raise InputError("the body's command is not an object", "command")
-        key = body.get("idempotency_key")
+        if not isinstance(phone, dict):
+            raise InputError("the body's result is not an object", "result")
         if not isinstance(key, str) or not KEY.fullmatch(key):
             raise InputError("the body's idempotency_key is not 16-64 of [A-Za-z0-9_-]", "key")
+        device_at = canonical_time(body.get("device_at"), "device_at")
         raw = {k: v for k, v in command.items() if k not in ("at", "client_at", "idempotency_key")}
+        at = _clamped(device_at, self.now, state.last_at)
         raw.update(at=at, client_at=device_at, idempotency_key=key)
         if raw.get("production") != self.production:
             raise Refused(
@@ -262,16 +250,11 @@ class Sync:
                 "DEVICE-3",
                 f"device {self.device} gives {self.person}'s commands only, not {raw.get('by')!r}'s",
             )
-        return raw, parse(raw)
-
-    def _pins(self, raw: JSON, env: Envelope) -> str | None:
-        """ADR 0004 at sync: a hand-over's second party confirmed by PIN on the phone."""
-        if raw.get("cmd") != "hand_over" or self.pin_check is None:
-            return None
-        verdict = self.pin_check({k: v for k, v in raw.items() if k != "device"}, env.pins)
-        if verdict == "receiver":
-            raw["acknowledged"] = False
-        return verdict
+        if env.pin == "receiver" and raw.get("cmd") == "hand_over":
+            raw["acknowledged"] = False  # ADR 0004: the receiver's PIN was not accepted
+        cmd = parse(raw)
+        raw["device"] = self._proof(env, body)
+        return raw, cmd, phone
 
     def _others(
         self, tx: LedgerTransaction, state: State, cmd: Command
@@ -289,45 +272,9 @@ class Sync:
                 return [(other.id, weapon.handled_seq, when)]
         return []
 
-    def _unreadable(
-        self,
-        tx: LedgerTransaction,
-        state: State,
-        env: Envelope,
-        body: JSON,
-        seq: int,
-        digest: str,
-        rule: str,
-        message: str,
-    ) -> JSON:
-        """A signed command of the chain the record can't decide: refused, the chain goes on."""
-        from showclear.domain.events import DeviceCommandChained
 
-        command = body.get("command")
-        cmd = command.get("cmd") if isinstance(command, dict) else None
-        raw = {
-            "cmd": cmd if isinstance(cmd, str) and len(cmd) <= 64 else "unreadable",
-            "production": self.production,
-            "by": self.person,
-            "at": later_of(self.now, state.last_at),
-            "device": self._proof(
-                env, body, body.get("device_at") if isinstance(body.get("device_at"), str) else None
-            ),
-        }
-        events = [
-            CommandRefused(rule=rule, message=message),
-            DeviceCommandChained(device=self.device, seq=seq, head=digest),
-        ]
-        result = {"ok": False, "event": "command_refused", "rule": rule, "message": message}
-        stored = self.svc.append(tx, state, raw, result, events)
-        phone_ok = isinstance(body.get("result"), dict) and body["result"].get("ok") is True
-        return _answer(seq, "refused", stored.seq, result, not phone_ok, None)
-
-
-def _pin_refused(decision: Any, message: str) -> Any:
+def _pin_refused(message: str) -> Decision:
     """The record's decision for a take-back whose giver's PIN was not accepted (PIN)."""
-    from showclear.domain.decide import Decision
-
     return Decision(
         ok=False, events=[CommandRefused(rule="PIN", message=message)], rule="PIN", message=message
     )
@@ -339,6 +286,15 @@ def _clamped(device_at: str, received: str, last_at: str) -> str:
     return later_of(at, last_at)
 
 
+def hand_over_of(text: str) -> JSON | None:
+    """The hand-over a signed body holds, for the web to check its PINs first; else None."""
+    try:
+        command = json.loads(text).get("command")
+    except (ValueError, AttributeError):
+        return None
+    return command if isinstance(command, dict) and command.get("cmd") == "hand_over" else None
+
+
 def _seq_of(text: str) -> int | None:
     try:
         seq = json.loads(text).get("seq")
@@ -347,9 +303,9 @@ def _seq_of(text: str) -> int | None:
     return seq if isinstance(seq, int) and not isinstance(seq, bool) else None
 
 
-def _answer(
-    seq: Any, status: str, entry: int | None, result: JSON, agrees: bool, incident: Any
-) -> JSON:
+def _answer(seq: Any, status: str, entry: int | None, result: JSON, agrees: bool) -> JSON:
+    """One envelope's answer in the sync's response."""
+    incident = result.get("incident")
     return {
         "seq": seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
         "status": status,

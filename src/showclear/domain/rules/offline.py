@@ -82,7 +82,20 @@ class Settled:
 
 
 def settle(state: State, cmd: Command, decision: Decision, offline: Offline) -> Settled:
-    """DEVICE-5, DEVICE-6: compare the phone's result with the record's and say what is recorded."""
+    """DEVICE-5, DEVICE-6: compare the phone's result with the record's and say what is recorded.
+
+    A result that disagrees with the phone says so (`agrees: false`); one the phone refused and
+    the record would have allowed keeps the record's own result as `record`.
+    """
+    settled = _settle(state, cmd, decision, offline)
+    if not settled.agrees:
+        settled.result["agrees"] = False
+        if decision.ok and offline.phone.get("ok") is False:
+            settled.result["record"] = decision.result()
+    return settled
+
+
+def _settle(state: State, cmd: Command, decision: Decision, offline: Offline) -> Settled:
     step = DeviceCommandChained(device=offline.device, seq=offline.seq, head=offline.head)
     phone = offline.phone
     if phone.get("checked") is False:

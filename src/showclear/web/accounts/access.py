@@ -193,10 +193,10 @@ def second_party(production: str, me: str, cmd: dict[str, Any], pins: dict[str, 
     A missing PIN is not accepted, and is not counted as a guess.
     """
     by, to = cmd.get("by"), cmd.get("to")
-    if by != me:
+    if by != me and to == me:
         pin = pins.get(str(by))
         return None if pin and check_pin(production, str(by), pin) else "giver"
-    if cmd.get("acknowledged") is True and to != me:
+    if by == me and cmd.get("acknowledged") is True and to != me:
         pin = pins.get(str(to))
         return None if pin and check_pin(production, str(to), pin) else "receiver"
     return None
