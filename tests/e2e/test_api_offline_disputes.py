@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from e2e_support import PRODUCTION, Person, at
-from test_api_offline_sync import _cmd, _ready, registered, sync
+from django.test import Client
+from e2e_support import PRODUCTION, Person, at, verified_session
+from sync_support import command, ready_w2, registered, sync
 
 from showclear.app.notices import notices
 
-GIVE = _cmd("arm1", "hand_over", weapon="W2", to="perf1", acknowledged=True)
-TAKE_BACK = _cmd("perf1", "hand_over", weapon="W2", to="arm1", acknowledged=True)
+GIVE = command("arm1", "hand_over", weapon="W2", to="perf1", acknowledged=True)
+TAKE_BACK = command("perf1", "hand_over", weapon="W2", to="arm1", acknowledged=True)
 
 
 @pytest.fixture
 def ready(demo: Any) -> Any:
-    _ready(demo)
+    ready_w2(demo)
     return demo
 
 
@@ -55,6 +56,10 @@ def test_two_devices_handing_over_one_weapon_is_a_conflict_both_see(
     assert [a["incident"] for a in seen["alerts"]] == [incident]
     told = [n for n in notices(ready, PRODUCTION, {"armorer"}) if n["kind"] == "offline"]
     assert told[0]["title"] == f"Conflict between devices {phone.device}, {tablet.device}"
+    browser = Client()
+    verified_session(browser, people["arm1"].user)  # the armorer who synced sees it too
+    live = browser.get(f"/p/{PRODUCTION}/notifications/live/").content.decode()
+    assert f"Conflict between devices {phone.device}, {tablet.device}" in live
 
 
 def test_a_wrong_pin_at_sync_is_a_cust_2_refusal_with_an_incident(
@@ -116,12 +121,14 @@ def test_without_a_snapshot_only_observations_are_kept(
 ) -> None:
     phone = registered(people["arm1"])
     unchecked = {"checked": False}
-    inspect = _cmd("arm1", "inspect", weapon="W2", chambers_checked=0, barrel_clear=True, found={})
+    inspect = command(
+        "arm1", "inspect", weapon="W2", chambers_checked=0, barrel_clear=True, found={}
+    )
     envelopes = [
         phone.envelope(inspect, at(10), unchecked),
         phone.envelope(GIVE, at(11), unchecked, {"perf1": "1234"}),
         phone.envelope(
-            _cmd("arm1", "count", lot="D1", on_hand=50, casings=0, witness="safe1"),
+            command("arm1", "count", lot="D1", on_hand=50, casings=0, witness="safe1"),
             at(12),
             unchecked,
         ),
@@ -136,7 +143,9 @@ def test_a_device_time_is_clamped_to_the_record_and_the_arrival(
     ready: Any, people: dict[str, Person]
 ) -> None:
     phone = registered(people["arm1"])
-    inspect = _cmd("arm1", "inspect", weapon="W2", chambers_checked=0, barrel_clear=True, found={})
+    inspect = command(
+        "arm1", "inspect", weapon="W2", chambers_checked=0, barrel_clear=True, found={}
+    )
     early = phone.envelope(inspect, "2026-03-01T00:00:00+00:00")
     future = phone.envelope(inspect, "2027-01-01T00:00:00+00:00")
     results = sync(people["arm1"], phone, [early, future], now=at(40)).json()["results"]

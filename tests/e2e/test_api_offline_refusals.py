@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from e2e_support import PRODUCTION, Person, api_as, at, server_clock
-from offline_support import Phone, b64url, canonical
-from test_api_offline_sync import DEVICES, registered, sync
+from sync_support import DEVICES, registered, sync
 
+from offline_support import Phone, b64url, canonical
 from showclear.app.devices import signature_ok
 
 INSPECT = {

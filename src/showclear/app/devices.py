@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from showclear.app.logview import log_vkey
-from showclear.app.service import JSON, Showclear
+from showclear.app.service import JSON, Showclear, input_error
 from showclear.domain import dump_state, parse_datetime
 from showclear.domain.rules.devices import device_id, raw_key
 
@@ -138,4 +138,4 @@ def _canonical(value: Any) -> str:
 
 
 def _input(field: str, message: str) -> JSON:
-    return {"ok": False, "rule": "INPUT", "message": message, "field": field}
+    return input_error(message, field=field)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from showclear.app.devices import signature_ok
-from showclear.app.service import JSON, Showclear
+from showclear.app.service import JSON, Showclear, input_error
 from showclear.domain import Command, InputError, decide, later_of, parse, parse_datetime
 from showclear.domain.commands import HandOver
 from showclear.domain.decide import Decision
@@ -24,6 +24,7 @@ from showclear.ledger.entrycodec import decode_entry
 
 MAX_BATCH = 500  # envelopes per sync request
 MAX_BODY = 16_000  # characters of one signed body
+MAX_SIG = 128  # characters of a signature (64 bytes are 86 in base64url)
 KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -57,8 +58,10 @@ def shape_error(commands: Any) -> JSON | None:
         for name in ("body", "sig"):
             if not isinstance(env.get(name), str) or not env[name]:
                 return _input(f"{where}.{name}", f"field '{where}.{name}' must be a string")
-        if len(env["body"]) > MAX_BODY or len(env["sig"]) > 200:
+        if len(env["body"]) > MAX_BODY:
             return _input(f"{where}.body", f"field '{where}.body' is longer than {MAX_BODY}")
+        if len(env["sig"]) > MAX_SIG:
+            return _input(f"{where}.sig", f"field '{where}.sig' is longer than {MAX_SIG}")
         pins = env.get("pins", {})
         if not isinstance(pins, dict) or not all(
             isinstance(k, str) and isinstance(v, str) and len(v) <= 64 for k, v in pins.items()
@@ -68,7 +71,7 @@ def shape_error(commands: Any) -> JSON | None:
 
 
 def _input(field_name: str, message: str) -> JSON:
-    return {"ok": False, "rule": "INPUT", "message": message, "field": field_name}
+    return input_error(message, field=field_name)
 
 
 def canonical_text(value: Any) -> str:
@@ -171,9 +174,9 @@ class Sync:
             return self._refuse(tx, state, env, body, refused, step)
         if env.pin == "giver":
             decision = _pin_refused(f"{cmd.by}'s PIN was not accepted")
-        offline = Offline(
-            self.device, seq, digest, raw["client_at"], phone, self._others(tx, state, cmd)
-        )
+        offline = Offline(self.device, seq, digest, raw["client_at"], phone)
+        if not decision.ok and phone.get("ok") is True:
+            offline.others = self._others(tx, state, cmd)
         settled = settle(state, cmd, decision, offline)
         stored = self.svc.append(tx, state, raw, settled.result, settled.events)
         status = "recorded" if settled.result.get("ok") else "refused"

@@ -210,7 +210,7 @@ class Device(msgspec.Struct):
     revoked: bool = False
     seq: int = 0  # the last accepted device sequence number
     head: str = ""  # hex SHA-256 of the last accepted signed body
-    bodies: dict[str, int] = {}  # hex SHA-256 of each accepted body -> its entry
+    bodies: dict[str, int] = {}  # hex SHA-256 of the last BODY_WINDOW accepted bodies -> entry
 
 
 class Dispute(msgspec.Struct):
@@ -259,6 +259,19 @@ class State(msgspec.Struct):
 # Idempotency keys are remembered for this many entries: a retry comes seconds or minutes after
 # its first try, and a day on set records a few thousand entries at most.
 KEY_WINDOW = 10_000
+
+
+# A device's accepted bodies are remembered for its last this many commands, so a retried sync
+# (at most 500 commands) answers the first results; an older one sent again is refused.
+BODY_WINDOW = 1_000
+
+
+def remember_body(device: Device, digest: str, seq: int) -> None:
+    """Remember the entry a device's body recorded; forget bodies older than the window."""
+    device.bodies[digest] = seq
+    if len(device.bodies) > 2 * BODY_WINDOW:  # amortised, as for idempotency keys
+        oldest = sorted(device.bodies.values())[-BODY_WINDOW]
+        device.bodies = {d: s for d, s in device.bodies.items() if s >= oldest}
 
 
 def key_of(by: str, key: str) -> str:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 from typing import Any
 
+import msgspec
 import pytest
 
 from showclear.domain import Meta, apply_entry, decide, parse, stored
@@ -13,6 +14,7 @@ from showclear.domain.declarations import DECLARED
 from showclear.domain.errors import Refused
 from showclear.domain.rules.devices import GENESIS, chained, device_id, device_of
 from showclear.domain.rules.offline import NOT_FACTS, OBSERVATIONS, Offline, settle
+from showclear.domain.state import BODY_WINDOW, Device, remember_body
 
 KEY = base64.urlsafe_b64encode(bytes(range(32))).rstrip(b"=").decode()
 DEVICE = "D-" + hashlib.sha256(bytes(range(32))).hexdigest()[:16]
@@ -158,3 +160,14 @@ def test_what_the_phone_refused_stays_refused_under_its_rule(day):
 def test_every_command_is_a_fact_or_not_and_observations_are_facts():
     assert set(DECLARED) >= NOT_FACTS
     assert set(DECLARED) - NOT_FACTS >= OBSERVATIONS
+
+
+@pytest.mark.rule("DEVICE-4")
+def test_a_device_remembers_its_last_bodies_only():
+    device = Device(id=DEVICE, person="arm1", key=KEY, alg="Ed25519", at="")
+    for n in range(2 * BODY_WINDOW + 1):
+        remember_body(device, f"{n:064x}", n)
+    assert len(device.bodies) == BODY_WINDOW
+    assert min(device.bodies.values()) == BODY_WINDOW + 1
+    with pytest.raises(Refused, match="older than its last"):
+        chained(msgspec.structs.replace(device, seq=2 * BODY_WINDOW + 1), 1, GENESIS, f"{1:064x}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from showclear.domain import events as ev
 from showclear.domain.folds.base import Meta
-from showclear.domain.state import Device, Dispute, State
+from showclear.domain.state import Device, Dispute, State, remember_body
 
 
 def device_registered(s: State, e: ev.DeviceRegistered, m: Meta) -> None:
@@ -20,7 +20,7 @@ def device_revoked(s: State, e: ev.DeviceRevoked, m: Meta) -> None:
 def device_command_chained(s: State, e: ev.DeviceCommandChained, m: Meta) -> None:
     device = s.devices[e.device]
     device.seq, device.head = e.seq, e.head
-    device.bodies[e.head] = m.seq
+    remember_body(device, e.head, m.seq)
 
 
 def offline_dispute_recorded(s: State, e: ev.OfflineDisputeRecorded, m: Meta) -> None:

@@ -8,7 +8,7 @@ import hashlib
 from showclear.domain.devicecommands import RegisterDevice, RevokeDevice
 from showclear.domain.events import DeviceRegistered, DeviceRevoked
 from showclear.domain.rules.common import Ctx, Refused
-from showclear.domain.state import Device, State
+from showclear.domain.state import BODY_WINDOW, Device, State
 
 #: The first `prev` of a device's chain: 64 zeros.
 GENESIS = "0" * 64
@@ -82,8 +82,8 @@ def chained(device: Device, seq: int, prev: str, digest: str) -> int | None:
             return entry
         raise Refused(
             "DEVICE-4",
-            f"device {device.id} sent seq {seq} again with another body (a replay or a fork): "
-            f"its chain is at seq {device.seq}",
+            f"device {device.id} sent seq {seq} again with another body (a replay or a fork), "
+            f"or one older than its last {BODY_WINDOW} commands: its chain is at seq {device.seq}",
         )
     if seq > device.seq + 1:
         missing = f"{device.seq + 1}" + (f" to {seq - 1}" if seq - 1 > device.seq + 1 else "")
