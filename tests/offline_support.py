@@ -16,6 +16,19 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 GENESIS = "0" * 64
 
 
+def inspect_w1(production: str) -> dict[str, Any]:
+    """An armorer's full inspection of W1, found empty, as a phone signs it (no `at`)."""
+    return {
+        "cmd": "inspect",
+        "production": production,
+        "by": "arm1",
+        "weapon": "W1",
+        "chambers_checked": 6,
+        "barrel_clear": True,
+        "found": {},
+    }
+
+
 def b64url(data: bytes) -> str:
     """base64url without padding, as the phone writes keys and signatures."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")

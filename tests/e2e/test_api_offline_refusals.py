@@ -10,18 +10,10 @@ import pytest
 from e2e_support import PRODUCTION, Person, api_as, at, server_clock
 from sync_support import DEVICES, registered, sync
 
-from offline_support import Phone, b64url, canonical
+from offline_support import Phone, b64url, canonical, inspect_w1
 from showclear.app.devices import signature_ok
 
-INSPECT = {
-    "cmd": "inspect",
-    "production": PRODUCTION,
-    "by": "arm1",
-    "weapon": "W1",
-    "chambers_checked": 6,
-    "barrel_clear": True,
-    "found": {},
-}
+INSPECT = inspect_w1(PRODUCTION)
 
 
 @pytest.fixture

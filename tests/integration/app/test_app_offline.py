@@ -7,21 +7,13 @@ from typing import Any
 
 import pytest
 
-from offline_support import Phone
+from offline_support import Phone, inspect_w1
 from showclear.app import Showclear, bootstrap
 from showclear.app.demo import DEMO_PRODUCTION, demo_commands
 from showclear.app.offline import Envelope, Sync
 
 NOW = "2026-03-03T12:00:00-07:00"
-INSPECT = {
-    "cmd": "inspect",
-    "production": DEMO_PRODUCTION,
-    "by": "arm1",
-    "weapon": "W1",
-    "chambers_checked": 6,
-    "barrel_clear": True,
-    "found": {},
-}
+INSPECT = inspect_w1(DEMO_PRODUCTION)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from showclear.domain.state import BODY_WINDOW, Device, remember_body
 
 KEY = base64.urlsafe_b64encode(bytes(range(32))).rstrip(b"=").decode()
 DEVICE = "D-" + hashlib.sha256(bytes(range(32))).hexdigest()[:16]
+INSPECTION = {"weapon": "W1", "chambers_checked": 6, "barrel_clear": True, "found": {}}
 P256 = base64.urlsafe_b64encode(b"\x04" + bytes(64)).rstrip(b"=").decode()
 
 
@@ -89,16 +90,7 @@ def test_a_devices_chain_has_no_gap_fork_or_replay(day):
     _register(day)
     device = day.state.devices[DEVICE]
     assert chained(device, 1, GENESIS, "a" * 64) is None
-    _offline(
-        day,
-        {"ok": True},
-        "inspect",
-        "arm1",
-        weapon="W1",
-        chambers_checked=6,
-        barrel_clear=True,
-        found={},
-    )
+    _offline(day, {"ok": True}, "inspect", "arm1", **INSPECTION)
     device = day.state.devices[DEVICE]
     assert device.seq == 1
     assert chained(device, 1, GENESIS, device.head) == device.bodies[device.head]
@@ -116,16 +108,7 @@ def test_a_devices_chain_has_no_gap_fork_or_replay(day):
 def test_without_a_snapshot_only_observations_are_kept(day):
     _register(day)
     unchecked = {"checked": False}
-    kept = _offline(
-        day,
-        unchecked,
-        "inspect",
-        "arm1",
-        weapon="W1",
-        chambers_checked=6,
-        barrel_clear=True,
-        found={},
-    )
+    kept = _offline(day, unchecked, "inspect", "arm1", **INSPECTION)
     assert kept["ok"] is True
     refused = _offline(day, unchecked, "check_out", "arm1", weapon="W1")
     assert refused["rule"] == "DEVICE-5"

@@ -28,14 +28,18 @@ ERRORS = {401: Result, 403: Result, 404: Result, 409: Result, 422: Result, 503: 
 SEES_ALL = {"armorer", "producer"}
 
 
-def _body(body: Any, fields: set[str]) -> dict[str, Any] | Status[Any]:
-    """A JSON object with only these fields, or 422 naming the first other one."""
+def _body(
+    request: HttpRequest, production: str, body: Any, fields: set[str]
+) -> tuple[Any, set[str], dict[str, Any]] | Status[Any]:
+    """The caller's membership and roles and a body with only these fields; or 422 naming
+    the first other one (membership first: a non-member learns nothing of the body)."""
+    membership, roles = member_roles(request, production)
     if not isinstance(body, dict):
         return Status(422, problem(INPUT, "the body must be a JSON object"))
     unknown = sorted(set(body) - fields)
     if unknown:
         return Status(422, problem(INPUT, f"unknown field '{unknown[0]}'", field=unknown[0]))
-    return body
+    return membership, roles, body
 
 
 @router.post(
@@ -50,10 +54,10 @@ def register_device(
     request: HttpRequest, body: dict[str, Any] = JsonBody, production: str = ProductionId
 ) -> Any:
     """Register a device key for the signed-in person."""
-    membership, roles = member_roles(request, production)
-    data = _body(body, {"key", "alg"})
-    if isinstance(data, Status):
-        return data
+    checked = _body(request, production, body, {"key", "alg"})
+    if isinstance(checked, Status):
+        return checked
+    membership, roles, data = checked
     result = app_devices.register(
         get_service(),
         production,
@@ -90,10 +94,10 @@ def revoke_device(
     device: str = DeviceId,
 ) -> Any:
     """Run revoke_device as the signed-in person."""
-    _, roles = member_roles(request, production)
-    data = _body(body, {"reason"})
-    if isinstance(data, Status):
-        return data
+    checked = _body(request, production, body, {"reason"})
+    if isinstance(checked, Status):
+        return checked
+    _, roles, data = checked
     command = {"cmd": "revoke_device", "device": device, "reason": data.get("reason")}
     result = execute_as(request, production, command)
     return Status(status_for("revoke_device", roles, result), result)
@@ -129,10 +133,10 @@ def sync(
     device: str = DeviceId,
 ) -> Any:
     """Decide a device's queued commands; PINs are checked here and never reach the ledger."""
-    membership, _ = member_roles(request, production)
-    data = _body(body, {"commands"})
-    if isinstance(data, Status):
-        return data
+    checked = _body(request, production, body, {"commands"})
+    if isinstance(checked, Status):
+        return checked
+    membership, _, data = checked
     commands = data.get("commands")
     problem_ = shape_error(commands)
     if problem_ is not None:
