@@ -10,6 +10,7 @@ from e2e_support import PRODUCTION, Person, at, verified_session
 from sync_support import command, ready_w2, registered, sync
 
 from showclear.app.notices import notices
+from showclear.reports.record import Names, describe_stored
 
 GIVE = command("arm1", "hand_over", weapon="W2", to="perf1", acknowledged=True)
 TAKE_BACK = command("perf1", "hand_over", weapon="W2", to="arm1", acknowledged=True)
@@ -56,6 +57,8 @@ def test_two_devices_handing_over_one_weapon_is_a_conflict_both_see(
     assert [a["incident"] for a in seen["alerts"]] == [incident]
     told = [n for n in notices(ready, PRODUCTION, {"armorer"}) if n["kind"] == "offline"]
     assert told[0]["title"] == f"Conflict between devices {phone.device}, {tablet.device}"
+    words = describe_stored(ready.entries(PRODUCTION, result["entry"])[0], Names())
+    assert f"decided offline on {phone.device}, {tablet.device} and disputed by the record" in words
     browser = Client()
     verified_session(browser, people["arm1"].user)  # the armorer who synced sees it too
     live = browser.get(f"/p/{PRODUCTION}/notifications/live/").content.decode()
