@@ -178,3 +178,15 @@ def test_every_signature_in_the_ledger_checks_with_the_registered_key(
         assert json.loads(proof["body"])["prev"] == prev
         prev = hashlib.sha256(proof["body"].encode()).hexdigest()
     assert ready.verify_all()[PRODUCTION].ok
+
+
+def test_a_device_id_that_is_not_one_is_422_and_writes_nothing(
+    ready: Any, people: dict[str, Person]
+) -> None:
+    size = _size(ready)
+    for device in ("W1", "D-XYZ", "D-0123456789abcdeF"):
+        with server_clock(at(59)):
+            response = api_as(people["arm1"]).post(f"{DEVICES}/{device}/sync", {"commands": []})
+        assert response.status_code == 422, (device, response.json())
+        assert response.json()["field"] == "device"
+    assert _size(ready) == size

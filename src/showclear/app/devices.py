@@ -71,10 +71,9 @@ def register(svc: Showclear, production: str, person: str, key: Any, alg: Any, a
         device = device_id(key)
     except ValueError as exc:
         return _input("key", f"field 'key' is not a raw {alg} public key in base64url: {exc}")
-    with svc.states.reading(production) as state:
-        found = state.devices.get(device)
-        if found is not None and found.person == person and found.key == key:
-            return {"ok": True, "device": device, "entry": found.entry, "revoked": found.revoked}
+    known = _registered(svc, production, device, person, key)
+    if known is not None:
+        return known
     command = {
         "cmd": "register_device",
         "production": production,
@@ -85,7 +84,20 @@ def register(svc: Showclear, production: str, person: str, key: Any, alg: Any, a
         "alg": alg,
     }
     result = svc.execute(command, server_clock=True)
+    if result.get("rule") == "DEVICE-1":  # registered meanwhile by a request of the same key
+        known = _registered(svc, production, device, person, key)
+        if known is not None:
+            return known
     return {**result, "device": device, "entry": result.get("seq")}
+
+
+def _registered(svc: Showclear, production: str, device: str, person: str, key: str) -> JSON | None:
+    """The registration of this key for this person, if there is one."""
+    with svc.states.reading(production) as state:
+        found = state.devices.get(device)
+        if found is None or found.person != person or found.key != key:
+            return None
+        return {"ok": True, "device": device, "entry": found.entry, "revoked": found.revoked}
 
 
 def devices(svc: Showclear, production: str, person: str | None) -> list[JSON]:

@@ -22,7 +22,9 @@ from showclear.web.services import get_service
 router = Router(tags=["devices"])
 
 ProductionId = Path(..., min_length=1, max_length=64, description="The production's id")
-DeviceId = Path(..., min_length=1, max_length=64, description="The device's id (D-…)")
+DeviceId = Path(
+    ..., pattern=r"^D-[0-9a-f]{16}$", description="The device's id: D- and 16 hex digits"
+)
 JsonBody = Body(..., description="a JSON object")
 ERRORS = {401: Result, 403: Result, 404: Result, 409: Result, 422: Result, 503: Result}
 SEES_ALL = {"armorer", "producer"}
