@@ -157,3 +157,14 @@ def test_a_device_time_is_clamped_to_the_record_and_the_arrival(
     assert first["command"]["client_at"] == "2026-03-01T00:00:00+00:00"
     assert second["at"] == at(40)  # never later than the arrival
     assert second["command"]["device"]["received_at"] == at(40)
+
+
+def test_a_retried_sync_does_not_guess_a_pin_again(ready: Any, people: dict[str, Person]) -> None:
+    phone = registered(people["arm1"])
+    wrong = phone.envelope(GIVE, at(10), None, {"perf1": "8642"})
+    for _ in range(6):  # more retries than the wrong PINs that lock a PIN
+        result = sync(people["arm1"], phone, [wrong]).json()["results"][0]
+    assert result["status"] == "duplicate"
+    membership = people["perf1"].membership
+    membership.refresh_from_db()
+    assert membership.pin_failures == 1

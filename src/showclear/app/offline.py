@@ -289,13 +289,23 @@ def _clamped(device_at: str, received: str, last_at: str) -> str:
     return later_of(at, last_at)
 
 
-def hand_over_of(text: str) -> JSON | None:
-    """The hand-over a signed body holds, for the web to check its PINs first; else None."""
-    try:
-        command = json.loads(text).get("command")
-    except (ValueError, AttributeError):
-        return None
-    return command if isinstance(command, dict) and command.get("cmd") == "hand_over" else None
+def hand_overs(svc: Showclear, production: str, device: str, texts: list[str]) -> list[JSON | None]:
+    """The hand-over each signed body holds, for the web to check its PINs before the record
+    decides; None for anything else, and for a body the device's chain has already recorded (a
+    retried sync: its PINs were checked the first time, and are not guessed again)."""
+    with svc.states.reading(production) as state:
+        found = state.devices.get(device)
+        known = set(found.bodies) if found is not None else set()
+    out: list[JSON | None] = []
+    for text in texts:
+        try:
+            command = json.loads(text).get("command")
+        except (ValueError, AttributeError):
+            command = None
+        fresh = hashlib.sha256(text.encode("utf-8")).hexdigest() not in known
+        is_hand_over = isinstance(command, dict) and command.get("cmd") == "hand_over"
+        out.append(command if is_hand_over and fresh else None)
+    return out
 
 
 def _seq_of(text: str) -> int | None:

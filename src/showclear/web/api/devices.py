@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Body, Path, Router, Status
 
 from showclear.app import devices as app_devices
-from showclear.app.offline import Envelope, Sync, hand_over_of, shape_error
+from showclear.app.offline import Envelope, Sync, hand_overs, shape_error
 from showclear.app.results import INPUT
 from showclear.web.accounts import access
 from showclear.web.accounts.access import execute_as, second_party
@@ -144,13 +144,15 @@ def sync(
     if problem_ is not None:
         return Status(422, problem_)
     person = membership.person
+    service = get_service()
     envelopes = []
-    for envelope in commands:  # ADR 0004: PINs checked here, as online, and never stored
-        hand_over = hand_over_of(envelope["body"])
+    given = hand_overs(service, production, device, [e["body"] for e in commands])
+    for envelope, hand_over in zip(commands, given, strict=True):
+        # ADR 0004: a hand-over's PINs are checked here, as online, and never stored
         pins = dict(envelope.get("pins") or {})
         pin = None if hand_over is None else second_party(production, person, hand_over, pins)
         envelopes.append(Envelope(envelope["body"], envelope["sig"], pin))
-    answer = Sync(get_service(), production, device, person, access.now_iso()).run(envelopes)
+    answer = Sync(service, production, device, person, access.now_iso()).run(envelopes)
     if not answer["mine"]:
         if not envelopes:
             raise PermissionDenied(f"device {device} is not yours")
