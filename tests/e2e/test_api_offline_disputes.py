@@ -48,8 +48,8 @@ def test_two_devices_handing_over_one_weapon_is_a_conflict_both_see(
     assert alert["devices"] == [phone.device, tablet.device]  # by the devices' clocks
     assert alert["entries"] == [result["entry"], first.json()["results"][0]["entry"]]
     assert "decided offline, refused by the record: ROLE-0" in alert["text"]
-    assert tablet.device in alert["text"]
-    assert phone.device in alert["text"]
+    both = f"devices {phone.device}, {tablet.device} over the same item (entries {alert['entries'][0]}, {alert['entries'][1]})"
+    assert both in alert["text"]
     assert _holder(ready) == "perf1"
     assert _holds_on_w2(ready)
     seen = sync(people["arm1"], tablet, []).json()  # the first device's next, empty sync

@@ -12,6 +12,7 @@ from sync_support import DEVICES, registered, sync
 
 from offline_support import Phone, b64url, canonical, inspect_w1
 from showclear.app.devices import signature_ok
+from showclear.app.notices import notices
 
 INSPECT = inspect_w1(PRODUCTION)
 
@@ -98,6 +99,11 @@ def test_a_gap_is_refused_naming_the_missing_commands(
     _refused_and_recorded(
         ready, answer, "DEVICE-4", f"device {phone.device} sent seq 3 after 0: commands 1 to 2"
     )
+    told = [n for n in notices(ready, PRODUCTION, {"armorer"}) if n["kind"] == "offline"]
+    assert told[0]["title"] == f"Device {phone.device}: command refused"
+    assert "commands 1 to 2 are missing" in told[0]["text"]
+    crew = [n for n in notices(ready, PRODUCTION, {"crew"}) if n["kind"] == "offline"]
+    assert crew[0]["text"] == ""
 
 
 def test_a_non_canonical_body_is_refused(ready: Any, people: dict[str, Person]) -> None:

@@ -126,7 +126,11 @@ def _settle(state: State, cmd: Command, decision: Decision, offline: Offline) ->
     )
     devices, entries = [d for _, d, _ in sides], [e for _, _, e in sides]
     if offline.others:
-        text += f"; a conflict between devices {', '.join(devices)} over the same item"
+        numbers = ", ".join(str(state.size if e < 0 else e) for e in entries)
+        text += (
+            f"; a conflict between devices {', '.join(devices)} over the same item"
+            f" (entries {numbers})"
+        )
     kind, item = item_of(cmd) if hasattr(cmd, "weapon") or hasattr(cmd, "lot") else ("", "")
     weapons = [item] if kind == "weapon" and item in state.weapons else []
     lots = [item] if kind == "lot" and item in state.lots else []
