@@ -69,6 +69,11 @@ def test_a_retried_sync_after_a_restart_records_nothing_twice(
         assert again.ledger.size(DEMO_PRODUCTION) == size + 2
         assert answer["device"] == {"seq": 4, "head": phone.head}
         assert again.verify_all()[DEMO_PRODUCTION].ok
+        exported = Path(folder) / "export.jsonl"
+        with exported.open("wb") as fp:
+            again.export(DEMO_PRODUCTION, fp)
+        offline = again.verify_file(str(exported), again.public_key())  # as an investigator does
+        assert offline.ok, offline.message
     finally:
         again.close()
 
