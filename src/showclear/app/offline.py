@@ -31,14 +31,12 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 @dataclass(slots=True)
 class Envelope:
-    """One queued command as the phone sends it, with the web's verdict on its PINs.
-
-    `pin`: None (confirmed, or none needed), "receiver" (the receiver's PIN was not accepted:
-    not acknowledged) or "giver" (a take-back's giver's PIN was not accepted: refused as PIN).
-    """
+    """One queued command as the phone sends it, with the web's verdict on its PINs."""
 
     body: str
     sig: str
+    # None: confirmed, or none needed; "receiver": the receiver's PIN was not accepted (not
+    # acknowledged); "giver": a take-back's giver's PIN was not accepted (refused as PIN)
     pin: str | None = None
 
 
@@ -290,9 +288,8 @@ def _clamped(device_at: str, received: str, last_at: str) -> str:
 
 
 def hand_overs(svc: Showclear, production: str, device: str, texts: list[str]) -> list[JSON | None]:
-    """The hand-over each signed body holds, for the web to check its PINs before the record
-    decides; None for anything else, and for a body the device's chain has already recorded (a
-    retried sync: its PINs were checked the first time, and are not guessed again)."""
+    """The hand-over of each new signed body, for the web to check its PINs first; else None."""
+    # a body the chain has recorded (a retried sync) had its PINs checked: never guessed again
     with svc.states.reading(production) as state:
         found = state.devices.get(device)
         known = set(found.bodies) if found is not None else set()

@@ -429,8 +429,7 @@ WHO: dict[str, frozenset[str]] = {d.name: frozenset(d.who) for d in DECLARATIONS
 
 
 def guarded_by(rule_id: str) -> tuple[str, ...]:
-    """The commands a rule guards: `("*",)` for a rule guarding every command, `(OFFLINE,)` for
-    one guarding every command made offline."""
+    """The commands a rule guards: `("*",)` every command, `(OFFLINE,)` every one made offline."""
     if any(r.every for r in RULES if r.id == rule_id):
         return ("*",)
     if any(r.offline for r in RULES if r.id == rule_id):

@@ -30,12 +30,8 @@ class DeviceCommandChained(Event, frozen=True, tag="device_command_chained"):
 
 
 class OfflineDisputeRecorded(Event, frozen=True, tag="offline_dispute_recorded"):
-    """An incident opened by a command decided offline that the record refused (DEVICE-6).
-
-    `devices`: the device that sent it and any other device of a conflict, by their clocks;
-    `entries`: their entries in the same order, -1 standing for the event's own entry.
-    """
+    """An incident opened by a command decided offline that the record refused (DEVICE-6)."""
 
     incident: str
-    devices: list[str]
-    entries: list[int]
+    devices: list[str]  # the sending device and a conflict's other devices, by their clocks
+    entries: list[int]  # their entries in the same order; -1 stands for the event's own

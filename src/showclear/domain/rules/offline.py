@@ -82,11 +82,9 @@ class Settled:
 
 
 def settle(state: State, cmd: Command, decision: Decision, offline: Offline) -> Settled:
-    """DEVICE-5, DEVICE-6: compare the phone's result with the record's and say what is recorded.
-
-    A result that disagrees with the phone says so (`agrees: false`); one the phone refused and
-    the record would have allowed keeps the record's own result as `record`.
-    """
+    """DEVICE-5, DEVICE-6: compare the phone's result with the record's and say what is recorded."""
+    # a result that disagrees with the phone says so (`agrees: false`); one the phone refused
+    # and the record would have allowed keeps the record's own result as `record`
     settled = _settle(state, cmd, decision, offline)
     if not settled.agrees:
         settled.result["agrees"] = False

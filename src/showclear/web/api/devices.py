@@ -33,8 +33,8 @@ SEES_ALL = {"armorer", "producer"}
 def _body(
     request: HttpRequest, production: str, body: Any, fields: set[str]
 ) -> tuple[Any, set[str], dict[str, Any]] | Status[Any]:
-    """The caller's membership and roles and a body with only these fields; or 422 naming
-    the first other one (membership first: a non-member learns nothing of the body)."""
+    """Membership, roles and a body of only these fields; or 422 naming the first other one."""
+    # membership first: a non-member learns nothing of the body
     membership, roles = member_roles(request, production)
     if not isinstance(body, dict):
         return Status(422, problem(INPUT, "the body must be a JSON object"))
