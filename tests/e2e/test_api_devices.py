@@ -9,6 +9,7 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from e2e_support import PRODUCTION, Person, api_as
+
 from offline_support import Phone, canonical
 
 DEVICES = f"productions/{PRODUCTION}/devices"
