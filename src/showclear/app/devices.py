@@ -3,61 +3,17 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from datetime import timedelta
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-
 from showclear.app.logview import log_vkey
 from showclear.app.service import JSON, Showclear, input_error
 from showclear.domain import dump_state, parse_datetime
-from showclear.domain.rules.devices import device_id, raw_key
+from showclear.domain.rules.devices import device_id
+from showclear.ledger.devicesig import ALGORITHMS, public_key
 
 SNAPSHOT_DOMAIN = "showclear offline snapshot v1\n"
-ALGORITHMS = ("Ed25519", "ECDSA-P256")
-
-
-def b64url(text: str) -> bytes:
-    """Bytes of base64url text with or without padding; ValueError when it is not base64url."""
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError(f"not base64url: {exc}") from None
-
-
-def public_key(alg: str, key: str) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
-    """The public key of a device; ValueError naming what is wrong."""
-    data = raw_key(key)
-    if alg == "Ed25519":
-        return Ed25519PublicKey.from_public_bytes(data)
-    if alg == "ECDSA-P256":
-        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), data)
-    raise ValueError(f"alg must be one of {', '.join(ALGORITHMS)}, not {alg!r}")
-
-
-def signature_ok(alg: str, key: str, message: bytes, sig: str) -> bool:
-    """Whether `sig` (base64url; P-256: IEEE P1363 r||s) signs `message` with the device's key."""
-    try:
-        signature = b64url(sig)
-        found = public_key(alg, key)
-        if isinstance(found, Ed25519PublicKey):
-            found.verify(signature, message)
-            return True
-        if len(signature) != 64:
-            return False
-        der = encode_dss_signature(
-            int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-        )
-        found.verify(der, message, ec.ECDSA(hashes.SHA256()))
-        return True
-    except (InvalidSignature, ValueError):
-        return False
 
 
 def register(svc: Showclear, production: str, person: str, key: Any, alg: Any, at: str) -> JSON:

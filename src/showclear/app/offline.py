@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from showclear.app.devices import signature_ok
+from showclear.ledger.devicesig import signature_ok
 from showclear.app.service import JSON, Showclear, input_error
 from showclear.domain import Command, InputError, decide, later_of, parse, parse_datetime
 from showclear.domain.commands import HandOver
