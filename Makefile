@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pages_cpu.py
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/offline_sync.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from offline_phone import SHOW, OfflinePhone, stage
+from offline_phone import SHOW, SYNC, OfflinePhone, stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,6 +110,8 @@ def test_an_upgrade_of_the_app_keeps_the_waiting_queue(phone: OfflinePhone, sett
     queue = phone.queue()
     assert [item["seq"] for item in queue] == [1]
     assert '"cmd":"report_unattended"' in queue[0]["body"]
+    phone.page.evaluate(SYNC)  # and the new version sends it
+    assert [item["state"] for item in phone.queue()] == ["sent"]
 
 
 def test_the_phone_record_of_an_older_version_is_migrated_with_its_queue(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from itertools import count
 from typing import Any
 
@@ -149,6 +151,8 @@ class Scene:
             },
             "test_fire": {"lot": "B1", "weapon": "W1", "rounds": 1, "result": "ok"},
             "acknowledge": {"complaint": self.complaint, "response": "distance doubled"},
+            "register_device": _device(role),
+            "revoke_device": {"device": "D-0000000000000000", "reason": "lost on set"},
             "correct": {
                 "entry": self.own_entry[role],
                 "reason": "typo",
@@ -156,3 +160,11 @@ class Scene:
             },
         }
         return {**bodies[cmd], "at": self.now()}
+
+
+def _device(role: str) -> dict[str, Any]:
+    """A register_device body with a key of its own per role (the id derived from it)."""
+    raw = hashlib.sha256(role.encode()).digest()
+    key = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    device = "D-" + hashlib.sha256(raw).hexdigest()[:16]
+    return {"device": device, "key": key, "alg": "Ed25519"}

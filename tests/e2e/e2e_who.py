@@ -46,6 +46,8 @@ WHO: dict[str, frozenset[str]] = {
     "close_incident": frozenset({"safety_advisor", "producer"}),
     "report_incident_details": frozenset({"safety_advisor", "producer"}),
     "complain": ANYONE,
+    "register_device": ANYONE,
+    "revoke_device": ANYONE,
     "acknowledge": frozenset({"safety_advisor"}),
     "correct": ANYONE,  # the entry's author (each role corrects its own entry here), armorer
     # protocol 2 only: in the demo production (protocol 1) they are malformed input for everyone

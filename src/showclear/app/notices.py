@@ -21,12 +21,13 @@ from showclear.app.service import Showclear
 JSON = dict[str, Any]
 
 #: The kinds of notice and condition, in the order the pages list them.
-KINDS = ("hold", "incident", "complaint", "wrap", "declaration", "qualification")
+KINDS = ("hold", "incident", "offline", "complaint", "wrap", "declaration", "qualification")
 #: The kinds that may also go out by email (a person chooses among them per production).
 EMAIL_KINDS = ("hold", "incident", "complaint", "qualification")
 KIND_NAMES = {
     "hold": "Holds",
     "incident": "Incidents",
+    "offline": "Decided offline, disputed by the record",
     "complaint": "Safety complaints",
     "wrap": "Items not back at wrap",
     "declaration": "Declarations about to expire",
@@ -62,7 +63,33 @@ def notices_in(entries: Iterable[Mapping[str, Any]]) -> list[JSON]:
             notice = _notice(event)
             if notice is not None:
                 out.append({**base, **notice})
+        offline = _offline(entry.get("command") or {}, result, entry.get("events") or [])
+        if offline is not None:
+            out.append({**base, **offline})
     return out
+
+
+def _offline(
+    command: Mapping[str, Any], result: Mapping[str, Any], events: list[Any]
+) -> JSON | None:
+    """The armorer's notice of a command made offline that the record disputes (ADR 0014)."""
+    proof = command.get("device")
+    if not isinstance(proof, dict):
+        return None
+    device, rule = proof.get("id"), result.get("rule")
+    text = f"{rule}: {result.get('message') or ''}"
+    if rule in ("DEVICE-3", "DEVICE-4"):
+        return {"kind": "offline", "title": f"Device {device}: command refused", "text": text}
+    if result.get("agrees") is not False:
+        return None
+    dispute = next((e for e in events if e.get("type") == "offline_dispute_recorded"), None)
+    if dispute is not None and len(dispute.get("devices") or []) > 1:
+        title = f"Conflict between devices {', '.join(dispute['devices'])}"
+    elif result.get("ok") is False and "record" in result:
+        title = f"Refused on device {device}, allowed by the record"
+    else:
+        title = f"Decided offline on {device}, refused by the record"
+    return {"kind": "offline", "title": title, "text": text}
 
 
 def _notice(event: Mapping[str, Any]) -> JSON | None:
@@ -89,7 +116,7 @@ def as_seen(notices: Iterable[JSON], roles: Set[str]) -> list[JSON]:
         return []
     if reads_everything(roles):
         return list(notices)
-    return [n if n["kind"] != "incident" else {**n, "text": ""} for n in notices]
+    return [n if n["kind"] not in ("incident", "offline") else {**n, "text": ""} for n in notices]
 
 
 @dataclass

@@ -17,7 +17,8 @@ def rules_markdown() -> str:
     lines.append(
         "A hard rule refuses the command (recorded as `command_refused`); the others record a"
     )
-    lines.append("fact, open an incident or describe the record. `*` means every command.")
+    lines.append("fact, open an incident or describe the record. `*` means every command; `* made")
+    lines.append("offline`, every command a device made offline, checked when it syncs.")
     family = None
     for r in RULES:
         if r.family != family:
@@ -25,7 +26,7 @@ def rules_markdown() -> str:
             where = ", ".join(f"`showclear.domain.rules.{m}`" for m in FAMILY_MODULES[family])
             lines += ["", f"## {family}", "", f"Checked in {where}.", ""]
             lines += ["| id | rule | guards | kind |", "|---|---|---|---|"]
-        guards = ", ".join(f"`{g}`" if g != "*" else "*" for g in guarded_by(r.id)) or "—"
+        guards = ", ".join(g if g.startswith("*") else f"`{g}`" for g in guarded_by(r.id)) or "—"
         lines.append(f"| {r.id} | {r.text} | {guards} | {'hard' if r.hard else 'fact / record'} |")
     lines += [
         "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import msgspec
@@ -13,6 +13,7 @@ import msgspec
 from showclear.app.records import Records
 from showclear.domain import (
     Command,
+    Event,
     InputError,
     Meta,
     State,
@@ -25,8 +26,9 @@ from showclear.domain import (
     parse,
     recorded_by_key,
 )
+from showclear.domain import stored as stored_events
 from showclear.domain.results import INPUT, NOT_RECORDED
-from showclear.ledger.api import Entry, LedgerTransaction
+from showclear.ledger.api import Entry, LedgerTransaction, StoredEntry
 from showclear.ledger.base import BaseLedger
 from showclear.ledger.encoding import decode
 from showclear.ledger.entrycodec import decode_entry
@@ -114,22 +116,56 @@ class Showclear(Records):
         return self.states.known(production) or self.ledger.exists(production)
 
     def _run(self, cmd: Command, raw: JSON, server_clock: bool = False) -> JSON:
-        production = cmd.production
+        return self.write(
+            cmd.production,
+            lambda tx: self._decide_and_append(tx, cmd, raw, server_clock),
+            f"{cmd.cmd} by {cmd.by}",
+        )
+
+    def write(
+        self, production: str, step: Callable[[LedgerTransaction], JSON], what: str = "a write"
+    ) -> JSON:
+        """Run `step` in the production's one writer transaction; its result, or why not recorded.
+
+        `step` reads the state with `states.in_transaction` and records with `append`.
+        """
         try:
             return self.ledger.submit(
                 production,
-                lambda tx: self._decide_and_append(tx, cmd, raw, server_clock),
+                step,
                 hold=self.states.writing(production),  # after the writer lock, until the commit
             )
         except InputError as exc:
             return input_error(str(exc), field=exc.field)
         except LedgerIntegrityError as exc:
             # nothing can be recorded in a ledger the server can't vouch for: said and logged
-            log.error("command not recorded: %s by %s in %s: %s", cmd.cmd, cmd.by, production, exc)
+            log.error("command not recorded: %s in %s: %s", what, production, exc)
             return {"ok": False, "rule": NOT_RECORDED, "message": f"not recorded: {exc}"}
         except BaseException:
             self.states.forget(production)
             raise
+
+    def append(
+        self,
+        tx: LedgerTransaction,
+        state: State,
+        raw: JSON,
+        result: JSON,
+        events: list[Event],
+    ) -> StoredEntry:
+        """Record one entry in the writer transaction and fold it into the state (LEDGER-1)."""
+        at, by, key = raw["at"], raw["by"], raw.get("idempotency_key")
+        try:
+            stored = tx.append(at, by, dict(raw), result, stored_events(events))
+        except EntryTooLarge as exc:
+            raise InputError(str(exc)) from None
+        try:
+            apply_entry(state, Meta(stored.seq, at, by, key), events)
+            self.states.maybe_snapshot(tx, state.production or raw["production"], state)
+        except BaseException:  # half applied, and its entry rolled back: rebuild it
+            self.states.forget(state.production or raw["production"])
+            raise
+        return stored
 
     def _decide_and_append(
         self, tx: LedgerTransaction, cmd: Command, raw: JSON, server_clock: bool = False
@@ -158,18 +194,7 @@ class Showclear(Records):
             decision = decide(state, cmd)
             result = decision.result()
             # LEDGER-1: accepted or refused, the command is an entry
-            try:
-                stored = tx.append(cmd.at, cmd.by, dict(raw), result, decision.stored_events())
-            except EntryTooLarge as exc:
-                raise InputError(str(exc)) from None
-            try:
-                apply_entry(
-                    state, Meta(stored.seq, cmd.at, cmd.by, cmd.idempotency_key), decision.events
-                )
-                self.states.maybe_snapshot(tx, production, state)
-            except BaseException:  # half applied, and its entry rolled back: rebuild it
-                self.states.forget(production)
-                raise
+            stored = self.append(tx, state, raw, result, decision.events)
         return {**result, "seq": stored.seq, "hash": stored.chain_hash.hex()}
 
     @staticmethod

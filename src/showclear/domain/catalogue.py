@@ -15,6 +15,7 @@ class Rule:
     short: str  # the one line shown beside a refusal or an incident ("": none)
     hard: bool = True
     every: bool = False  # guards every command (ROLE-0, ROLE-2, LEDGER-1, LEDGER-2)
+    offline: bool = False  # guards every command made offline, checked at sync (DEVICE-3..6)
 
 
 RULES: tuple[Rule, ...] = (
@@ -262,6 +263,46 @@ RULES += (
         "Protocol 2: a weapon registered with theatrical_use: false may be registered, inspected and kept as evidence, but only an investigator ever holds it: check_out by anyone else and any hand-over to anyone else are refused.",
         "A weapon not permitted for theatrical use never leaves storage but as evidence (protocol 2).",
     ),
+    Rule(
+        "DEVICE-1",
+        "Devices",
+        "A phone that works offline is registered first: anyone enrolled registers its public key (Ed25519, or ECDSA P-256) for themselves, and the device's id is derived from the key (D- and 16 hex digits of its SHA-256), so no one takes another key's id. A key is registered once.",
+        "A device is registered by its own person, under the id its key gives.",
+    ),
+    Rule(
+        "DEVICE-2",
+        "Devices",
+        "A device is revoked by its person, an armorer or a producer, with a reason; a revoked device stays revoked and its commands are refused.",
+        "A device is revoked by its person, an armorer or a producer, for good.",
+    ),
+    Rule(
+        "DEVICE-3",
+        "Devices",
+        "A command made offline is taken only from a registered, unrevoked device of the person who sends it, signed by the device's key over its canonical body. A body that is not canonical JSON, a bad signature, or another person's or a revoked device is refused, and the attempt is recorded.",
+        "A command made offline is signed by an unrevoked device of the person who sends it.",
+        offline=True,
+    ),
+    Rule(
+        "DEVICE-4",
+        "Devices",
+        "A device's commands form their own chain: each carries the next sequence number and the hash of the one before. A gap, a fork or a replay is refused and recorded, and the device's later commands wait; a command sent again as it was answers its first result and records nothing.",
+        "A device's commands form a chain: no gap, no fork, no replay.",
+        offline=True,
+    ),
+    Rule(
+        "DEVICE-5",
+        "Devices",
+        "Without a fresh snapshot of the record, a phone keeps observations only (inspections, counts and reports); any other command made that way is refused.",
+        "Without a fresh snapshot, only observations are kept.",
+        offline=True,
+    ),
+    Rule(
+        "DEVICE-6",
+        "Devices",
+        "The record decides every command made offline again, in the device's order, at the device's time (never earlier than the production's last entry, never later than its arrival). What the phone refused stays refused. What the phone allowed and the record refuses is recorded refused; if it records something that happened (anything but declarations, announcements and the record's administration), it also opens an incident with a hold on its items: decided offline, refused by the record. A hand-over refused because another device's offline hand-over of the same item came first is a conflict naming both devices.",
+        "A command decided offline is decided again by the record; a refused fact opens an incident.",
+        offline=True,
+    ),
 )
 
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
@@ -276,6 +317,7 @@ FAMILY_MODULES: dict[str, tuple[str, ...]] = {
     "Holds and incidents": ("holds", "reconciliation"),
     "The record": ("record",),
     "Protocol 2": ("regulated", "roles"),
+    "Devices": ("devices", "offline"),
 }
 
 

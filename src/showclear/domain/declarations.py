@@ -50,9 +50,11 @@ from showclear.domain.commands import (
     VerifyLot,
     Wrap,
 )
+from showclear.domain.devicecommands import RegisterDevice, RevokeDevice
 from showclear.domain.rules import (
     ammunition,
     custody,
+    devices,
     firing,
     holds,
     reconciliation,
@@ -65,6 +67,8 @@ from showclear.domain.rules.common import Ctx
 
 C = TypeVar("C", bound=Command)
 
+#: What a rule guarding every command made offline guards (DEVICE-3..6).
+OFFLINE = "* made offline"
 #: Every role there is: a command anyone enrolled may give.
 ANYONE = ("armorer", "first_ad", "safety_advisor", "performer", "producer", "crew", "investigator")
 
@@ -397,6 +401,23 @@ DECLARATIONS: tuple[Declaration[Any], ...] = (
         summary="A correction of an earlier entry (LEDGER-3).",
         who_note="the entry's author, armorer",
     ),
+    Declaration(
+        "register_device",
+        RegisterDevice,
+        devices.register_device,
+        who=ANYONE,
+        rules=("DEVICE-1",),
+        summary="Register a phone's public key for yourself, to work offline.",
+    ),
+    Declaration(
+        "revoke_device",
+        RevokeDevice,
+        devices.revoke_device,
+        who=ANYONE,
+        rules=("DEVICE-2",),
+        summary="Revoke a device: its commands are refused from now on.",
+        who_note="the device's person, armorer, producer",
+    ),
 )
 
 #: Each command's declaration by its `cmd`.
@@ -408,7 +429,9 @@ WHO: dict[str, frozenset[str]] = {d.name: frozenset(d.who) for d in DECLARATIONS
 
 
 def guarded_by(rule_id: str) -> tuple[str, ...]:
-    """The commands a rule guards: `("*",)` for a rule guarding every command."""
+    """The commands a rule guards: `("*",)` every command, `(OFFLINE,)` every one made offline."""
     if any(r.every for r in RULES if r.id == rule_id):
         return ("*",)
+    if any(r.offline for r in RULES if r.id == rule_id):
+        return (OFFLINE,)
     return tuple(d.name for d in DECLARATIONS if rule_id in d.rules)

@@ -9,7 +9,7 @@ import msgspec
 
 from showclear.domain import events as ev
 from showclear.domain.events import Event, load_events
-from showclear.domain.folds import records, regulated
+from showclear.domain.folds import devices, records, regulated
 from showclear.domain.folds.base import Meta, touch, unverify
 
 __all__ = ["HANDLERS", "Meta", "apply_entry", "apply_recorded", "evolve"]
@@ -321,6 +321,10 @@ HANDLERS: dict[type[Event], Callable[[State, Any, Meta], None]] = {
     ev.RiskAssessed: regulated.risk_assessed,
     ev.LotTestFired: regulated.lot_test_fired,
     ev.CommandRefused: _noop,
+    ev.DeviceRegistered: devices.device_registered,
+    ev.DeviceRevoked: devices.device_revoked,
+    ev.DeviceCommandChained: devices.device_command_chained,
+    ev.OfflineDisputeRecorded: devices.offline_dispute_recorded,
 }
 
 

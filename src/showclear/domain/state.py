@@ -198,6 +198,29 @@ class Correction(msgspec.Struct):
     fields: dict[str, object]
 
 
+class Device(msgspec.Struct):
+    """A registered phone: its person, public key and the chain of its signed commands."""
+
+    id: str
+    person: str
+    key: str  # raw public key, base64url without padding
+    alg: str  # "Ed25519" or "ECDSA-P256"
+    at: str  # registration time
+    entry: int = -1  # the registration's entry
+    revoked: bool = False
+    seq: int = 0  # the last accepted device sequence number
+    head: str = ""  # hex SHA-256 of the last accepted signed body
+    bodies: dict[str, int] = {}  # hex SHA-256 of the last BODY_WINDOW accepted bodies -> entry
+
+
+class Dispute(msgspec.Struct):
+    """An incident opened by a command decided offline that the record refused (DEVICE-6)."""
+
+    incident: str
+    devices: list[str]  # the sending device and a conflict's other devices, by their clocks
+    entries: list[int]  # their entries, in the same order
+
+
 class State(msgspec.Struct):
     """Everything the rules need to decide a command of one production."""
 
@@ -229,11 +252,26 @@ class State(msgspec.Struct):
     last_stand_down_seq: int = -1
     counters: dict[str, int] = {}
     keys: dict[str, int] = {}  # "by\nidempotency key" -> seq, for the last KEY_WINDOW entries
+    devices: dict[str, Device] = {}  # registered phones (DEVICE)
+    disputes: dict[str, Dispute] = {}  # incident -> its offline dispute (DEVICE-6)
 
 
 # Idempotency keys are remembered for this many entries: a retry comes seconds or minutes after
 # its first try, and a day on set records a few thousand entries at most.
 KEY_WINDOW = 10_000
+
+
+# A device's accepted bodies are remembered for its last this many commands, so a retried sync
+# (at most 500 commands) answers the first results; an older one sent again is refused.
+BODY_WINDOW = 1_000
+
+
+def remember_body(device: Device, digest: str, seq: int) -> None:
+    """Remember the entry a device's body recorded; forget bodies older than the window."""
+    device.bodies[digest] = seq
+    if len(device.bodies) > 2 * BODY_WINDOW:  # amortised, as for idempotency keys
+        oldest = sorted(device.bodies.values())[-BODY_WINDOW]
+        device.bodies = {d: s for d, s in device.bodies.items() if s >= oldest}
 
 
 def key_of(by: str, key: str) -> str:

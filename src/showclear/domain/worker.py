@@ -15,21 +15,9 @@ import msgspec
 from showclear.domain.commands import PersonId
 from showclear.domain.declarations import DECLARATIONS
 from showclear.domain.replay import Replay
+from showclear.domain.rules.offline import NOT_FACTS, OBSERVATIONS
 from showclear.domain.state import load_state
 
-#: The commands a phone records without a fresh snapshot: what someone saw or counted, never a
-#: hand-over, a load or a declaration (issue "No signal on set", item 3).
-OBSERVATIONS = frozenset(
-    {
-        "inspect",
-        "count",
-        "report_misfire",
-        "report_live_round",
-        "report_unattended",
-        "report_incident",
-        "complain",
-    }
-)
 #: Id fields that name something of the production, by the field's name (singular).
 _NAMED = {"weapon": "weapon", "lot": "lot", "setup": "setup", "storage": "storage"}
 _PERSON = msgspec.inspect.type_info(PersonId)
@@ -72,6 +60,7 @@ def catalogue_json() -> str:
                 "fields": fields,
                 "item": "weapon" if "weapon" in names else "lot" if "lot" in names else None,
                 "observation": d.name in OBSERVATIONS,
+                "fact": d.name not in NOT_FACTS,
             }
         )
     return json.dumps(out)

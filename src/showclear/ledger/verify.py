@@ -16,6 +16,7 @@ from typing import Protocol
 import msgspec
 
 from showclear.ledger.api import Checkpoint, StoredEntry
+from showclear.ledger.devicesig import DeviceChains
 from showclear.ledger.hashing import ZERO, Frontier
 from showclear.ledger.keys import KeySchedule, Rotation
 from showclear.ledger.signing import NOTE_SIGNATURE, origin_of, verify_checkpoint
@@ -102,6 +103,7 @@ class LedgerVerifier:
         self.key_index = 0  # the latest key of the history a C2SP checkpoint was signed by
         # a C2SP signature's key ID names its key: (position in the history, key) by key ID
         self._key_ids = self._schedule.note_keys(self.origin)
+        self.devices = DeviceChains()  # the phones' keys and chains, for commands made offline
 
     @property
     def size(self) -> int:
@@ -142,6 +144,9 @@ class LedgerVerifier:
             raise VerifyFailure(
                 n, f"entry {n}: its body says production {head.production!r} seq {head.seq}"
             )
+        problem = self.devices.check(body)
+        if problem is not None:
+            raise VerifyFailure(n, f"entry {n}: made offline, but {problem}")
         self.tree.append(leaf)
         self.chain = chain
 

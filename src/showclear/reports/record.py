@@ -187,6 +187,13 @@ def describe_event(event: Event, who: str, names: Names) -> str:
             f"{who} test-fired {e.rounds} rounds of lot {e.lot} in {e.weapon}: {e.result}"
         ),
         "command_refused": lambda: f"{who} was refused under {e.rule}: {e.message}",
+        "device_registered": lambda: f"{who} registered device {e.device} ({e.alg})",
+        "device_revoked": lambda: f"{who} revoked device {e.device}: {e.reason}",
+        "device_command_chained": lambda: f"made offline on device {e.device} (its step {e.seq})",
+        "offline_dispute_recorded": lambda: (
+            f"decided offline on {', '.join(e.devices)} and disputed by the record"
+            f" (incident {e.incident})"
+        ),
     }
     make = words.get(kind)
     return make() if make is not None else f"{who}: {kind}"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from showclear.domain.declarations import DECLARED
 from showclear.domain.replay import Replay
+from showclear.domain.rules.offline import OBSERVATIONS
 from showclear.domain.state import dump_state, load_state
-from showclear.domain.worker import OBSERVATIONS, Phone, catalogue_json
+from showclear.domain.worker import Phone, catalogue_json
 
 NORMAL_DAY = Path(__file__).resolve().parents[2] / "scenarios" / "normal-day.jsonl"
 

@@ -14,6 +14,12 @@ from typing import Any, Union
 import msgspec
 
 from showclear.domain.events.base import Event
+from showclear.domain.events.devices import (
+    DeviceCommandChained,
+    DeviceRegistered,
+    DeviceRevoked,
+    OfflineDisputeRecorded,
+)
 from showclear.domain.events.handling import (
     DeclarationAnnounced,
     ItemCheckedOut,
@@ -103,6 +109,10 @@ ALL: dict[str, type[Event]] = {
     "risk_assessed": RiskAssessed,
     "lot_test_fired": LotTestFired,
     "command_refused": CommandRefused,
+    "device_registered": DeviceRegistered,
+    "device_revoked": DeviceRevoked,
+    "device_command_chained": DeviceCommandChained,
+    "offline_dispute_recorded": OfflineDisputeRecorded,
 }
 
 AnyEvent = Union[  # noqa: UP007  (msgspec reads the union at run time)
@@ -146,6 +156,10 @@ AnyEvent = Union[  # noqa: UP007  (msgspec reads the union at run time)
     RiskAssessed,
     LotTestFired,
     CommandRefused,
+    DeviceRegistered,
+    DeviceRevoked,
+    DeviceCommandChained,
+    OfflineDisputeRecorded,
 ]
 
 __all__ = [
@@ -157,6 +171,9 @@ __all__ = [
     "ComplaintFiled",
     "DayWrapped",
     "DeclarationAnnounced",
+    "DeviceCommandChained",
+    "DeviceRegistered",
+    "DeviceRevoked",
     "EntryCorrected",
     "Event",
     "HoldPlaced",
@@ -177,6 +194,7 @@ __all__ = [
     "LotTestFired",
     "LotVerified",
     "MisfireReported",
+    "OfflineDisputeRecorded",
     "PerformerBriefed",
     "PersonEnrolled",
     "ProductionOpened",

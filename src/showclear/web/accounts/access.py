@@ -185,6 +185,23 @@ def _hand_over(production: str, me: str, cmd: dict[str, Any]) -> dict[str, Any] 
     return None
 
 
+def second_party(production: str, me: str, cmd: dict[str, Any], pins: dict[str, str]) -> str | None:
+    """ADR 0004 at sync: the PIN a hand-over made on `me`'s phone was confirmed with.
+
+    None when confirmed (or none needed); "giver" when a take-back's giver's PIN is not accepted
+    (refused as PIN); "receiver" when the receiver's is not (the hand-over is not acknowledged).
+    A missing PIN is not accepted, and is not counted as a guess.
+    """
+    by, to = cmd.get("by"), cmd.get("to")
+    if by != me and to == me:
+        pin = pins.get(str(by))
+        return None if pin and check_pin(production, str(by), pin) else "giver"
+    if by == me and cmd.get("acknowledged") is True and to != me:
+        pin = pins.get(str(to))
+        return None if pin and check_pin(production, str(to), pin) else "receiver"
+    return None
+
+
 def execute_as(request: HttpRequest, production: str, cmd: dict[str, Any]) -> dict[str, Any]:
     """Run one command as the signed-in person of the production and return its result."""
     membership = require_member(request, production)

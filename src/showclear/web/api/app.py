@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from showclear.app.results import ACCESS, AUTH, CSRF, HTTP, INPUT, SERVER
-from showclear.web.api import commands, proofs, reads, reports
+from showclear.web.api import commands, devices, proofs, reads, reports
 from showclear.web.api.auth import BearerToken, SessionCookie
 from showclear.web.api.outcomes import Denied, problem
 from showclear.web.apierrors import problem_response
@@ -111,3 +111,4 @@ api.add_router("/", commands.router)
 api.add_router("/", reads.router)
 api.add_router("/", proofs.router)
 api.add_router("/", reports.router)
+api.add_router("/", devices.router)

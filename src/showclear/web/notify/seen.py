@@ -40,8 +40,10 @@ def _news(page: Page) -> dict[str, Any]:
     found = notices(get_service(), page.production, page.roles)
 
     def unread(notice: dict[str, Any]) -> bool:
-        # one's own commands are not news to oneself
-        return bool(notice["seq"] > seen_seq and notice["by"] != page.person)
+        # one's own commands are not news to oneself, but the record disputing one's offline
+        # steps is (ADR 0014)
+        mine = notice["by"] == page.person and notice["kind"] != "offline"
+        return bool(notice["seq"] > seen_seq and not mine)
 
     people = page.people
 

@@ -174,6 +174,7 @@ STATIC_ROOT = str(data_dir() / "static")
 SHOWCLEAR_OTP_ROLES = frozenset({"armorer", "safety_advisor", "producer", "investigator"})
 # Consecutive wrong hand-over PINs that lock a PIN until its owner sets a new one.
 SHOWCLEAR_PIN_FAILURE_LIMIT = 5
+SHOWCLEAR_SNAPSHOT_HOURS = int(os.environ.get("SHOWCLEAR_SNAPSHOT_HOURS", "12"))  # offline snapshot
 # Days an invitation link stays valid.
 SHOWCLEAR_INVITE_DAYS = 7
 
