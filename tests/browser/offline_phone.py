@@ -112,8 +112,8 @@ ALLOWED = {"ok": True}
 
 
 def registered(phone: OfflinePhone) -> None:
-    """Open the production with signal until the phone's device is registered."""
-    phone.controlled(f"/p/{SHOW}/")
+    """Open the offline console with signal until the phone's device is registered."""
+    phone.controlled(f"/p/{SHOW}/offline/")
     phone.page.wait_for_function(REGISTERED, arg=[SHOW, phone.person])
 
 

@@ -75,7 +75,8 @@
     if (!at || !at.person || !navigator.onLine) return SC.refreshChip();
     var csrf = SC.csrf();
     var due = force === true;
-    return SC.ensureDevice(at.production, at.person, csrf).then(function (device) {
+    var preparing = !!document.getElementById("offline-console"); /* about to work offline */
+    return SC.ensureDevice(at.production, at.person, csrf, preparing).then(function (device) {
       return SC.tx(["devices"], "readwrite", function (s, done) {
         return done(s.devices.get(device.key)).then(function (now) {
           now.csrf = csrf; /* for Background Sync, which has no cookies to read */

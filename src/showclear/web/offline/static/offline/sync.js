@@ -34,8 +34,9 @@
     return SC.get("devices", deviceKey(production, person));
   };
 
-  /* This phone's device for the person in the production: made once, registered once. */
-  SC.ensureDevice = function (production, person, csrf) {
+  /* This phone's device for the person in the production: made once; registered once, when
+     asked (the console opened with signal) or before its first sync. */
+  SC.ensureDevice = function (production, person, csrf, register) {
     var key = deviceKey(production, person);
     return SC.locked("showclear-device-" + key, function () {
       return SC.get("devices", key).then(function (device) {
@@ -53,7 +54,7 @@
         });
       });
     }).then(function (device) {
-      if (device.registered || !csrf) return device;
+      if (device.registered || !csrf || !register) return device;
       return SC.register(device, csrf).catch(function () { return device; });
     });
   };
@@ -185,10 +186,13 @@
   /* Send one device's waiting commands, in order, in batches; retry with backoff. */
   SC.sync = function (device, csrf, poll) {
     return SC.locked("showclear-sync-" + device.key, function () {
-      return SC.get("devices", device.key).then(function (fresh) {
-        if (!fresh.registered) return SC.register(fresh, csrf);
-        return fresh;
+      return Promise.all([SC.get("devices", device.key), SC.queueOf(device.id)]).then(function (both) {
+        var fresh = both[0];
+        var waiting = both[1].some(function (i) { return i.state === "waiting"; });
+        if (!waiting && (!poll || !fresh.registered)) return null; /* nothing to send or hear */
+        return fresh.registered ? fresh : SC.register(fresh, csrf);
       }).then(function (fresh) {
+        if (!fresh) return {sent: 0};
         var url = api(fresh.production) + "/devices/" + fresh.id + "/sync";
         function round(tries) {
           return SC.queueOf(fresh.id).then(function (items) {
