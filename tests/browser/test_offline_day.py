@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from offline_phone import OFFLINE_PINS, SHOW, SYNC, OfflinePhone, member, registered, stage
+from pages_support import morning
 from test_tap_targets import MEASURE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,50 +49,20 @@ DAY: list[tuple[str, str, str, dict[str, Any]]] = [
 COUNT = "p => SC.queueFor(p).then(items => items.length)"
 
 
-def take_plan(production: str) -> list[dict[str, Any]]:
-    """The blanks and the take's setup, planned with signal in the morning."""
-    today = datetime.now(UTC).date().isoformat()
+def take_plan() -> list[dict[str, Any]]:
+    """The blanks and the take's setup, planned with signal in the morning (as 12A was)."""
+    first = {line["cmd"]: line for line in morning("UTC")}
+    blanks = {"lot": "B1", "kind": "blank", "count": 20, "load": "quarter"}
     return [
-        {
-            "cmd": "receive_lot",
-            "by": "arm1",
-            "lot": "B1",
-            "kind": "blank",
-            "caliber": ".45 Colt",
-            "count": 20,
-            "load": "quarter",
-            "supplier": "Rental house",
-            "carried_over": False,
-            "storage": "SAFE-A",
-        },
-        {
-            "cmd": "plan_setup",
-            "by": "ad1",
-            "setup": "12B",
-            "date": today,
-            "use": "take",
-            "weapons": ["W1"],
-            "performers": ["perf1"],
-            "blanks": True,
-            "min_distance_ft": 30,
-            "shields": False,
-            "muzzle_toward_person": False,
-            "mitigation": "",
-            "approved_by": "arm1",
-        },
-        {
-            "cmd": "safety_meeting",
-            "by": "ad1",
-            "setup": "12B",
-            "date": today,
-            "attendees": ["arm1", "ad1", "perf1", "crew1"],
-        },
+        {**first["receive_lot"], **blanks},
+        {**first["plan_setup"], "setup": "12B", "use": "take", "blanks": True},
+        {**first["safety_meeting"], "setup": "12B"},
     ]
 
 
 def plan(ledger: Any, production: str) -> None:
     """The day's plan on a production, each step insisted on."""
-    for line in take_plan(production):
+    for line in take_plan():
         full = {**line, "production": production, "at": datetime.now(UTC).isoformat()}
         result = ledger.execute(full)
         assert result["ok"], (line, result)
