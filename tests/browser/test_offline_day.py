@@ -136,6 +136,7 @@ def test_a_rehearsal_and_a_take_offline_are_recorded_as_the_record_decides_them(
             q["answer"] for q in queue
         ]
         assert all(q["answer"]["agrees"] for q in queue)
+        assert not phone.errors, phone.errors
         device = queue[0]["device"]
     finally:
         phone.close()
@@ -206,6 +207,7 @@ def test_without_a_fresh_snapshot_only_observations_are_kept_unchecked(
         phone.page.wait_for_function(
             "() => /^Online · 0 waiting/.test(document.getElementById('netchip').textContent)"
         )
+        assert not phone.errors, phone.errors
     finally:
         phone.close()
     [entry] = [e for e in ledger.entries(SHOW) if isinstance(e["command"].get("device"), dict)]

@@ -184,6 +184,10 @@ async function record(command, form) {
   let result;
   if (stale) {
     result = {checked: false};
+    if (view) { /* an old state still knows a malformed step; the record decides the rest */
+      const value = await domain.decide({...cmd, at: SC.clock(moment)});
+      if (value.input_error) return say("refused", "Check the form", value.input_error);
+    }
   } else {
     const value = await domain.decide({...cmd, at: SC.clock(moment)});
     if (value.input_error) return say("refused", "Check the form", value.input_error);
