@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from offline_phone import SHOW, SYNC, OfflinePhone, stage
+from offline_phone import SHOW, SYNC, OfflinePhone, registered, stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -139,3 +139,27 @@ def test_the_console_warns_that_an_uninstalled_app_may_lose_its_queue(
     assert text.startswith("Install showclear on this phone")
     assert "iOS deletes a website's data after 7 days unused; 1 command waiting" in text
     assert "1 waiting" in phone.chip()
+
+
+SENT = "p => SC.queueFor(p).then(items => items.length > 0 && items.every(i => i.state === 'sent'))"
+
+
+def test_the_queue_is_sent_when_the_signal_returns_and_when_the_app_starts(
+    phone: OfflinePhone,
+) -> None:
+    registered(phone)
+    phone.context.set_offline(True)
+    phone.page.evaluate(QUEUE_ONE, [SHOW, "arm1"])
+    phone.context.set_offline(False)  # nothing else: the reconnect sends it
+    phone.page.wait_for_function(SENT, arg=SHOW)
+    phone.context.set_offline(True)
+    phone.page.evaluate(QUEUE_ONE, [SHOW, "arm1"])
+    phone.page.close()  # the app closed without signal, one command waiting
+    phone.context.set_offline(False)
+    phone.open()
+    phone.go(f"/p/{SHOW}/")  # the start sends it
+    phone.page.wait_for_function(SENT, arg=SHOW)
+    assert [item["seq"] for item in phone.queue()] == [1, 2]
+    phone.page.wait_for_function(
+        "() => /^Online · 0 waiting/.test(document.getElementById('netchip').textContent)"
+    )
