@@ -163,3 +163,29 @@ def test_the_queue_is_sent_when_the_signal_returns_and_when_the_app_starts(
     phone.page.wait_for_function(
         "() => /^Online · 0 waiting/.test(document.getElementById('netchip').textContent)"
     )
+
+
+RAW_QUEUE = """
+() => new Promise(resolve => {
+  const open = indexedDB.open("showclear");
+  open.onsuccess = () => {
+    const all = open.result.transaction("queue").objectStore("queue").getAll();
+    all.onsuccess = () => { open.result.close(); resolve(all.result.length); };
+  };
+})
+"""
+KEPT = "() => caches.open('showclear-pages').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
+
+
+def test_signing_out_forgets_the_kept_pages_but_not_the_queue(phone: OfflinePhone) -> None:
+    phone.controlled(f"/p/{SHOW}/")
+    phone.go(f"/p/{SHOW}/weapons/W1/")
+    phone.page.wait_for_function(KEPT.replace("=> k.map", "=> k.length && k.map"))
+    assert f"/p/{SHOW}/weapons/W1/" in phone.page.evaluate(KEPT)
+    phone.context.set_offline(True)
+    phone.page.evaluate(QUEUE_ONE, [SHOW, "arm1"])
+    phone.context.set_offline(False)
+    phone.context.clear_cookies()  # the session ends
+    phone.go("/accounts/login/")
+    phone.page.wait_for_function("() => caches.has('showclear-pages').then(h => !h)")
+    assert phone.page.evaluate(RAW_QUEUE) == 1

@@ -97,6 +97,11 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (url.pathname.indexOf("/accounts/login/") === 0) {
+    /* Signed out, or the session ended: the pages kept for that person go; the queue stays. */
+    event.waitUntil(caches.delete(PAGES));
+    return;
+  }
   if (url.pathname.indexOf("/api/") === 0 || url.pathname === "/sw.js") return;
   var htmx = request.headers.get("HX-Request") === "true";
   var page = production(url) !== null && (request.mode === "navigate" || htmx);
