@@ -110,3 +110,41 @@ def test_conflicting_offline_hand_overs_are_shown_to_both_phones_and_make_an_inc
     finally:
         one.close()
         two.close()
+
+
+def test_a_hand_over_the_record_refuses_is_a_blocking_alert_and_an_incident(
+    chromium: Any, live_server: Any, ledger: Any
+) -> None:
+    stage(ledger)
+    ready(ledger)
+    member("perf1")
+    phone = OfflinePhone(chromium, live_server.url, "arm1")
+    try:
+        registered(phone)
+        phone.context.set_offline(True)
+        to_perf = {"cmd": "hand_over", "weapon": "W1", "to": "perf1", "acknowledged": True}
+        enqueue(phone, (to_perf, ALLOWED, {"perf1": "0000"}))  # not perf1's PIN
+        phone.context.set_offline(False)
+        phone.page.evaluate(SYNC)
+        [item] = phone.queue()
+        answer = item["answer"]
+        assert answer["status"] == "refused"
+        assert answer["result"]["rule"] == "CUST-2"
+        assert answer["agrees"] is False
+        dialog = phone.page.locator("#offline-alert")
+        dialog.wait_for()
+        said = dialog.inner_text()
+        assert "decided offline, refused by the record: CUST-2" in said
+        assert phone.page.evaluate("() => document.getElementById('offline-alert').open")
+        phone.page.keyboard.press("Escape")  # a blocking alert: Escape does not close it
+        assert dialog.is_visible()
+        dialog.locator("button").click()
+        dialog.wait_for(state="detached")
+        phone.go(f"/p/{SHOW}/")  # read once: not shown again
+        phone.page.evaluate("([p, w]) => SC.showAlerts(p, w).then(() => true)", [SHOW, "arm1"])
+        assert phone.page.locator("#offline-alert").count() == 0
+    finally:
+        phone.close()
+    found = [i for i in ledger.state(SHOW)["incidents"] if i["id"] == answer["incident"]]
+    assert found[0]["open"]
+    assert "refused by the record" in found[0]["text"]
