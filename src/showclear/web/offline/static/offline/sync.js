@@ -159,7 +159,8 @@
           return {id: "incident:" + a.incident, text: a.text};
         });
         answer.results.forEach(function (r) {
-          if (r.agrees === false) {
+          var told = r.incident && alerts.some(function (a) { return a.id === "incident:" + r.incident; });
+          if (r.agrees === false && !told) {
             var said = r.result || {};
             alerts.push({id: "seq:" + r.seq, text: "Command " + r.seq + " of this phone: " +
               "the record decided otherwise" + (said.rule ? " (" + said.rule + ": " +
