@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles import finders
@@ -69,3 +70,20 @@ def test_the_console_is_for_members_only(show: Any, client: Client) -> None:
     assert 'id="offline-console"' in page
     assert 'data-roles="armorer"' in page
     assert "/static/offline/console.js" in page
+
+
+def test_a_changed_kept_file_is_a_new_version_wherever_the_app_is_installed(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from showclear.web.offline import views
+
+    here, there = tmp_path / "a" / "app.js", tmp_path / "b" / "app.js"
+    for path in (here, there):
+        path.parent.mkdir()
+        path.write_text("let step = 1;")
+    monkeypatch.setattr(views, "_files", lambda: [("offline/app.js", here)])
+    first = views.assets()[0]
+    monkeypatch.setattr(views, "_files", lambda: [("offline/app.js", there)])
+    assert views.assets()[0] == first  # the same files in another folder: the same version
+    there.write_text("let step = 22;")
+    assert views.assets()[0] != first

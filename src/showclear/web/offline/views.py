@@ -48,19 +48,19 @@ def _files() -> list[tuple[str, Path]]:
 
 
 @lru_cache(maxsize=4)
-def _version(stamp: tuple[tuple[str, int, int], ...], salt: str) -> str:
-    """A hash of the kept files' contents and the worker's own text; the stamp keys the cache."""
+def _version(stamp: tuple[tuple[str, str, int, int], ...], salt: str) -> str:
+    """A hash of the kept files' names and contents; the stamp (sizes, times) keys the cache."""
     digest = hashlib.sha256(salt.encode())
-    for path, _size, _mtime in stamp:
-        digest.update(path.encode() + b"\0" + Path(path).read_bytes())
+    for name, path, _size, _mtime in stamp:
+        digest.update(name.encode() + b"\0" + Path(path).read_bytes())
     return digest.hexdigest()[:16]
 
 
 def assets() -> tuple[str, list[str]]:
     """The service worker's version and the URLs it keeps: a new file or change, a new version."""
     files = _files()
-    kept = [path for _, path in files] + [TEMPLATES / "sw.js"]
-    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in kept)
+    kept = [*files, ("sw.js", TEMPLATES / "sw.js")]  # the worker's own text too
+    stamp = tuple((n, str(p), p.stat().st_size, p.stat().st_mtime_ns) for n, p in kept)
     # The domain's zip is made from the server's source: a new domain is a new version too.
     salt = str(getattr(settings, "SHOWCLEAR_OFFLINE_SALT", "")) + domain_archive().sha256
     urls = [static(name) for name, _ in files]
