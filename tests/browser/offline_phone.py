@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,20 @@ OFFLINE_PINS = {**PINS, "arm2": "2468"}
 QUEUE = "p => SC.queueFor(p).then(items => items.map(i => ({seq: i.seq, state: i.state, "
 QUEUE += "device: i.device, body: i.body, answer: i.answer})))"
 SW_READY = "() => navigator.serviceWorker.ready.then(r => !!r.active)"
+SNAPSHOT_KEPT = "p => SC.get('snapshots', p).then(k => !!k)"
 CONTROLLED = "() => !!navigator.serviceWorker.controller"
+
+
+def until(page: Any, script: str, arg: Any = None, seconds: float = 20.0) -> Any:
+    """Evaluate the script (which may answer a promise) until it answers something true."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = page.evaluate(script, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not so after {seconds} s: {script}")
+        page.wait_for_timeout(100)
 
 
 def stage(ledger: Any, tz: str = "UTC", production: str = SHOW) -> Any:
@@ -75,7 +89,7 @@ class OfflinePhone:
     def controlled(self, path: str = f"/p/{SHOW}/") -> None:
         """Open a page until the service worker controls it (the first load only installs it)."""
         self.go(path)
-        self.page.wait_for_function(SW_READY)
+        until(self.page, SW_READY)
         if not self.page.evaluate(CONTROLLED):
             self.go(path)
         self.page.wait_for_function(CONTROLLED)
@@ -112,9 +126,10 @@ ALLOWED = {"ok": True}
 
 
 def registered(phone: OfflinePhone) -> None:
-    """Open the offline console with signal until the phone's device is registered."""
+    """Open the offline console with signal until the device is registered and a snapshot kept."""
     phone.controlled(f"/p/{SHOW}/offline/")
-    phone.page.wait_for_function(REGISTERED, arg=[SHOW, phone.person])
+    until(phone.page, REGISTERED, [SHOW, phone.person])
+    until(phone.page, SNAPSHOT_KEPT, SHOW)
 
 
 def enqueue(phone: OfflinePhone, *steps: tuple[dict[str, Any], dict[str, Any]]) -> list[int]:

@@ -11,7 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from offline_phone import OFFLINE_PINS, SHOW, SYNC, OfflinePhone, member, registered, stage
+from offline_phone import (
+    OFFLINE_PINS,
+    SHOW,
+    SNAPSHOT_KEPT,
+    SYNC,
+    OfflinePhone,
+    member,
+    registered,
+    stage,
+    until,
+)
 from pages_support import morning
 from test_tap_targets import MEASURE
 
@@ -90,9 +100,7 @@ def tap(
         else:
             box.locator(f'[name="{name}"]').fill(str(value))
     box.locator("button[type=submit]").click()
-    page.wait_for_function(
-        "([p, n]) => SC.queueFor(p).then(items => items.length === n)", arg=[SHOW, before + 1]
-    )
+    until(page, "([p, n]) => SC.queueFor(p).then(items => items.length === n)", [SHOW, before + 1])
     page.wait_for_selector("#offline-console:not([data-busy])")
     return dict(json.loads(phone.queue()[-1]["body"]))
 
@@ -182,13 +190,15 @@ def test_without_a_fresh_snapshot_only_observations_are_kept_unchecked(
     phone = OfflinePhone(chromium, live_server.url, "arm1")
     try:
         registered(phone)
-        phone.page.wait_for_function("p => SC.get('snapshots', p).then(k => !!k)", arg=SHOW)
+        until(phone.page, SNAPSHOT_KEPT, SHOW)
         phone.page.evaluate(STALE, SHOW)
         phone.context.set_offline(True)
         phone.go(f"/p/{SHOW}/offline/")
         phone.page.wait_for_selector("#offline-console[data-ready]", timeout=60_000)
         assert "stale" in (phone.page.locator("#netchip").get_attribute("class") or "")
-        assert "only observations" in phone.page.locator("#offline-status").inner_text()
+        status = phone.page.locator("#offline-status").inner_text()
+        assert "only observations" in status
+        assert "signed by the record" in status
         phone.page.locator("#offline-weapon-W1 button.item").click()
         offered = phone.page.evaluate(OFFERED)
         assert "inspect" in offered

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from offline_phone import SHOW, SYNC, OfflinePhone, registered, stage
+from offline_phone import SHOW, SYNC, OfflinePhone, registered, stage, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -151,14 +151,14 @@ def test_the_queue_is_sent_when_the_signal_returns_and_when_the_app_starts(
     phone.context.set_offline(True)
     phone.page.evaluate(QUEUE_ONE, [SHOW, "arm1"])
     phone.context.set_offline(False)  # nothing else: the reconnect sends it
-    phone.page.wait_for_function(SENT, arg=SHOW)
+    until(phone.page, SENT, SHOW)
     phone.context.set_offline(True)
     phone.page.evaluate(QUEUE_ONE, [SHOW, "arm1"])
     phone.page.close()  # the app closed without signal, one command waiting
     phone.context.set_offline(False)
     phone.open()
     phone.go(f"/p/{SHOW}/")  # the start sends it
-    phone.page.wait_for_function(SENT, arg=SHOW)
+    until(phone.page, SENT, SHOW)
     assert [item["seq"] for item in phone.queue()] == [1, 2]
     phone.page.wait_for_function(
         "() => /^Online · 0 waiting/.test(document.getElementById('netchip').textContent)"
@@ -180,12 +180,12 @@ KEPT = "() => caches.open('showclear-pages').then(c => c.keys()).then(k => k.map
 def test_signing_out_forgets_the_kept_pages_but_not_the_queue(phone: OfflinePhone) -> None:
     phone.controlled(f"/p/{SHOW}/")
     phone.go(f"/p/{SHOW}/weapons/W1/")
-    phone.page.wait_for_function(KEPT.replace("=> k.map", "=> k.length && k.map"))
+    until(phone.page, KEPT.replace("=> k.map", "=> k.length && k.map"))
     assert f"/p/{SHOW}/weapons/W1/" in phone.page.evaluate(KEPT)
     phone.context.set_offline(True)
     phone.page.evaluate(QUEUE_ONE, [SHOW, "arm1"])
     phone.context.set_offline(False)
     phone.context.clear_cookies()  # the session ends
     phone.go("/accounts/login/")
-    phone.page.wait_for_function("() => caches.has('showclear-pages').then(h => !h)")
+    until(phone.page, "() => caches.has('showclear-pages').then(h => !h)")
     assert phone.page.evaluate(RAW_QUEUE) == 1

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from offline_phone import SHOW, OfflinePhone, stage
+from offline_phone import SHOW, OfflinePhone, registered, stage, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +104,35 @@ def test_queued_commands_are_canonical_chained_and_signed_by_the_registered_key(
     assert second["snapshot"] == {"size": 40, "head": "ab" * 32}
     assert "1111" not in made["items"][1]["body"]  # the PIN is beside the body, never in it
     assert made["items"][1]["pins"] == {"perf1": "1111"}
+
+
+KEPT_SNAPSHOT = (
+    "p => SC.get('snapshots', p).then(k => k && {verified: k.verified, names: k.snapshot.names})"
+)
+
+
+def test_the_phone_keeps_only_a_snapshot_the_log_signed(
+    chromium: Any, live_server: Any, ledger: Any
+) -> None:
+    stage(ledger)
+    phone = OfflinePhone(chromium, live_server.url, "arm1")
+    try:
+        registered(phone)
+        until(phone.page, KEPT_SNAPSHOT, SHOW)
+        kept = phone.page.evaluate(KEPT_SNAPSHOT, SHOW)
+        assert kept["verified"] is True
+        assert kept["names"]["arm1"] == "Key Armorer"
+
+        def forged(route: Any) -> None:
+            """The server's snapshot with one name changed on the way."""
+            answer = route.fetch()
+            body = answer.json()
+            body["names"]["arm1"] = "Someone Else"
+            route.fulfill(response=answer, json=body)
+
+        phone.context.route("**/offline/snapshot", forged)
+        with pytest.raises(Exception, match="signature does not verify"):
+            phone.page.evaluate("p => SC.fetchSnapshot(p)", SHOW)
+        assert phone.page.evaluate(KEPT_SNAPSHOT, SHOW)["names"]["arm1"] == "Key Armorer"
+    finally:
+        phone.close()

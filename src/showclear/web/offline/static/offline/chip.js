@@ -86,8 +86,11 @@
         });
       }).then(function () { return SC.sync(device, csrf, due); });
     }).then(function (outcome) {
-      if (!due && !(outcome && outcome.sent)) return;
-      return SC.fetchSnapshot(at.production).catch(function () { /* kept one stays */ });
+      return SC.get("snapshots", at.production).then(function (kept) {
+        var old = !kept || !(Date.now() - kept.fetched_at < SC.SNAPSHOT_MAX_AGE_MS);
+        if (!old && !(outcome && outcome.sent)) return;
+        return SC.fetchSnapshot(at.production).catch(function () { /* the kept one stays */ });
+      });
     }).then(function () {
       document.dispatchEvent(new CustomEvent("showclear:synced"));
       return SC.showAlerts(at.production, at.person);

@@ -14,6 +14,13 @@ let view = null;
 let kept = null; /* {snapshot, fetched_at} */
 let stale = true;
 
+/* One thing at a time with the worker: a rebuild and a step must not interleave their messages. */
+let chain = Promise.resolve();
+function serial(fn) {
+  chain = chain.then(fn, fn);
+  return chain;
+}
+
 const names = () => (kept && kept.snapshot.names) || {};
 const nameOf = (id) => (id ? names()[id] || id : "");
 
@@ -57,7 +64,8 @@ async function renderStatus() {
     const bytes = kept ? JSON.stringify(kept.snapshot).length : 0;
     parts.push(`snapshot of ${when(Date.parse(s.snapshot.issued_at))} (${SC.age(s.age)} old, ` +
       `${s.snapshot.size} entries, ${Math.round(bytes / 1024)} KB), valid until ` +
-      `${when(Date.parse(s.snapshot.valid_until))}`);
+      `${when(Date.parse(s.snapshot.valid_until))}, ` +
+      (kept && kept.verified ? "signed by the record" : "signature not checked by this browser"));
   } else {
     parts.push("no snapshot on this phone: open it once with signal");
   }
@@ -148,7 +156,7 @@ function showCommands(kind, item) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       root.dataset.busy = "1";
-      record(command, form)
+      serial(() => record(command, form))
         .catch((error) => say("refused", "Not recorded", String(error)))
         .finally(() => { delete root.dataset.busy; });
     });
@@ -257,7 +265,7 @@ async function renderAll(full = true) {
 }
 
 $("offline-sync").addEventListener("click", () => SC.syncHere(true));
-document.addEventListener("showclear:synced", () => renderAll(true));
+document.addEventListener("showclear:synced", () => serial(() => renderAll(true)));
 window.addEventListener("online", () => renderStatus());
 window.addEventListener("offline", () => renderStatus());
-renderAll(true).then(() => { root.dataset.ready = "1"; });
+serial(() => renderAll(true)).then(() => { root.dataset.ready = "1"; });

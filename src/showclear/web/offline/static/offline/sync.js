@@ -226,13 +226,44 @@
     });
   };
 
+  function unb64(text) {
+    var plain = String(text).replace(/-/g, "+").replace(/_/g, "/");
+    var bytes = atob(plain + "===".slice((plain.length + 3) % 4));
+    return Uint8Array.from(bytes, function (c) { return c.charCodeAt(0); });
+  }
+
+  /* The snapshot's signature under the log's key it names (true), or false where the browser
+     has no Ed25519 to check it with; a signature that fails is an error: not kept. */
+  SC.verifySnapshot = function (snapshot) {
+    /* <name>+<8 hex>+<base64(0x01 || key)>: the name has no "+", the base64 may have some. */
+    var parts = /^[^+]+\+[0-9a-f]{8}\+(.+)$/.exec(String(snapshot.vkey || ""));
+    var raw = parts ? unb64(parts[1]) : new Uint8Array(0);
+    if (raw.length !== 33 || raw[0] !== 1) {
+      return Promise.reject(new Error("the snapshot names no Ed25519 log key: not kept"));
+    }
+    var unsigned = {};
+    Object.keys(snapshot).forEach(function (k) { if (k !== "sig") unsigned[k] = snapshot[k]; });
+    var text = new TextEncoder().encode(SC.SNAPSHOT_DOMAIN + SC.canonical(unsigned));
+    return crypto.subtle.importKey("raw", raw.slice(1), {name: "Ed25519"}, false, ["verify"])
+      .then(function (key) {
+        return crypto.subtle.verify({name: "Ed25519"}, key, unb64(snapshot.sig || ""), text)
+          .then(function (ok) {
+            if (!ok) throw new Error("the snapshot's signature does not verify: not kept");
+            return true;
+          });
+      }, function () { return false; /* no Ed25519 in this browser */ });
+  };
+  SC.SNAPSHOT_DOMAIN = "showclear offline snapshot v1\n";
+
   SC.fetchSnapshot = function (production) {
     return call("GET", api(production) + "/offline/snapshot").then(function (r) {
       if (!r.ok) throw new Error("snapshot: HTTP " + r.status);
       return r.json();
     }).then(function (snapshot) {
-      return SC.put("snapshots", {production: production, snapshot: snapshot,
-        fetched_at: Date.now()}).then(function () { return snapshot; });
+      return SC.verifySnapshot(snapshot).then(function (verified) {
+        return SC.put("snapshots", {production: production, snapshot: snapshot,
+          fetched_at: Date.now(), verified: verified});
+      }).then(function () { return snapshot; });
     });
   };
 
