@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -145,3 +147,15 @@ def by_device(ledger: Any, device: str) -> list[dict[str, Any]]:
         if isinstance(kept, dict) and kept.get("id") == device:
             found.append(entry)
     return found
+
+
+@contextmanager
+def armorer_phone(chromium: Any, base: str, ledger: Any) -> Iterator[OfflinePhone]:
+    """Today's production and the armorer's phone, registered with a snapshot; closed after."""
+    stage(ledger)
+    phone = OfflinePhone(chromium, base, "arm1")
+    try:
+        registered(phone)
+        yield phone
+    finally:
+        phone.close()

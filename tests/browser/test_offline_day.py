@@ -14,9 +14,9 @@ import pytest
 from offline_phone import (
     OFFLINE_PINS,
     SHOW,
-    SNAPSHOT_KEPT,
     SYNC,
     OfflinePhone,
+    armorer_phone,
     member,
     registered,
     stage,
@@ -186,11 +186,7 @@ OPEN_ALL = "() => document.querySelectorAll('#offline-form details').forEach(d =
 def test_without_a_fresh_snapshot_only_observations_are_kept_unchecked(
     chromium: Any, live_server: Any, ledger: Any
 ) -> None:
-    stage(ledger)
-    phone = OfflinePhone(chromium, live_server.url, "arm1")
-    try:
-        registered(phone)
-        until(phone.page, SNAPSHOT_KEPT, SHOW)
+    with armorer_phone(chromium, live_server.url, ledger) as phone:
         phone.page.evaluate(STALE, SHOW)
         phone.context.set_offline(True)
         phone.go(f"/p/{SHOW}/offline/")
@@ -218,8 +214,6 @@ def test_without_a_fresh_snapshot_only_observations_are_kept_unchecked(
             "() => /^Online · 0 waiting/.test(document.getElementById('netchip').textContent)"
         )
         assert not phone.errors, phone.errors
-    finally:
-        phone.close()
     [entry] = [e for e in ledger.entries(SHOW) if isinstance(e["command"].get("device"), dict)]
     assert entry["command"]["cmd"] == "report_unattended"
     assert entry["command"]["device"]["result"] == {"checked": False}

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from offline_phone import SHOW, OfflinePhone, registered, stage, until
+from offline_phone import SHOW, OfflinePhone, armorer_phone, stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,11 +114,7 @@ KEPT_SNAPSHOT = (
 def test_the_phone_keeps_only_a_snapshot_the_log_signed(
     chromium: Any, live_server: Any, ledger: Any
 ) -> None:
-    stage(ledger)
-    phone = OfflinePhone(chromium, live_server.url, "arm1")
-    try:
-        registered(phone)
-        until(phone.page, KEPT_SNAPSHOT, SHOW)
+    with armorer_phone(chromium, live_server.url, ledger) as phone:
         kept = phone.page.evaluate(KEPT_SNAPSHOT, SHOW)
         assert kept["verified"] is True
         assert kept["names"]["arm1"] == "Key Armorer"
@@ -134,5 +130,3 @@ def test_the_phone_keeps_only_a_snapshot_the_log_signed(
         with pytest.raises(Exception, match="signature does not verify"):
             phone.page.evaluate("p => SC.fetchSnapshot(p)", SHOW)
         assert phone.page.evaluate(KEPT_SNAPSHOT, SHOW)["names"]["arm1"] == "Key Armorer"
-    finally:
-        phone.close()
