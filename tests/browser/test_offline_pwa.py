@@ -174,6 +174,18 @@ RAW_QUEUE = """
   };
 })
 """
+RAW_STATES = """
+() => new Promise(resolve => {
+  const open = indexedDB.open("showclear");
+  open.onsuccess = () => {
+    const all = open.result.transaction("queue").objectStore("queue").getAll();
+    all.onsuccess = () => {
+      open.result.close();
+      resolve(all.result.length > 0 && all.result.every(i => i.state === "STATE"));
+    };
+  };
+})
+"""
 KEPT = "() => caches.open('showclear-pages').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
 
 
@@ -189,3 +201,17 @@ def test_signing_out_forgets_the_kept_pages_but_not_the_queue(phone: OfflinePhon
     phone.go("/accounts/login/")
     until(phone.page, "() => caches.has('showclear-pages').then(h => !h)")
     assert phone.page.evaluate(RAW_QUEUE) == 1
+
+
+def test_background_sync_sends_the_queue_with_no_production_page_open(
+    phone: OfflinePhone,
+) -> None:
+    registered(phone)
+    other = phone.context.new_page()  # a page without the app's scripts: only the worker sends
+    other.goto(phone.base + "/accounts/login/")
+    assert other.evaluate("() => typeof SC") == "undefined"
+    phone.context.set_offline(True)
+    phone.page.evaluate(QUEUE_ONE, [SHOW, "arm1"])
+    phone.page.close()
+    phone.context.set_offline(False)
+    until(other, RAW_STATES.replace("STATE", "sent"))
