@@ -107,6 +107,8 @@ def test_an_upgrade_of_the_app_keeps_the_waiting_queue(phone: OfflinePhone, sett
     phone.page.wait_for_load_state("load")
     after = phone.page.evaluate(VERSION)
     assert after != before
+    names = phone.page.evaluate("() => caches.keys()")
+    assert sorted(names) == [f"showclear-assets-{after}", "showclear-pages"]  # the old assets go
     queue = phone.queue()
     assert [item["seq"] for item in queue] == [1]
     assert '"cmd":"report_unattended"' in queue[0]["body"]
