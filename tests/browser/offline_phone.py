@@ -104,6 +104,14 @@ class OfflinePhone:
         """What the status chip says."""
         return str(self.page.locator("#netchip").inner_text())
 
+    def chip_says(self, start: str) -> str:
+        """Wait until the status chip's words start so (it is refreshed a moment after a page
+        loads or a step is queued); what it says."""
+        self.page.wait_for_function(
+            "s => document.getElementById('netchip').textContent.startsWith(s)", arg=start
+        )
+        return self.chip()
+
     def close(self) -> None:
         """Close the context."""
         self.context.close()

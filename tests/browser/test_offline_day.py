@@ -126,7 +126,7 @@ def test_a_rehearsal_and_a_take_offline_are_recorded_as_the_record_decides_them(
         small = phone.page.evaluate(MEASURE, 44)["small"]
         assert not small, small
         phone.page.screenshot(path=str(artifacts / "offline-console.png"), full_page=True)
-        assert phone.chip().startswith(f"No signal · {len(DAY)} waiting")
+        phone.chip_says(f"No signal · {len(DAY)} waiting")
         # The same commands online, on a twin production: the same answer at every step.
         online = []
         for body in bodies:
@@ -204,15 +204,13 @@ def test_without_a_fresh_snapshot_only_observations_are_kept_unchecked(
         assert body["result"] == {"checked": False}
         assert body["snapshot"] is None
         assert "Kept as an observation" in phone.page.locator("#offline-said").inner_text()
-        assert phone.chip().startswith("No signal · 1 waiting")
+        phone.chip_says("No signal · 1 waiting")
         phone.context.set_offline(False)
         phone.page.evaluate(SYNC)
         [item] = phone.queue()
         assert item["state"] == "sent", item["answer"]
         assert item["answer"]["status"] == "recorded"
-        phone.page.wait_for_function(
-            "() => /^Online · 0 waiting/.test(document.getElementById('netchip').textContent)"
-        )
+        phone.chip_says("Online · 0 waiting")
         assert not phone.errors, phone.errors
     [entry] = [e for e in ledger.entries(SHOW) if isinstance(e["command"].get("device"), dict)]
     assert entry["command"]["cmd"] == "report_unattended"

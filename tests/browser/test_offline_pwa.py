@@ -72,26 +72,23 @@ def test_the_chip_says_online_then_no_signal_and_kept_pages_say_how_old_they_are
     phone: OfflinePhone,
 ) -> None:
     phone.controlled(f"/p/{SHOW}/")
-    phone.page.wait_for_function(
-        "() => /waiting/.test(document.getElementById('netchip').textContent)"
-    )
-    assert phone.chip().startswith("Online · 0 waiting")
+    phone.chip_says("Online · 0 waiting")
     phone.go(f"/p/{SHOW}/weapons/W1/")  # seen with signal: kept
     phone.context.set_offline(True)
-    phone.page.wait_for_function(
-        "() => /No signal/.test(document.getElementById('netchip').textContent)"
-    )
+    phone.chip_says("No signal")
     phone.go(f"/p/{SHOW}/weapons/W1/")
     note = phone.page.locator(".nosignal")
     assert note.inner_text().startswith("No signal: as of ")
     assert note.locator("a").get_attribute("href") == f"/p/{SHOW}/offline/"
     assert "W1" in phone.page.locator("main").inner_text()
+    assert phone.page.locator("main form[method=post]").count() > 0
+    assert not phone.page.locator("main form[method=post]").first.is_visible()  # not live
     phone.page.locator("nav.bottom a", has_text="Count").click()  # htmx, never seen
     phone.page.wait_for_url(f"**/p/{SHOW}/offline/")
     phone.page.locator("#offline-console").wait_for()
     phone.go(f"/p/{SHOW}/plan/")  # never seen: the console instead
     assert phone.page.locator("#offline-console").count() == 1
-    assert phone.chip().startswith("No signal")
+    phone.chip_says("No signal")
     assert not phone.errors, phone.errors
 
 
@@ -140,7 +137,7 @@ def test_the_console_warns_that_an_uninstalled_app_may_lose_its_queue(
     text = warning.inner_text()
     assert text.startswith("Install showclear on this phone")
     assert "iOS deletes a website's data after 7 days unused; 1 command waiting" in text
-    assert "1 waiting" in phone.chip()
+    phone.chip_says("No signal · 1 waiting")
 
 
 SENT = "p => SC.queueFor(p).then(items => items.length > 0 && items.every(i => i.state === 'sent'))"
@@ -162,9 +159,7 @@ def test_the_queue_is_sent_when_the_signal_returns_and_when_the_app_starts(
     phone.go(f"/p/{SHOW}/")  # the start sends it
     until(phone.page, SENT, SHOW)
     assert [item["seq"] for item in phone.queue()] == [1, 2]
-    phone.page.wait_for_function(
-        "() => /^Online · 0 waiting/.test(document.getElementById('netchip').textContent)"
-    )
+    phone.chip_says("Online · 0 waiting")
 
 
 RAW_QUEUE = """

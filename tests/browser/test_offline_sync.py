@@ -123,7 +123,7 @@ def test_a_page_killed_during_sync_loses_nothing_and_doubles_nothing(
     assert [e["command"]["device"]["seq"] for e in entries] == [1, 2, 3]
     assert [e["command"]["cmd"] for e in entries] == ["check_out", "inspect", "check_out"]
     assert all(e["result"]["ok"] for e in entries)
-    assert armorer.chip().startswith("Online · 0 waiting")
+    armorer.chip_says("Online · 0 waiting")
 
 
 @pytest.mark.parametrize("how", ["field", "signature", "replay"])

@@ -68,7 +68,8 @@ function marked(response, keptAt, prod) {
     var link = "/p/" + encodeURIComponent(prod) + "/offline/";
     var note = '<p class="nosignal" role="status">No signal:' + as +
       '. <a href="' + link + '">Offline console</a></p>';
-    html = html.replace('<main id="main">', '<main id="main">' + note);
+    /* Its forms are hidden: a step without signal is made on the console, checked and queued. */
+    html = html.replace('<main id="main">', '<main id="main" class="kept">' + note);
     return new Response(html, {status: 200, headers: {
       "Content-Type": "text/html; charset=utf-8", "X-Showclear-From": "cache"}});
   });
