@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    path("", include("showclear.web.offline.urls_pwa")),
     path("", include("showclear.web.notify.urls")),
     path("", include("showclear.web.offline.urls")),
     path("", include("showclear.web.pages.urls")),

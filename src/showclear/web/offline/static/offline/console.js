@@ -1,0 +1,271 @@
+/* The offline console: the production as this phone knows it (the snapshot, then its queued
+   commands), each step checked by the domain itself in a worker, signed and queued. */
+import {buildForm, el, fields, readForm} from "./console_forms.js";
+
+const SC = self.SC;
+const root = document.getElementById("offline-console");
+const production = root.dataset.production;
+const person = root.dataset.person;
+const roles = (root.dataset.roles || "").split(",").filter(Boolean);
+const $ = (id) => document.getElementById(id);
+let domain = null;
+let catalogue = [];
+let view = null;
+let kept = null; /* {snapshot, fetched_at} */
+let stale = true;
+
+/* One thing at a time with the worker: a rebuild and a step must not interleave their messages. */
+let chain = Promise.resolve();
+function serial(fn) {
+  chain = chain.then(fn, fn);
+  return chain;
+}
+
+const names = () => (kept && kept.snapshot.names) || {};
+const nameOf = (id) => (id ? names()[id] || id : "");
+
+async function startDomain() {
+  if (domain) return domain;
+  const {OfflineDomain} = await import("./domain.js");
+  domain = new OfflineDomain();
+  return domain;
+}
+
+/* The local state: the snapshot, then every queued command the snapshot does not have yet. */
+async function rebuild() {
+  kept = await SC.get("snapshots", production);
+  const status = await SC.status(production);
+  stale = status.stale;
+  if (!kept) {
+    view = null;
+    return;
+  }
+  const d = await startDomain();
+  await d.load(kept.snapshot);
+  for (const item of await SC.queueFor(production)) {
+    const body = JSON.parse(item.body);
+    const pending = item.state === "waiting" || (item.entry !== null && item.entry >= kept.snapshot.size);
+    if (!pending || (body.result && body.result.checked === false)) continue;
+    await d.apply({...body.command, at: body.device_at});
+  }
+  view = await d.view();
+  if (!catalogue.length) catalogue = normal((await d.catalogue()) || []);
+}
+
+function when(ms) {
+  const d = new Date(ms);
+  return d.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+}
+
+async function renderStatus() {
+  const s = await SC.status(production);
+  const parts = [s.online ? "Online" : "No signal", `${s.waiting} waiting`];
+  if (s.snapshot) {
+    const bytes = kept ? JSON.stringify(kept.snapshot).length : 0;
+    parts.push(`snapshot of ${when(Date.parse(s.snapshot.issued_at))} (${SC.age(s.age)} old, ` +
+      `${s.snapshot.size} entries, ${Math.round(bytes / 1024)} KB), valid until ` +
+      `${when(Date.parse(s.snapshot.valid_until))}, ` +
+      (kept && kept.verified ? "signed by the record" : "signature not checked by this browser"));
+  } else {
+    parts.push("no snapshot on this phone: open it once with signal");
+  }
+  if (s.stale) parts.push("only observations can be recorded until a fresh snapshot");
+  const status = $("offline-status");
+  status.textContent = parts.join(" · ");
+  status.classList.toggle("stale", s.stale);
+  $("offline-waiting").textContent = `${s.waiting} waiting`;
+  await renderEviction(s.waiting);
+}
+
+async function renderEviction(waiting) {
+  const box = $("offline-evict");
+  let persisted = false;
+  if (navigator.storage && navigator.storage.persist) {
+    persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
+  }
+  const installed = matchMedia("(display-mode: standalone)").matches || navigator.standalone;
+  box.hidden = persisted || installed;
+  box.textContent = "Install showclear on this phone: use the browser's menu, \"Add to Home " +
+    "Screen\". Until then the browser may delete this phone's record: iOS deletes a website's " +
+    `data after 7 days unused; ${waiting} command${waiting === 1 ? "" : "s"} waiting.`;
+}
+
+function itemCard(kind, item) {
+  const holder = item.held_by ? `Held by ${nameOf(item.held_by)}` :
+    item.stored_in ? `In ${(view.storages[item.stored_in] || {}).name || item.stored_in}` : "Nowhere known";
+  const badges = el("div", {class: "badges"});
+  if (kind === "weapon") {
+    badges.append(el("span", {class: `badge b-${item.condition}`}, item.condition.toUpperCase()));
+    const dec = item.declaration ? item.declaration.status : "";
+    badges.append(el("span", {class: `badge b-${dec || "none"}`}, dec ? dec.toUpperCase() : "NOT DECLARED"));
+  } else {
+    badges.append(el("span", {class: `badge b-${item.status}`}, item.status.toUpperCase()));
+    badges.append(el("span", {class: "badge b-none"}, `${item.in_container} in container`));
+  }
+  const label = kind === "weapon" ? `${item.make} ${item.model}` : `${item.kind} ${item.caliber}`;
+  const button = el("button", {type: "button", class: "item quiet", "data-item": item.id},
+    el("span", {class: "title"}, el("strong", {}, item.id), " ", el("span", {class: "muted"}, label)),
+    el("span", {class: "where"}, holder), badges);
+  button.addEventListener("click", () => showCommands(kind, item));
+  return el("li", {class: "card", id: `offline-${kind}-${item.id}`}, button);
+}
+
+function renderItems() {
+  for (const [kind, list, id] of [["weapon", "weapons", "offline-weapons"], ["lot", "lots", "offline-lots"]]) {
+    const box = $(id);
+    box.replaceChildren();
+    if (!view) continue;
+    const items = Object.values(view[list] || {}).filter((i) => !i.removed);
+    for (const item of items) box.append(itemCard(kind, item));
+    if (!items.length) box.append(el("li", {class: "muted"}, `No ${list}.`));
+  }
+}
+
+/* The catalogue's commands that act on an existing weapon or lot (not those that make one). */
+const CREATES = new Set(["register_weapon", "receive_lot"]);
+function normal(list) {
+  return list.filter((c) => !CREATES.has(c.cmd)).map((c) => ({
+    name: c.cmd, summary: c.summary, roles: c.who || [], fields: c.fields,
+    observation: !!c.observation,
+    kinds: ["weapon", "lot"].filter((k) => c.fields.some((f) => f.name === k)),
+  }));
+}
+
+/* The commands that name this kind of item and that one of my roles may give. */
+function offered(kind) {
+  return catalogue.filter((c) => c.kinds.includes(kind) &&
+    c.roles.some((r) => roles.includes(r)) && (!stale || c.observation));
+}
+
+function showCommands(kind, item) {
+  const box = $("offline-form");
+  box.replaceChildren(el("h2", {}, `${item.id}: what happened`));
+  const commands = offered(kind).slice();
+  if (!commands.length) {
+    box.append(el("p", {class: "muted"}, stale ? "Without a fresh snapshot only observations " +
+      "are recorded, and none is offered for this item." : "Nothing you may do to this item."));
+  }
+  const handOver = commands.find((c) => c.name === "hand_over");
+  if (handOver && item.held_by && item.held_by !== person) {
+    /* A take-back: the holder gives it back, typing their own PIN on this phone. */
+    commands.unshift({...handOver, title: `take back from ${nameOf(item.held_by)}`,
+      takeBack: item.held_by, fields: handOver.fields.filter((f) => f.name !== "to")});
+  }
+  for (const command of commands) {
+    const form = buildForm(command, kind, item, {view, names: names(), production, person});
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      root.dataset.busy = "1";
+      serial(() => record(command, form))
+        .catch((error) => say("refused", "Not recorded", String(error)))
+        .finally(() => { delete root.dataset.busy; });
+    });
+    /* One line a command; the form opens under the one tapped (one hand, short page). */
+    const title = form.querySelector("h3");
+    const details = el("details", {class: "offline-cmd", "data-cmd": form.dataset.cmd},
+      el("summary", {}, title.textContent), form);
+    title.remove();
+    box.append(details);
+  }
+  box.scrollIntoView({block: "start"});
+}
+
+function say(tone, title, text) {
+  const box = el("div", {class: `result ${tone}`, id: "offline-said"}, el("h2", {}, title));
+  if (text) box.append(el("p", {class: tone === "refused" ? "rule" : ""}, text));
+  $("offline-result").replaceChildren(box);
+  box.scrollIntoView({block: "center"});
+}
+
+/* "Check and record": decide in the worker, queue it signed, then let the local state move on. */
+async function record(command, form) {
+  const {values, pins, problem} = readForm(command, form);
+  if (problem) return say("refused", "Check the form", problem);
+  const moment = new Date();
+  const cmd = {cmd: command.name, production, by: command.takeBack || person, ...values};
+  if (command.takeBack) {
+    cmd.to = person;
+    if (pins.giver) pins[command.takeBack] = pins.giver;
+    delete pins.giver;
+  }
+  const device = await SC.ensureDevice(production, person, "");
+  let result;
+  if (stale) {
+    result = {checked: false};
+    if (view) { /* an old state still knows a malformed step; the record decides the rest */
+      const value = await domain.decide({...cmd, at: SC.clock(moment)});
+      if (value.input_error) return say("refused", "Check the form", value.input_error);
+    }
+  } else {
+    const value = await domain.decide({...cmd, at: SC.clock(moment)});
+    if (value.input_error) return say("refused", "Check the form", value.input_error);
+    result = value.ok ? {ok: true} : {ok: false, rule: value.rule, message: value.message};
+  }
+  const snap = kept ? kept.snapshot : null;
+  await SC.enqueue(device, cmd, result, stale ? null : snap, pins, moment);
+  if (!stale) await domain.apply({...cmd, at: SC.clock(moment)});
+  form.dataset.done = "1";
+  if (result.checked === false) {
+    say("incident", "Kept as an observation", "Not checked: the snapshot is not fresh. The " +
+      "record decides it at the next sync.");
+  } else if (result.ok) {
+    say("done", "Done (on this phone)", "Queued; the record decides it again at the next sync.");
+  } else {
+    say("refused", `Refused: ${result.rule}`, `${result.rule}: ${result.message}`);
+  }
+  fields.advance(command, values, production);
+  view = stale ? view : await domain.view();
+  await renderAll(false);
+  SC.syncHere();
+}
+
+function answerText(item) {
+  const a = item.answer;
+  if (!a) return item.state === "waiting" ? "waiting to be sent" : item.state;
+  const said = a.result || {};
+  const verdict = a.status === "refused" ? `refused${said.rule ? ` (${said.rule}: ${said.message || ""})` : ""}` : a.status;
+  return `${verdict}${a.entry !== null && a.entry !== undefined ? `, entry ${a.entry}` : ""}` +
+    (a.agrees === false ? " · the record disagrees with this phone" : " · agrees");
+}
+
+async function renderQueue() {
+  const list = $("offline-queue");
+  list.replaceChildren();
+  for (const item of (await SC.queueFor(production)).reverse()) {
+    const body = JSON.parse(item.body);
+    const c = body.command;
+    const target = c.weapon || c.lot || "";
+    const phone = body.result.checked === false ? "not checked (observation)" :
+      body.result.ok ? "allowed here" : `refused here: ${body.result.rule}`;
+    list.append(el("li", {class: `queued q-${item.state}`, "data-seq": String(item.seq),
+      "data-state": item.state},
+      el("strong", {}, `${item.seq}. ${c.cmd.replace(/_/g, " ")} ${target}`),
+      el("span", {}, ` · ${phone} · `), el("span", {class: "answer"}, answerText(item))));
+  }
+}
+
+async function renderAll(full = true) {
+  if (full) {
+    try {
+      await rebuild();
+    } catch (error) {
+      $("offline-problem").hidden = false;
+      $("offline-problem").textContent = `The rules could not start on this phone: ${error}`;
+    }
+  }
+  await renderStatus();
+  renderItems();
+  await renderQueue();
+  const device = await SC.device(production, person);
+  const problem = $("offline-problem");
+  if (device && device.problem) {
+    problem.hidden = false;
+    problem.textContent = device.problem;
+  }
+}
+
+$("offline-sync").addEventListener("click", () => SC.syncHere(true));
+document.addEventListener("showclear:synced", () => serial(() => renderAll(true)));
+window.addEventListener("online", () => renderStatus());
+window.addEventListener("offline", () => renderStatus());
+serial(() => renderAll(true)).then(() => { root.dataset.ready = "1"; });
