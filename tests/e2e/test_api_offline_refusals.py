@@ -11,8 +11,8 @@ from e2e_support import PRODUCTION, Person, api_as, at, server_clock
 from sync_support import DEVICES, registered, sync
 
 from offline_support import Phone, b64url, canonical, inspect_w1
-from showclear.ledger.devicesig import signature_ok
 from showclear.app.notices import notices
+from showclear.ledger.devicesig import signature_ok
 
 INSPECT = inspect_w1(PRODUCTION)
 

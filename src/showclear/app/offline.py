@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from showclear.ledger.devicesig import signature_ok
 from showclear.app.service import JSON, Showclear, input_error
 from showclear.domain import Command, InputError, decide, later_of, parse, parse_datetime
 from showclear.domain.commands import HandOver
@@ -20,6 +19,7 @@ from showclear.domain.rules.offline import Offline, settle
 from showclear.domain.state import State
 from showclear.domain.times import canonical_time
 from showclear.ledger.api import LedgerTransaction
+from showclear.ledger.devicesig import signature_ok
 from showclear.ledger.entrycodec import decode_entry
 
 MAX_BATCH = 500  # envelopes per sync request
