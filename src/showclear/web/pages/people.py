@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
+from showclear.app.devices import devices as devices_of
 from showclear.web.accounts.decorators import member_required
 from showclear.web.accounts.models import Membership
 from showclear.web.accounts.unlock import (
@@ -28,6 +29,7 @@ from showclear.web.pages.common import (
     post_form,
     render_page,
 )
+from showclear.web.services import get_service
 
 QUALIFICATIONS = {
     "armorer_license": "Armorer licence",
@@ -56,6 +58,24 @@ def qualify(page: Page, post: Any) -> dict[str, Any]:
         "qualification": qualification,
         "valid_until": get_date(post, "valid_until", "Valid until"),
     }
+
+
+def revoke_device(page: Page, post: Any) -> dict[str, Any]:
+    """A revoke_device command from the form (the domain decides who may: DEVICE-2)."""
+    return {
+        "cmd": "revoke_device",
+        "device": get_text(post, "device", "Phone"),
+        "reason": get_text(post, "reason", "Reason"),
+    }
+
+
+def _phones(page: Page) -> list[dict[str, Any]]:
+    """The production's registered phones: one's own, or everyone's for armorers and producers."""
+    mine = None if page.can("armorer", "producer") else page.person
+    return [
+        {**d, "name": page.name(d["person"]), "mine": d["person"] == page.person}
+        for d in devices_of(get_service(), page.production, mine)
+    ]
 
 
 def _rows(page: Page) -> list[dict[str, Any]]:
@@ -107,8 +127,14 @@ def people(request: HttpRequest, production: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "unlock":
         status = unlock_form(page)
     else:
-        status = post_form(page, {"enroll": enroll, "qualify": qualify})
-    context: dict[str, Any] = {"rows": _rows(page), "qualifications": QUALIFICATIONS}
+        builders = {"enroll": enroll, "qualify": qualify, "revoke_device": revoke_device}
+        status = post_form(page, builders)
+    context: dict[str, Any] = {
+        "rows": _rows(page),
+        "qualifications": QUALIFICATIONS,
+        "phones": _phones(page),
+        "may_revoke_any": page.can("armorer", "producer"),
+    }
     if may_unlock(page.roles):
         context["locked"] = [
             {"id": m.person, "name": page.name(m.person)} for m in locked_members(production)
