@@ -57,3 +57,4 @@ def test_make_run_loads_todays_plan_and_says_where_each_role_starts(service: Any
         assert re.search(rf"^  \w[\w ]*\s{person}: \S", printed, re.M), person
     assert "http://127.0.0.1:8124/p/western1/plan/" in printed
     assert "scan W1" in printed
+    assert "http://127.0.0.1:8124/p/western1/offline/" in printed

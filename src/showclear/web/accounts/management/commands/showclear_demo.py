@@ -179,4 +179,6 @@ class Command(BaseCommand):
         out("blanks) are planned; nothing is checked out yet. Sign in as:")
         for line in START:
             out("  " + line.format(p=p, url=url))
+        out(f"No signal on set: open {p}/ once with signal, then the status chip at the top")
+        out(f"opens the offline console ({p}/offline/); docs/offline.md says what it keeps.")
         out("")
