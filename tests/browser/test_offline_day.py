@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import PHONE
 from offline_phone import (
     OFFLINE_PINS,
     SHOW,
@@ -78,35 +79,74 @@ def plan(ledger: Any, production: str) -> None:
         assert result["ok"], (line, result)
 
 
+class Count:
+    """The taps and scrolls of the console's day, counted as walk_support.py counts them."""
+
+    def __init__(self) -> None:
+        self.taps = 0
+        self.scrolls = 0
+
+    def reach(self, page: Any, target: Any) -> None:
+        """Bring the target into view, counting a scroll when it was not wholly in view."""
+        box = target.bounding_box()
+        if box is None or box["y"] < 0 or box["y"] + box["height"] > PHONE["height"]:
+            self.scrolls += 1
+            target.evaluate("el => el.scrollIntoView({block: 'center'})")
+
+    def touch(self, page: Any, target: Any) -> Any:
+        """One tap on the target (reached first); the target."""
+        self.reach(page, target)
+        self.taps += 1
+        return target
+
+
 def tap(
-    phone: OfflinePhone, kind: str, item: str, form: str, values: dict[str, Any]
+    phone: OfflinePhone,
+    kind: str,
+    item: str,
+    form: str,
+    values: dict[str, Any],
+    count: Count | None = None,
 ) -> dict[str, Any]:
     """One step on the console: tap the item, fill its form, "Check and record"; the queued body."""
     page = phone.page
+    count = count or Count()
     before = page.evaluate(COUNT, SHOW)
-    page.locator(f"#offline-{kind}-{item} button.item").click()
+    count.touch(page, page.locator(f"#offline-{kind}-{item} button.item")).click()
     box = page.locator(f"#offline-do-{form}")
-    if box.count():
-        page.locator(f'details.offline-cmd[data-cmd="{form}"] > summary').click()
-    else:
+    if not box.count():
         said = [json.loads(q["body"])["result"] for q in phone.queue()]
         raise AssertionError(f"{form} is not offered for {item}; the phone said {said}")
+    details = page.locator(f'details.offline-cmd[data-cmd="{form}"]')
+    if not details.evaluate("d => d.open"):
+        count.touch(page, details.locator("> summary")).click()
     for name, value in values.items():
         if isinstance(value, list):
             for v in value:
-                box.locator(f'input[name="{name}"][value="{v}"]').check()
+                field = box.locator(f'input[name="{name}"][value="{v}"]')
+                if not field.is_checked():
+                    count.touch(page, field).check()
         elif box.locator(f'select[name="{name}"]').count():
-            box.locator(f'select[name="{name}"]').select_option(str(value))
+            field = box.locator(f'select[name="{name}"]')
+            if field.input_value() != str(value):
+                count.touch(page, field).select_option(str(value))
         else:
-            box.locator(f'[name="{name}"]').fill(str(value))
-    box.locator("button[type=submit]").click()
+            field = box.locator(f'[name="{name}"]')
+            if field.input_value() != str(value):
+                count.touch(page, field).fill(str(value))
+    count.touch(page, box.locator("button[type=submit]")).click()
     until(page, "([p, n]) => SC.queueFor(p).then(items => items.length === n)", [SHOW, before + 1])
     page.wait_for_selector("#offline-console:not([data-busy])")
     return dict(json.loads(phone.queue()[-1]["body"]))
 
 
 def test_a_rehearsal_and_a_take_offline_are_recorded_as_the_record_decides_them(
-    chromium: Any, live_server: Any, ledger: Any, tmp_path: Path, artifacts: Path
+    chromium: Any,
+    live_server: Any,
+    ledger: Any,
+    tmp_path: Path,
+    artifacts: Path,
+    record_property: Any,
 ) -> None:
     for production in (SHOW, TWIN):
         stage(ledger, production=production)
@@ -120,7 +160,11 @@ def test_a_rehearsal_and_a_take_offline_are_recorded_as_the_record_decides_them(
         phone.context.set_offline(True)
         phone.go(f"/p/{SHOW}/offline/")
         phone.page.wait_for_selector("#offline-console[data-ready]", timeout=60_000)
-        bodies = [tap(phone, *step) for step in DAY]
+        count = Count()
+        bodies = [tap(phone, *step, count=count) for step in DAY]
+        print(f"offline day at 390x844: taps={count.taps} scrolls={count.scrolls}")
+        record_property("taps", count.taps)  # printed in the summary (conftest.py)
+        record_property("scrolls", count.scrolls)
         phone.page.locator("#offline-weapon-W1 button.item").click()
         phone.page.evaluate(OPEN_ALL)  # every form of W1 open
         small = phone.page.evaluate(MEASURE, 44)["small"]
