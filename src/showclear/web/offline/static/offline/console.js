@@ -218,7 +218,7 @@ function stepBox(step, kind, id, known, open) {
   });
   const title = form.querySelector("h3");
   const summary = el("summary", {}, title.textContent);
-  if (step.why) summary.append(el("span", {class: "why"}, ` — ${named(step.why, known)}`));
+  if (step.why) summary.append(el("span", {class: "why"}, `— ${named(step.why, known)}`));
   title.remove();
   return el("details", {class: `offline-cmd v-${step.verdict}`, "data-cmd": form.dataset.cmd,
     "data-verdict": step.verdict, open}, summary, form);
@@ -235,6 +235,9 @@ function say(tone, title, text) {
 async function record(command, form, kind, id) {
   const {values, pins, problem, by} = readForm(command, form);
   if (problem) return say("refused", "Check the form", problem);
+  if (command.byPin && by !== person && !pins[by]) {
+    return say("refused", "Check the form", `${nameOf(by)} types their PIN on this phone.`);
+  }
   const moment = new Date();
   const cmd = commandOf(command, values, by);
   if (command.takeBack) {
