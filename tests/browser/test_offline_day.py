@@ -185,6 +185,9 @@ def test_a_rehearsal_and_a_take_offline_are_recorded_as_the_record_decides_them(
         record_property("scrolls", count.scrolls)
         phone.page.locator("#offline-weapon-W1 button.item").click()
         phone.page.wait_for_selector("#offline-console:not([data-busy])")
+        steps = phone.page.locator("#offline-form details").count()
+        ms = phone.page.locator("#offline-form").get_attribute("data-ms")
+        print(f"W1's {steps} steps decided on the phone in {ms} ms")
         phone.page.evaluate(OPEN_ALL)  # every form of W1 open
         small = phone.page.evaluate(MEASURE, 44)["small"]
         assert not small, small

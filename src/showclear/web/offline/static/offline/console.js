@@ -175,6 +175,7 @@ async function decideAll(kind, item, commands, todo) {
 /* An item's steps: those allowed now (the expected one open), those needing a value, those
    refused now with the domain's rule (still recordable: what happened is kept, refused). */
 async function showCommands(kind, id, scroll) {
+  const started = performance.now();
   const item = view && (view[kind + "s"] || {})[id];
   const box = $("offline-form");
   if (!item) return box.replaceChildren();
@@ -203,6 +204,7 @@ async function showCommands(kind, id, scroll) {
     box.append(el("h3", {class: `offline-group g-${group}`}, heading));
     for (const step of groups[group]) box.append(stepBox(step, kind, id, known, step === groups.next[0]));
   }
+  box.dataset.ms = String(Math.round(performance.now() - started)); /* every step decided */
   if (scroll) box.scrollIntoView({block: "start"});
 }
 
