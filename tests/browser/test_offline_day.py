@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import PHONE
 from offline_phone import (
     OFFLINE_PINS,
     SHOW,
@@ -48,15 +49,21 @@ DAY: list[tuple[str, str, str, dict[str, Any]]] = [
     ("weapon", "W1", "inspect", {}),
     ("weapon", "W1", "declare", {"status": "hot", "shown_to": ["ad1", "perf1"]}),
     ("weapon", "W1", "hand_over", {"to": "perf1", "pin": PIN}),  # the take
+    ("weapon", "W1", "fire", {"by": "perf1", "take": 1, "rounds": 2, "pin": PIN}),
     ("weapon", "W1", "take_back", {"pin": PIN}),
-    ("weapon", "W1", "inspect", {}),
-    ("weapon", "W1", "unload", {"lot": "B1", "count": 2}),
-    ("weapon", "W1", "inspect", {}),
+    ("weapon", "W1", "inspect", {}),  # both blanks fired: empty
     ("weapon", "W1", "put_away", {"storage": "SAFE-A"}),
     ("lot", "D1", "put_away", {"storage": "SAFE-A"}),
     ("lot", "B1", "put_away", {"storage": "SAFE-A"}),
 ]
 COUNT = "p => SC.queueFor(p).then(items => items.length)"
+WIDE = "() => document.documentElement.scrollWidth"
+SMALL = """() => Array.from(document.querySelectorAll(
+  '#offline-console :is(button, summary, select, input:not([type=checkbox]), label.check)'))
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 51.5)
+  .map(e => `${e.tagName} ${e.name || e.textContent.trim().slice(0, 30)}`)"""
+FIRST = "() => (document.querySelector('#offline-form details[open]') || {dataset: {}}).dataset.cmd"
+SAID = "c => document.querySelector(`#offline-form details[data-cmd='${c}'] > summary`).textContent"
 
 
 def take_plan() -> list[dict[str, Any]]:
@@ -78,35 +85,80 @@ def plan(ledger: Any, production: str) -> None:
         assert result["ok"], (line, result)
 
 
+class Count:
+    """The taps and scrolls of the console's day, counted as walk_support.py counts them."""
+
+    def __init__(self) -> None:
+        self.taps = 0
+        self.scrolls = 0
+        self.firsts: list[str] = []  # the step the console put first (open) before each step
+        self.said: list[tuple[str, str]] = []  # each step's group and line before it was taken
+
+    def reach(self, page: Any, target: Any) -> None:
+        """Bring the target into view, counting a scroll when it was not wholly in view."""
+        box = target.bounding_box()
+        if box is None or box["y"] < 0 or box["y"] + box["height"] > PHONE["height"]:
+            self.scrolls += 1
+            target.evaluate("el => el.scrollIntoView({block: 'center'})")
+
+    def touch(self, page: Any, target: Any) -> Any:
+        """One tap on the target (reached first); the target."""
+        self.reach(page, target)
+        self.taps += 1
+        return target
+
+
 def tap(
-    phone: OfflinePhone, kind: str, item: str, form: str, values: dict[str, Any]
+    phone: OfflinePhone,
+    kind: str,
+    item: str,
+    form: str,
+    values: dict[str, Any],
+    count: Count | None = None,
 ) -> dict[str, Any]:
     """One step on the console: tap the item, fill its form, "Check and record"; the queued body."""
     page = phone.page
+    count = count or Count()
     before = page.evaluate(COUNT, SHOW)
-    page.locator(f"#offline-{kind}-{item} button.item").click()
+    if not page.locator(f'#offline-form[data-item="{kind}:{item}"]').count():
+        count.touch(page, page.locator(f"#offline-{kind}-{item} button.item")).click()
+        page.wait_for_selector("#offline-console:not([data-busy])")
     box = page.locator(f"#offline-do-{form}")
-    if box.count():
-        page.locator(f'details.offline-cmd[data-cmd="{form}"] > summary').click()
-    else:
+    if not box.count():
         said = [json.loads(q["body"])["result"] for q in phone.queue()]
         raise AssertionError(f"{form} is not offered for {item}; the phone said {said}")
+    details = page.locator(f'details.offline-cmd[data-cmd="{form}"]')
+    count.firsts.append(str(page.evaluate(FIRST)))
+    count.said.append((str(details.get_attribute("data-verdict")), str(page.evaluate(SAID, form))))
+    if not details.evaluate("d => d.open"):
+        count.touch(page, details.locator("> summary")).click()
     for name, value in values.items():
         if isinstance(value, list):
             for v in value:
-                box.locator(f'input[name="{name}"][value="{v}"]').check()
+                field = box.locator(f'input[name="{name}"][value="{v}"]')
+                if not field.is_checked():
+                    count.touch(page, field).check()
         elif box.locator(f'select[name="{name}"]').count():
-            box.locator(f'select[name="{name}"]').select_option(str(value))
+            field = box.locator(f'select[name="{name}"]')
+            if field.input_value() != str(value):
+                count.touch(page, field).select_option(str(value))
         else:
-            box.locator(f'[name="{name}"]').fill(str(value))
-    box.locator("button[type=submit]").click()
+            field = box.locator(f'[name="{name}"]')
+            if field.input_value() != str(value):
+                count.touch(page, field).fill(str(value))
+    count.touch(page, box.locator("button[type=submit]")).click()
     until(page, "([p, n]) => SC.queueFor(p).then(items => items.length === n)", [SHOW, before + 1])
     page.wait_for_selector("#offline-console:not([data-busy])")
     return dict(json.loads(phone.queue()[-1]["body"]))
 
 
 def test_a_rehearsal_and_a_take_offline_are_recorded_as_the_record_decides_them(
-    chromium: Any, live_server: Any, ledger: Any, tmp_path: Path, artifacts: Path
+    chromium: Any,
+    live_server: Any,
+    ledger: Any,
+    tmp_path: Path,
+    artifacts: Path,
+    record_property: Any,
 ) -> None:
     for production in (SHOW, TWIN):
         stage(ledger, production=production)
@@ -120,11 +172,27 @@ def test_a_rehearsal_and_a_take_offline_are_recorded_as_the_record_decides_them(
         phone.context.set_offline(True)
         phone.go(f"/p/{SHOW}/offline/")
         phone.page.wait_for_selector("#offline-console[data-ready]", timeout=60_000)
-        bodies = [tap(phone, *step) for step in DAY]
+        count = Count()
+        bodies = [tap(phone, *step, count=count) for step in DAY]
+        print(f"offline day at 390x844: taps={count.taps} scrolls={count.scrolls}")
+        print("first:", count.firsts, count.said[1])
+        # the step the protocol allows now is first and open, but the refused hand-over
+        assert count.firsts == ["inspect" if n == 1 else s[2] for n, s in enumerate(DAY)]
+        verdicts = [verdict for verdict, _ in count.said]
+        assert verdicts == ["refused" if n == 1 else "next" for n in range(len(DAY))]
+        assert "SAFE-" in count.said[1][1], count.said  # its rule and message
+        record_property("taps", count.taps)  # printed in the summary (conftest.py)
+        record_property("scrolls", count.scrolls)
         phone.page.locator("#offline-weapon-W1 button.item").click()
+        phone.page.wait_for_selector("#offline-console:not([data-busy])")
+        steps = phone.page.locator("#offline-form details").count()
+        ms = phone.page.locator("#offline-form").get_attribute("data-ms")
+        print(f"W1's {steps} steps decided on the phone in {ms} ms")
         phone.page.evaluate(OPEN_ALL)  # every form of W1 open
         small = phone.page.evaluate(MEASURE, 44)["small"]
         assert not small, small
+        assert not phone.page.evaluate(SMALL), "the console's own targets are 52 px"
+        assert phone.page.evaluate(WIDE) <= PHONE["width"]  # no sideways scroll
         phone.page.screenshot(path=str(artifacts / "offline-console.png"), full_page=True)
         phone.chip_says(f"No signal · {len(DAY)} waiting")
         # The same commands online, on a twin production: the same answer at every step.
@@ -150,6 +218,13 @@ def test_a_rehearsal_and_a_take_offline_are_recorded_as_the_record_decides_them(
         phone.close()
     entries = [e for e in ledger.entries(SHOW) if isinstance(e["command"].get("device"), dict)]
     assert [e["command"]["device"]["seq"] for e in entries] == list(range(1, len(DAY) + 1))
+    [fired] = [e for e in entries if e["command"]["cmd"] == "fire"]
+    assert (fired["command"]["by"], fired["command"]["rounds"], fired["result"]["ok"]) == (
+        "perf1",
+        2,
+        True,
+    )  # the performer's, confirmed by their PIN on the armorer's phone
+    assert ledger.state(SHOW)["weapons"]["W1"]["stored_in"] == "SAFE-A"
     for entry, body in zip(entries, bodies, strict=True):
         kept = entry["command"]["device"]
         assert kept["id"] == device
@@ -196,6 +271,7 @@ def test_without_a_fresh_snapshot_only_observations_are_kept_unchecked(
         assert "only observations" in status
         assert "signed by the record" in status
         phone.page.locator("#offline-weapon-W1 button.item").click()
+        phone.page.wait_for_selector("#offline-console:not([data-busy])")
         offered = phone.page.evaluate(OFFERED)
         assert "inspect" in offered
         assert "report_unattended" in offered

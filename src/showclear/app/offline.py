@@ -27,6 +27,8 @@ MAX_BODY = 16_000  # characters of one signed body
 MAX_SIG = 128  # characters of a signature (64 bytes are 86 in base64url)
 KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+#: What another person (a performer without a phone) gives on a device, typing their PIN on it
+GIVEN_BY_PIN = frozenset({"fire", "report_misfire"})
 
 
 @dataclass(slots=True)
@@ -36,7 +38,8 @@ class Envelope:
     body: str
     sig: str
     # None: confirmed, or none needed; "receiver": the receiver's PIN was not accepted (not
-    # acknowledged); "giver": a take-back's giver's PIN was not accepted (refused as PIN)
+    # acknowledged); "giver": the PIN of the person giving it (a take-back's giver, or who
+    # fired) was not accepted (refused as PIN); "confirmed": who gave it typed their PIN
     pin: str | None = None
 
 
@@ -246,7 +249,9 @@ class Sync:
                 "DEVICE-3", f"the command is for {raw.get('production')!r}, not {self.production}"
             )
         take_back = raw.get("cmd") == "hand_over" and raw.get("to") == self.person
-        if raw.get("by") != self.person and not take_back:
+        # ADR 0014: a performer's fire on this device, with their PIN checked by the web layer
+        by_pin = raw.get("cmd") in GIVEN_BY_PIN and env.pin in ("confirmed", "giver")
+        if raw.get("by") != self.person and not (take_back or by_pin):
             raise Refused(
                 "DEVICE-3",
                 f"device {self.device} gives {self.person}'s commands only, not {raw.get('by')!r}'s",
@@ -288,7 +293,7 @@ def _clamped(device_at: str, received: str, last_at: str) -> str:
 
 
 def hand_overs(svc: Showclear, production: str, device: str, texts: list[str]) -> list[JSON | None]:
-    """The hand-over of each new signed body, for the web to check its PINs first; else None."""
+    """The hand-over (or fire) of each new signed body, for the web to check PINs first; else None."""
     # a body the chain has recorded (a retried sync) had its PINs checked: never guessed again
     with svc.states.reading(production) as state:
         found = state.devices.get(device)
@@ -300,8 +305,8 @@ def hand_overs(svc: Showclear, production: str, device: str, texts: list[str]) -
         except (ValueError, AttributeError):
             command = None
         fresh = hashlib.sha256(text.encode("utf-8")).hexdigest() not in known
-        is_hand_over = isinstance(command, dict) and command.get("cmd") == "hand_over"
-        out.append(command if is_hand_over and fresh else None)
+        two = isinstance(command, dict) and command.get("cmd") in {"hand_over", *GIVEN_BY_PIN}
+        out.append(command if two and fresh else None)
     return out
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpRequest
 
+from showclear.app.offline import GIVEN_BY_PIN
 from showclear.app.results import INPUT, PIN
 from showclear.web.accounts.lookup import pin_of
 from showclear.web.accounts.models import Membership, pin_locked_after
@@ -190,9 +191,13 @@ def second_party(production: str, me: str, cmd: dict[str, Any], pins: dict[str, 
 
     None when confirmed (or none needed); "giver" when a take-back's giver's PIN is not accepted
     (refused as PIN); "receiver" when the receiver's is not (the hand-over is not acknowledged).
+    A fire (GIVEN_BY_PIN) by another person: "confirmed" with their PIN, else "giver" (ADR 0014).
     A missing PIN is not accepted, and is not counted as a guess.
     """
     by, to = cmd.get("by"), cmd.get("to")
+    if by != me and cmd.get("cmd") in GIVEN_BY_PIN:
+        pin = pins.get(str(by))
+        return "confirmed" if pin and check_pin(production, str(by), pin) else "giver"
     if by != me and to == me:
         pin = pins.get(str(by))
         return None if pin and check_pin(production, str(by), pin) else "giver"

@@ -1,6 +1,7 @@
 /* The offline console: the production as this phone knows it (the snapshot, then its queued
    commands), each step checked by the domain itself in a worker, signed and queued. */
-import {buildForm, el, fields, readForm} from "./console_forms.js";
+import {buildForm, el, fields, readForm, today} from "./console_forms.js";
+import {expected, grouped, named, toShoot} from "./console_next.js";
 
 const SC = self.SC;
 const root = document.getElementById("offline-console");
@@ -106,7 +107,13 @@ function itemCard(kind, item) {
   const button = el("button", {type: "button", class: "item quiet", "data-item": item.id},
     el("span", {class: "title"}, el("strong", {}, item.id), " ", el("span", {class: "muted"}, label)),
     el("span", {class: "where"}, holder), badges);
-  button.addEventListener("click", () => showCommands(kind, item));
+  button.addEventListener("click", () => {
+    root.dataset.busy = "1";
+    $("offline-result").replaceChildren();
+    serial(() => showCommands(kind, item.id, true))
+      .catch((error) => say("refused", "Could not check the steps", String(error)))
+      .finally(() => { delete root.dataset.busy; });
+  });
   return el("li", {class: "card", id: `offline-${kind}-${item.id}`}, button);
 }
 
@@ -123,10 +130,12 @@ function renderItems() {
 
 /* The catalogue's commands that act on an existing weapon or lot (not those that make one). */
 const CREATES = new Set(["register_weapon", "receive_lot"]);
+/* What a performer gives about the weapon in their hands, typing their PIN here (ADR 0014). */
+const BY_PIN = new Set(["fire", "report_misfire"]);
 function normal(list) {
   return list.filter((c) => !CREATES.has(c.cmd)).map((c) => ({
     name: c.cmd, summary: c.summary, roles: c.who || [], fields: c.fields,
-    observation: !!c.observation,
+    observation: !!c.observation, byPin: BY_PIN.has(c.cmd),
     kinds: ["weapon", "lot"].filter((k) => c.fields.some((f) => f.name === k)),
   }));
 }
@@ -137,9 +146,41 @@ function offered(kind) {
     c.roles.some((r) => roles.includes(r)) && (!stale || c.observation));
 }
 
-function showCommands(kind, item) {
+/* The command a form's values make: who gives it, and a take-back's receiver. */
+function commandOf(command, values, by) {
+  const cmd = {cmd: command.name, production, by: command.takeBack || by || person, ...values};
+  if (command.takeBack) cmd.to = person;
+  return cmd;
+}
+
+/* Each offered step of the item, built from its form's usual values and decided by the domain. */
+async function decideAll(kind, item, commands, todo) {
+  const decided = [];
+  for (const [index, command] of commands.entries()) {
+    const form = buildForm(command, kind, item, {view, names: names(), production, person, todo});
+    const step = {command, form, index, name: form.dataset.cmd, verdict: "next", why: ""};
+    const {values, problem, by} = readForm(command, form);
+    if (problem) {
+      Object.assign(step, {verdict: "choose", why: problem});
+    } else if (!stale && view) {
+      const value = await domain.decide({...commandOf(command, values, by), at: SC.clock(new Date())});
+      if (value.input_error) Object.assign(step, {verdict: "choose", why: value.input_error});
+      else if (!value.ok) Object.assign(step, {verdict: "refused", why: `${value.rule}: ${value.message}`});
+    }
+    decided.push(step);
+  }
+  return decided;
+}
+
+/* An item's steps: those allowed now (the expected one open), those needing a value, those
+   refused now with the domain's rule (still recordable: what happened is kept, refused). */
+async function showCommands(kind, id, scroll) {
+  const started = performance.now();
+  const item = view && (view[kind + "s"] || {})[id];
   const box = $("offline-form");
+  if (!item) return box.replaceChildren();
   box.replaceChildren(el("h2", {}, `${item.id}: what happened`));
+  box.dataset.item = `${kind}:${item.id}`;
   const commands = offered(kind).slice();
   if (!commands.length) {
     box.append(el("p", {class: "muted"}, stale ? "Without a fresh snapshot only observations " +
@@ -151,23 +192,38 @@ function showCommands(kind, item) {
     commands.unshift({...handOver, title: `take back from ${nameOf(item.held_by)}`,
       takeBack: item.held_by, fields: handOver.fields.filter((f) => f.name !== "to")});
   }
-  for (const command of commands) {
-    const form = buildForm(command, kind, item, {view, names: names(), production, person});
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      root.dataset.busy = "1";
-      serial(() => record(command, form))
-        .catch((error) => say("refused", "Not recorded", String(error)))
-        .finally(() => { delete root.dataset.busy; });
-    });
-    /* One line a command; the form opens under the one tapped (one hand, short page). */
-    const title = form.querySelector("h3");
-    const details = el("details", {class: "offline-cmd", "data-cmd": form.dataset.cmd},
-      el("summary", {}, title.textContent), form);
-    title.remove();
-    box.append(details);
+  const bodies = (await SC.queueFor(production)).map((q) => JSON.parse(q.body));
+  const todo = kind === "weapon" ? toShoot(view, item, bodies, today()) : [];
+  const order = expected(kind, item, person, roles, view, todo);
+  const groups = grouped(await decideAll(kind, item, commands, todo), order);
+  const known = {...names(), ...Object.fromEntries(Object.values(view.storages || {}).map((s) => [s.id, s.name]))};
+  const sections = [["next", stale ? "Observations" : "Next"], ["choose", "Choose a value first"],
+    ["refused", "Not allowed now"]];
+  for (const [group, heading] of sections) {
+    if (!groups[group].length) continue;
+    box.append(el("h3", {class: `offline-group g-${group}`}, heading));
+    for (const step of groups[group]) box.append(stepBox(step, kind, id, known, step === groups.next[0]));
   }
-  box.scrollIntoView({block: "start"});
+  box.dataset.ms = String(Math.round(performance.now() - started)); /* every step decided */
+  if (scroll) box.scrollIntoView({block: "start"});
+}
+
+/* One step: a line (with why it waits or is refused) that opens its form. */
+function stepBox(step, kind, id, known, open) {
+  const {command, form} = step;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    root.dataset.busy = "1";
+    serial(() => record(command, form, kind, id))
+      .catch((error) => say("refused", "Not recorded", String(error)))
+      .finally(() => { delete root.dataset.busy; });
+  });
+  const title = form.querySelector("h3");
+  const summary = el("summary", {}, title.textContent);
+  if (step.why) summary.append(el("span", {class: "why"}, `— ${named(step.why, known)}`));
+  title.remove();
+  return el("details", {class: `offline-cmd v-${step.verdict}`, "data-cmd": form.dataset.cmd,
+    "data-verdict": step.verdict, open}, summary, form);
 }
 
 function say(tone, title, text) {
@@ -178,13 +234,15 @@ function say(tone, title, text) {
 }
 
 /* "Check and record": decide in the worker, queue it signed, then let the local state move on. */
-async function record(command, form) {
-  const {values, pins, problem} = readForm(command, form);
+async function record(command, form, kind, id) {
+  const {values, pins, problem, by} = readForm(command, form);
   if (problem) return say("refused", "Check the form", problem);
+  if (command.byPin && by !== person && !pins[by]) {
+    return say("refused", "Check the form", `${nameOf(by)} types their PIN on this phone.`);
+  }
   const moment = new Date();
-  const cmd = {cmd: command.name, production, by: command.takeBack || person, ...values};
+  const cmd = commandOf(command, values, by);
   if (command.takeBack) {
-    cmd.to = person;
     if (pins.giver) pins[command.takeBack] = pins.giver;
     delete pins.giver;
   }
@@ -216,6 +274,8 @@ async function record(command, form) {
   fields.advance(command, values, production);
   view = stale ? view : await domain.view();
   await renderAll(false);
+  await showCommands(kind, id, false); /* the local state moved on: the next step first */
+  $("offline-result").scrollIntoView({block: "start"});
   SC.syncHere();
 }
 

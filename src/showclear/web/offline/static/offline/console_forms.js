@@ -15,7 +15,7 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
-function today() {
+export function today() {
   const d = new Date();
   const pad = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -32,6 +32,20 @@ export const fields = {
   },
 };
 
+/* Today's setups: those not shot yet (ctx.todo), else those naming the weapon first, then those
+   whose blanks match what it holds. */
+function todays(view, weapon, todo) {
+  if (todo && todo.length) return todo;
+  const day = today();
+  const setups = Object.values(view.setups || {}).filter((s) => s.date === day);
+  if (!weapon) return setups;
+  const kinds = Object.keys(weapon.contents || {}).map((lot) => ((view.lots || {})[lot] || {}).kind);
+  const blanks = kinds.includes("blank");
+  const score = (s) => (s.weapons.includes(weapon.id) ? 0 : 2) + (s.blanks === blanks ? 0 : 1);
+  return setups.map((s, i) => [score(s), i, s]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map((x) => x[2]);
+}
+
 function select(name, options, chosen, required) {
   const box = el("select", {name, required: !!required});
   if (!required || chosen === undefined) box.append(el("option", {value: ""}, "(choose)"));
@@ -46,13 +60,32 @@ function select(name, options, chosen, required) {
 const CHECKED = new Set(["acknowledged", "barrel_clear"]); /* what is usually so */
 const ROUNDS = ["dummy", "blank", "live", "suspect"]; /* what an inspection may find */
 
-function checks(name, options) {
+function checks(name, options, ticked) {
   const box = el("fieldset", {class: "checks"}, el("legend", {}, name.replace(/_/g, " ")));
   for (const [value, label] of options) {
     box.append(el("label", {class: "check"},
-      el("input", {type: "checkbox", name, value}), ` ${label}`));
+      el("input", {type: "checkbox", name, value, checked: ticked.includes(value)}), ` ${label}`));
   }
   return box;
+}
+
+/* A declaration is shown to the first ADs and the performers of today's setup with the weapon. */
+function shownTo(view, weapon, ctx) {
+  const ads = Object.values(view.people || {}).filter((p) => (p.roles || []).includes("first_ad"));
+  const setup = todays(view, weapon, ctx.todo)[0];
+  return [...ads.map((p) => p.id), ...(setup ? setup.performers : [])];
+}
+
+/* The lot a load or unload names: the one in the weapon (unload), else the one I hold. */
+function lotFor(view, item, ctx) {
+  if (ctx.cmd === "unload") {
+    const inside = Object.keys(item.contents || {});
+    return inside.length === 1 ? inside[0] : undefined;
+  }
+  const mine = Object.values(view.lots || {}).filter((l) => !l.removed && l.held_by === ctx.person);
+  const next = (ctx.todo || [])[0];
+  const fits = next ? mine.filter((l) => (l.kind === "blank") === !!next.blanks) : mine;
+  return fits.length === 1 ? fits[0].id : mine.length === 1 ? mine[0].id : undefined;
 }
 
 function input(field, kind, item, ctx) {
@@ -62,7 +95,7 @@ function input(field, kind, item, ctx) {
   if ((type === "weapon" || type === "lot") && !field.required) return null; /* the other kind */
   if (type === "list:person") {
     const people = Object.values(view.people || {}).map((p) => [p.id, names[p.id] || p.name]);
-    return checks(field.name, people);
+    return checks(field.name, people, field.name === "shown_to" ? shownTo(view, item, ctx) : []);
   }
   if (field.name === "found") {
     /* What the record says is in it: its rounds by lot, counted by the lots' kinds. */
@@ -83,16 +116,18 @@ function input(field, kind, item, ctx) {
   }
   if (type === "person") {
     const people = Object.values(view.people || {}).map((p) => [p.id, names[p.id] || p.name]);
-    return select(field.name, people, undefined, field.required);
+    /* a weapon goes to the performer of today's setup that names it */
+    const setup = field.name === "to" && kind === "weapon" ? todays(view, item, ctx.todo)[0] : undefined;
+    return select(field.name, people, setup ? setup.performers[0] : undefined, field.required);
   }
   if (type === "weapon" || type === "lot") {
     const list = Object.values(view[type + "s"] || {}).filter((i) => !i.removed);
-    return select(field.name, list.map((i) => [i.id, i.id]), undefined, field.required);
+    const chosen = type === "lot" && kind === "weapon" ? lotFor(view, item, ctx) : undefined;
+    return select(field.name, list.map((i) => [i.id, i.id]), chosen, field.required);
   }
   if (type === "setup") {
-    const day = today();
     const setups = Object.values(view.setups || {});
-    const first = setups.find((s) => s.date === day);
+    const first = todays(view, kind === "weapon" ? item : null, ctx.todo)[0];
     return select(field.name, setups.map((s) => [s.id, `${s.id} (${s.date})`]),
       first ? first.id : undefined, field.required);
   }
@@ -101,12 +136,17 @@ function input(field, kind, item, ctx) {
     return select(field.name, rooms, rooms.length === 1 ? rooms[0][0] : undefined, field.required);
   }
   if (type === "choice") {
+    const blanks = Object.keys(item.contents || {}).some((l) => ((view.lots || {})[l] || {}).kind === "blank");
+    const hot = field.name === "status" && blanks && (field.choices || []).includes("hot");
     return select(field.name, (field.choices || []).map((c) => [c, c]),
-      field.required ? (field.choices || [])[0] : undefined, field.required);
+      hot ? "hot" : field.required ? (field.choices || [])[0] : undefined, field.required);
   }
   if (type === "int") {
     let start = field.name === "take" ? localStorage.getItem(takeKey(production)) || "1" : "";
     if (field.name === "chambers_checked" && item.capacity !== undefined) start = String(item.capacity);
+    if (field.name === "count" && ctx.cmd === "load") start = String(item.capacity || "");
+    if (field.name === "count" && ctx.cmd === "unload") start = String((item.contents || {})[lotFor(view, item, ctx)] || "");
+    if (field.name === "rounds") start = String(Object.values(item.contents || {}).reduce((a, n) => a + n, 0));
     return el("input", {type: "number", name: field.name, inputMode: "numeric", min: "0",
       value: start, required: !!field.required});
   }
@@ -131,7 +171,7 @@ export function buildForm(command, kind, item, ctx) {
   if (command.summary) form.append(el("p", {class: "small muted"}, command.summary));
   for (const field of command.fields) {
     if (SKIP.has(field.name)) continue;
-    const control = input(field, kind, item, ctx);
+    const control = input(field, kind, item, {...ctx, cmd: command.name});
     if (!control) continue;
     if (control.tagName === "LABEL" || control.tagName === "FIELDSET") {
       form.append(control);
@@ -141,11 +181,20 @@ export function buildForm(command, kind, item, ctx) {
     label.htmlFor = control.id = `f-${name}-${field.name}`;
     form.append(label, control);
   }
-  if (command.fields.some((f) => f.name === "acknowledged")) {
+  if (command.byPin) {
+    /* A performer in costume has no phone: they type their PIN here (ADR 0014). */
+    const people = Object.values(ctx.view.people || {}).map((p) => [p.id, ctx.names[p.id] || p.name]);
+    const who = select("by", people, item.held_by || ctx.person, true);
+    const label = el("label", {class: "k"}, "who fired");
+    label.htmlFor = who.id = `f-${name}-by`;
+    form.append(label, who);
+  }
+  if (command.byPin || command.fields.some((f) => f.name === "acknowledged")) {
     const pin = el("input", {type: "password", name: "pin", inputMode: "numeric",
       autocomplete: "off", id: `f-${name}-pin`});
-    const who = command.takeBack ? "giving it back" : "receiving it";
-    const label = el("label", {class: "k"}, `PIN of the person ${who} (typed by them)`);
+    const label = el("label", {class: "k"}, command.byPin ?
+      "PIN of who fired (typed by them; not when it is you)" :
+      `PIN of the person ${command.takeBack ? "giving it back" : "receiving it"} (typed by them)`);
     label.htmlFor = pin.id;
     form.append(label, pin);
   }
@@ -153,7 +202,8 @@ export function buildForm(command, kind, item, ctx) {
   return form;
 }
 
-/* The form's values as the command's fields; the PIN kept aside (never in the signed body). */
+/* The form's values as the command's fields; the PIN kept aside (never in the signed body);
+   `by`: who fired, for a step a performer gives on this phone. */
 export function readForm(command, form) {
   const values = {};
   const pins = {};
@@ -205,11 +255,15 @@ export function readForm(command, form) {
     }
   }
   const pin = form.elements.pin ? form.elements.pin.value.trim() : "";
-  if (pin && command.takeBack) {
+  const by = command.byPin ? form.elements.by.value : "";
+  if (command.byPin) {
+    if (!by) problem = problem || "who fired: choose who.";
+    else if (pin) pins[by] = pin;
+  } else if (pin && command.takeBack) {
     pins.giver = pin;
   } else if (pin) {
     const receiver = command.fields.find((f) => f.type === "person" && values[f.name]);
     if (receiver) pins[values[receiver.name]] = pin;
   }
-  return {values, pins, problem};
+  return {values, pins, problem, by};
 }
