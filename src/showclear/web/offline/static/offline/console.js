@@ -239,7 +239,7 @@ async function renderQueue() {
       body.result.ok ? "allowed here" : `refused here: ${body.result.rule}`;
     list.append(el("li", {class: `queued q-${item.state}`, "data-seq": String(item.seq),
       "data-state": item.state},
-      el("strong", {}, `${item.seq}. ${c.cmd.replace(/_/g, " ")} ${target}`),
+      el("strong", {}, `${item.was || item.seq}. ${c.cmd.replace(/_/g, " ")} ${target}`),
       el("span", {}, ` · ${phone} · `), el("span", {class: "answer"}, answerText(item))));
   }
 }
@@ -258,9 +258,10 @@ async function renderAll(full = true) {
   await renderQueue();
   const device = await SC.device(production, person);
   const problem = $("offline-problem");
-  if (device && device.problem) {
+  if (device && (device.problem || device.revoked)) {
     problem.hidden = false;
-    problem.textContent = device.problem;
+    problem.textContent = device.revoked ? `${device.revoked.text}. They stay listed below; ` +
+      "sign in again to give this phone a new key." : device.problem;
   }
 }
 
