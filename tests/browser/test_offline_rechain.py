@@ -16,6 +16,7 @@ from offline_phone import (
     enqueue,
     registered,
     stage,
+    until,
 )
 from test_offline_sync import CHECK_OUT, INSPECT, REPORT, TAMPER, device_id
 
@@ -24,6 +25,7 @@ from showclear.ledger.devicesig import signature_ok
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OBSERVED = {"checked": False}
+NEW_DEVICE = "([p, w, old]) => SC.device(p, w).then(d => d.registered && d.id !== old && d.id)"
 KEY = "([p, w]) => SC.device(p, w).then(d => ({key: d.public, alg: d.alg, revoked: d.revoked}))"
 
 
@@ -156,3 +158,13 @@ def test_a_revoked_phone_stops_says_so_and_records_one_refusal(
     assert armorer.page.locator("#offline-alert").count() == 0
     assert armorer.chip_says(words) == words
     assert [q["state"] for q in armorer.queue()] == ["refused", "waiting"]  # kept, visible
+
+    armorer.context.clear_cookies(name="csrftoken")  # signed in again: a new CSRF token
+    armorer.go(f"/p/{SHOW}/offline/")
+    fresh = until(armorer.page, NEW_DEVICE, [SHOW, "arm1", device])
+    assert armorer.chip_says("Online · 0 waiting")
+    listed = armorer.queue()
+    assert [(q["device"], q["state"]) for q in listed] == [(device, "refused"), (device, "waiting")]
+    assert by_device(ledger, fresh) == []
+    registrations = [e for e in ledger.entries(SHOW) if e["command"].get("device") == fresh]
+    assert [e["command"]["cmd"] for e in registrations] == ["register_device"]
