@@ -48,6 +48,18 @@ def _signed_by_the_phone(phone: OfflinePhone, entries: list[dict[str, Any]]) -> 
         assert signature_ok(key["alg"], key["key"], proof["body"].encode(), proof["sig"])
 
 
+def _refused_once_then_rechained(phone: OfflinePhone, ledger: Any, device: str) -> None:
+    """The device's entries: the tampered report refused once, then the two re-signed steps."""
+    entries = by_device(ledger, device)
+    assert [(e["command"]["cmd"], e["result"].get("rule")) for e in entries] == [
+        ("report_unattended", "DEVICE-3"),
+        ("check_out", None),
+        ("inspect", None),
+    ], entries
+    assert [e["command"]["device"]["seq"] for e in entries] == [1, 1, 2]
+    _signed_by_the_phone(phone, entries)
+
+
 def test_a_refused_command_is_recorded_once_and_the_later_ones_are_signed_again(
     armorer: OfflinePhone, ledger: Any
 ) -> None:
@@ -60,14 +72,7 @@ def test_a_refused_command_is_recorded_once_and_the_later_ones_are_signed_again(
     armorer.context.set_offline(False)
     armorer.page.evaluate(SYNC)
 
-    entries = by_device(ledger, device)
-    assert [(e["command"]["cmd"], e["result"].get("rule")) for e in entries] == [
-        ("report_unattended", "DEVICE-3"),
-        ("check_out", None),
-        ("inspect", None),
-    ], entries
-    assert [e["command"]["device"]["seq"] for e in entries] == [1, 1, 2]
-    _signed_by_the_phone(armorer, entries)
+    _refused_once_then_rechained(armorer, ledger, device)
     assert ledger.verify_all()[SHOW].ok
     queue = {q["was"]: q for q in armorer.queue()}
     assert {w: q["state"] for w, q in queue.items()} == {
@@ -116,13 +121,7 @@ def test_a_stuck_sync_lost_then_reloaded_records_the_refusal_once(
     armorer.open()
     armorer.go(f"/p/{SHOW}/")
     armorer.page.evaluate(SYNC)
-    entries = by_device(ledger, device)
-    assert [(e["command"]["cmd"], e["result"].get("rule")) for e in entries] == [
-        ("report_unattended", "DEVICE-3"),
-        ("check_out", None),
-        ("inspect", None),
-    ]
-    _signed_by_the_phone(armorer, entries)
+    _refused_once_then_rechained(armorer, ledger, device)
     assert ledger.verify_all()[SHOW].ok
 
 
