@@ -25,7 +25,9 @@ from showclear.ledger.devicesig import signature_ok
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OBSERVED = {"checked": False}
-NEW_DEVICE = "([p, w, old]) => SC.device(p, w).then(d => d.registered && d.id !== old && d.id)"
+NEW_DEVICE = (
+    "([p, w, old]) => SC.device(p, w).then(d => !!d && d.registered && d.id !== old && d.id)"
+)
 KEY = "([p, w]) => SC.device(p, w).then(d => ({key: d.public, alg: d.alg, revoked: d.revoked}))"
 
 
@@ -150,7 +152,11 @@ def test_a_revoked_phone_stops_says_so_and_records_one_refusal(
     assert [e["result"]["rule"] for e in by_device(ledger, device)] == ["DEVICE-3"]
     tried = len(sent)
     armorer.page.get_by_role("button", name="I have read this").click()
-    armorer.go(f"/p/{SHOW}/")  # a page start: nothing sent, the alert not shown again
+    alert.wait_for(state="detached")  # kept as read
+    armorer.go(f"/p/{SHOW}/offline/")  # a page start: nothing sent, the alert not shown again
+    armorer.page.wait_for_function(
+        "w => document.getElementById('offline-problem').textContent.startsWith(w)", arg=words
+    )
     armorer.page.evaluate(SYNC)
     assert len(sent) == tried
     assert len(ledger.entries(SHOW)) == size + 1

@@ -42,9 +42,11 @@ async function rebuild() {
   }
   const d = await startDomain();
   await d.load(kept.snapshot);
+  const revoked = new Set((await SC.all("devices")).filter((d) => d.revoked).map((d) => d.id));
   for (const item of await SC.queueFor(production)) {
     const body = JSON.parse(item.body);
-    const pending = item.state === "waiting" || (item.entry !== null && item.entry >= kept.snapshot.size);
+    const waits = item.state === "waiting" && !revoked.has(item.device); /* a revoked one never goes */
+    const pending = waits || (item.entry !== null && item.entry >= kept.snapshot.size);
     if (!pending || (body.result && body.result.checked === false)) continue;
     await d.apply({...body.command, at: body.device_at});
   }
