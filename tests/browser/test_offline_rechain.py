@@ -92,6 +92,10 @@ def test_a_refused_command_is_recorded_once_and_the_later_ones_are_signed_again(
     size = len(ledger.entries(SHOW))
     armorer.page.evaluate(SYNC)
     armorer.go(f"/p/{SHOW}/offline/")
+    altered = armorer.page.locator("#offline-queue li", has_text="altered on this phone")
+    altered.wait_for()
+    assert altered.inner_text().startswith("3. report unattended W")
+    assert "refused (altered on this phone after it was signed: not sent)" in altered.inner_text()
     armorer.page.evaluate(SYNC)
     assert len(ledger.entries(SHOW)) == size
     assert armorer.errors == []

@@ -225,7 +225,8 @@ function answerText(item) {
   const a = item.answer;
   if (!a) return item.state === "waiting" ? "waiting to be sent" : item.state;
   const said = a.result || {};
-  const verdict = a.status === "refused" ? `refused${said.rule ? ` (${said.rule}: ${said.message || ""})` : ""}` : a.status;
+  const why = [said.rule, said.message].filter(Boolean).join(": "); /* a phone's own: no rule */
+  const verdict = a.status === "refused" ? `refused${why ? ` (${why})` : ""}` : a.status;
   return `${verdict}${a.entry !== null && a.entry !== undefined ? `, entry ${a.entry}` : ""}` +
     (a.agrees === false ? " · the record disagrees with this phone" : " · agrees");
 }

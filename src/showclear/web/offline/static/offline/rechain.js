@@ -83,7 +83,7 @@
                 if (gone.indexOf(i) >= 0) {
                   kept.state = "refused";
                   kept.answer = {seq: kept.was, status: "refused", entry: null, agrees: true,
-                    incident: null, result: {ok: false, rule: "altered",
+                    incident: null, result: {ok: false, rule: null,
                       message: "altered on this phone after it was signed: not sent"}};
                 }
                 return done(s.queue.put(kept));
