@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from e2e_support import PRODUCTION, Person, api_as, at, server_clock
-from sync_support import DEVICES, registered, sync
+from sync_support import DEVICES, GIVE, registered, sync
 
 from offline_support import Phone, b64url, canonical, inspect_w1
 from showclear.app.notices import notices
+from showclear.app.offline import hand_overs
 from showclear.ledger.devicesig import signature_ok
 
 INSPECT = inspect_w1(PRODUCTION)
@@ -264,3 +265,24 @@ def test_a_device_id_that_is_not_one_is_422_and_writes_nothing(
         assert response.status_code == 422, (device, response.json())
         assert response.json()["field"] == "device"
     assert _size(ready) == size
+
+
+def test_no_pin_is_checked_for_a_hand_over_that_cannot_join_the_chain(
+    ready: Any, people: dict[str, Person]
+) -> None:
+    """ADR 0004: a stuck phone's skipped hand-over spends none of the person's PIN guesses."""
+    phone = registered(people["arm1"])
+    first = phone.envelope(INSPECT, at(10))
+    give = phone.envelope(GIVE, at(11))
+    signed = json.loads(give["body"])["command"]
+    assert hand_overs(ready, PRODUCTION, phone.device, [first["body"], give["body"]]) == [
+        None,
+        signed,
+    ]
+    assert hand_overs(ready, PRODUCTION, phone.device, [give["body"]]) == [None]  # a gap
+    with server_clock(at(12)):
+        api_as(people["arm1"]).post(f"{DEVICES}/{phone.device}/revoke", {"reason": "lost"})
+    assert hand_overs(ready, PRODUCTION, phone.device, [first["body"], give["body"]]) == [
+        None,
+        None,
+    ]

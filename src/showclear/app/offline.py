@@ -19,7 +19,7 @@ from showclear.domain.events import (
     DeviceCommandChained,
     Event,
 )
-from showclear.domain.rules.devices import chained, device_of
+from showclear.domain.rules.devices import GENESIS, chained, device_of
 from showclear.domain.rules.offline import Offline, settle
 from showclear.domain.state import State
 from showclear.domain.times import canonical_time
@@ -312,20 +312,27 @@ def _clamped(device_at: str, received: str, last_at: str) -> str:
 
 
 def hand_overs(svc: Showclear, production: str, device: str, texts: list[str]) -> list[JSON | None]:
-    """The hand-over of each new signed body, for the web to check its PINs first; else None."""
-    # a body the chain has recorded (a retried sync) had its PINs checked: never guessed again
+    """The hand-over of each new body that continues the chain, for the web to check PINs; else None."""
+    # a body the chain has recorded (a retried sync) had its PINs checked: never guessed again;
+    # one that can't join the chain (after a gap or a fork, a revoked device) is never decided
     with svc.states.reading(production) as state:
         found = state.devices.get(device)
         known = set(found.bodies) if found is not None else set()
+        seq, head = (found.seq, found.head or GENESIS) if found is not None else (0, GENESIS)
+        joins = found is None or not found.revoked
     out: list[JSON | None] = []
     for text in texts:
         try:
-            command = json.loads(text).get("command")
+            body = json.loads(text)
+            command, link = body.get("command"), (body.get("seq"), body.get("prev"))
         except (ValueError, AttributeError):
-            command = None
-        fresh = hashlib.sha256(text.encode("utf-8")).hexdigest() not in known
+            command, link = None, None
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest not in known:
+            joins = joins and link == (seq + 1, head)
+            seq, head = seq + 1, digest
         is_hand_over = isinstance(command, dict) and command.get("cmd") == "hand_over"
-        out.append(command if is_hand_over and fresh else None)
+        out.append(command if is_hand_over and joins and digest not in known else None)
     return out
 
 
