@@ -24,7 +24,7 @@ from showclear.web.accounts.models import Membership
 OFFLINE_PINS = {**PINS, "arm2": "2468"}
 # The phone's record as the page sees it (store.js, sync.js: self.SC).
 QUEUE = "p => SC.queueFor(p).then(items => items.map(i => ({seq: i.seq, state: i.state, "
-QUEUE += "device: i.device, body: i.body, answer: i.answer})))"
+QUEUE += "device: i.device, body: i.body, answer: i.answer, was: i.was || i.seq})))"
 SW_READY = "() => navigator.serviceWorker.ready.then(r => !!r.active)"
 SNAPSHOT_KEPT = "p => SC.get('snapshots', p).then(k => !!k)"
 CONTROLLED = "() => !!navigator.serviceWorker.controller"

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from e2e_support import PRODUCTION, Person, api_as, at, server_clock
-from sync_support import DEVICES, registered, sync
+from sync_support import DEVICES, GIVE, registered, sync
 
 from offline_support import Phone, b64url, canonical, inspect_w1
 from showclear.app.notices import notices
+from showclear.app.offline import hand_overs
 from showclear.ledger.devicesig import signature_ok
 
 INSPECT = inspect_w1(PRODUCTION)
@@ -38,7 +39,8 @@ def _refused_and_recorded(svc: Any, answer: dict[str, Any], rule: str, words: st
     entry = _last(svc)
     assert entry["seq"] == first["entry"]
     assert entry["result"]["rule"] == rule
-    assert [e["type"] for e in entry["events"]] == ["command_refused"]
+    kinds = [e["type"] for e in entry["events"]]
+    assert kinds in (["command_refused"], ["command_refused", "device_attempt_refused"])
     assert entry["command"]["device"]["body"]
     assert all(r["status"] == "skipped" and r["entry"] is None for r in rest)
 
@@ -61,7 +63,7 @@ def test_a_changed_field_is_refused_and_recorded(
     _refused_and_recorded(ready, answer, "DEVICE-3", "does not verify")
     assert _size(ready) == size + 1
     assert ready.state(PRODUCTION)["weapons"]["W1"] == before
-    assert answer["device"] == {"seq": 0, "head": ""}
+    assert answer["device"] == {"seq": 0, "head": "", "revoked": False}
 
 
 def test_a_bad_signature_is_refused_and_the_rest_waits(
@@ -121,8 +123,75 @@ def test_a_revoked_devices_commands_are_refused(ready: Any, people: dict[str, Pe
             f"{DEVICES}/{phone.device}/revoke", {"reason": "phone lost on set"}
         )
     assert revoked.status_code == 200, revoked.json()
-    answer = sync(people["arm1"], phone, [phone.envelope(INSPECT, at(10))]).json()
+    sent = [phone.envelope(INSPECT, at(10)), phone.envelope(INSPECT, at(11))]
+    answer = sync(people["arm1"], phone, sent).json()
     _refused_and_recorded(ready, answer, "DEVICE-3", "revoked")
+    assert answer["device"]["revoked"] is True
+    size = _size(ready)
+    again = sync(people["arm1"], phone, sent).json()  # the phone tries again: recorded once
+    assert [r["status"] for r in again["results"]] == ["duplicate", "skipped"]
+    assert again["results"][0]["entry"] == answer["results"][0]["entry"]
+    assert "revoked" in again["results"][0]["result"]["message"]
+    assert _size(ready) == size
+
+
+def _remembered(svc: Any, device: str) -> dict[str, int]:
+    """The device's attempts refused at its chain's position, as the domain state keeps them."""
+    with svc.states.reading(PRODUCTION) as state:
+        return dict(state.devices[device].refused)
+
+
+def _stuck(svc: Any, person: Person, phone: Phone, sent: list[dict[str, Any]]) -> Any:
+    """The same envelopes sent twice: refused and recorded once, then answered as duplicates."""
+    first = sync(person, phone, sent).json()
+    assert first["results"][0]["status"] == "refused", first
+    size = _size(svc)
+    for _ in range(2):
+        again = sync(person, phone, sent).json()
+        assert [r["status"] for r in again["results"]] == ["duplicate"] + ["skipped"] * (
+            len(sent) - 1
+        )
+        assert again["results"][0]["entry"] == first["results"][0]["entry"]
+        assert again["results"][0]["result"] == first["results"][0]["result"]
+    assert _size(svc) == size
+    return first
+
+
+def test_a_refused_attempt_sent_again_unchanged_is_recorded_once(
+    ready: Any, people: dict[str, Person]
+) -> None:
+    phone = registered(people["arm1"])
+    bad = phone.envelope(INSPECT, at(10))
+    good = bad["sig"]
+    bad["sig"] = b64url(bytes(64))
+    later = phone.envelope(INSPECT, at(11))
+    _stuck(ready, people["arm1"], phone, [bad, later])
+    assert len(_remembered(ready, phone.device)) == 1
+    mended = sync(people["arm1"], phone, [{**bad, "sig": good}, later]).json()  # another sig
+    assert [r["status"] for r in mended["results"]] == ["recorded", "recorded"], mended
+    assert _remembered(ready, phone.device) == {}
+
+
+def test_a_gap_sent_again_is_recorded_once_and_decided_when_the_chain_reaches_it(
+    ready: Any, people: dict[str, Person]
+) -> None:
+    phone = registered(people["arm1"])
+    missing = phone.envelope(INSPECT, at(10))
+    late = phone.envelope(INSPECT, at(11))
+    _stuck(ready, people["arm1"], phone, [late])
+    assert sync(people["arm1"], phone, [missing]).json()["results"][0]["status"] == "recorded"
+    answer = sync(people["arm1"], phone, [late]).json()  # the chain moved: decided anew
+    assert answer["results"][0]["status"] == "recorded", answer
+    assert ready.verify_all()[PRODUCTION].ok
+
+
+def test_another_persons_refusals_do_not_answer_for_the_devices_owner(
+    ready: Any, people: dict[str, Person]
+) -> None:
+    theirs = registered(people["perf1"])
+    sent = theirs.envelope(INSPECT, at(10))
+    sync(people["arm1"], theirs, [sent])
+    assert _remembered(ready, theirs.device) == {}
 
 
 def test_another_persons_device_is_refused_and_shows_nothing(
@@ -196,3 +265,24 @@ def test_a_device_id_that_is_not_one_is_422_and_writes_nothing(
         assert response.status_code == 422, (device, response.json())
         assert response.json()["field"] == "device"
     assert _size(ready) == size
+
+
+def test_no_pin_is_checked_for_a_hand_over_that_cannot_join_the_chain(
+    ready: Any, people: dict[str, Person]
+) -> None:
+    """ADR 0004: a stuck phone's skipped hand-over spends none of the person's PIN guesses."""
+    phone = registered(people["arm1"])
+    first = phone.envelope(INSPECT, at(10))
+    give = phone.envelope(GIVE, at(11))
+    signed = json.loads(give["body"])["command"]
+    assert hand_overs(ready, PRODUCTION, phone.device, [first["body"], give["body"]]) == [
+        None,
+        signed,
+    ]
+    assert hand_overs(ready, PRODUCTION, phone.device, [give["body"]]) == [None]  # a gap
+    with server_clock(at(12)):
+        api_as(people["arm1"]).post(f"{DEVICES}/{phone.device}/revoke", {"reason": "lost"})
+    assert hand_overs(ready, PRODUCTION, phone.device, [first["body"], give["body"]]) == [
+        None,
+        None,
+    ]

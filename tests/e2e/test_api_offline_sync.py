@@ -107,6 +107,6 @@ def test_a_retried_sync_records_nothing_twice(ready: Any, people: dict[str, Pers
     assert [r["entry"] for r in again["results"][:2]] == [r["entry"] for r in first["results"]]
     assert again["results"][1]["result"] == first["results"][1]["result"]
     assert ready.ledger.size(PRODUCTION) == size + 2
-    assert again["device"] == {"seq": 4, "head": phone.head}
+    assert again["device"] == {"seq": 4, "head": phone.head, "revoked": False}
     assert sync(people["arm1"], phone, envelopes).json()["results"][3]["status"] == "duplicate"
     assert ready.ledger.size(PRODUCTION) == size + 2

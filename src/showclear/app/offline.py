@@ -13,8 +13,13 @@ from showclear.domain import Command, InputError, decide, later_of, parse, parse
 from showclear.domain.commands import HandOver
 from showclear.domain.decide import Decision
 from showclear.domain.errors import Refused
-from showclear.domain.events import CommandRefused, DeviceCommandChained, Event
-from showclear.domain.rules.devices import chained, device_of
+from showclear.domain.events import (
+    CommandRefused,
+    DeviceAttemptRefused,
+    DeviceCommandChained,
+    Event,
+)
+from showclear.domain.rules.devices import GENESIS, chained, device_of
 from showclear.domain.rules.offline import Offline, settle
 from showclear.domain.state import State
 from showclear.domain.times import canonical_time
@@ -127,7 +132,11 @@ class Sync:
         with self.svc.states.reading(self.production) as state:
             found = state.devices.get(self.device)
             mine = found is not None and found.person == self.person
-            position = {"seq": found.seq, "head": found.head} if found and mine else None
+            position = (
+                {"seq": found.seq, "head": found.head, "revoked": found.revoked}
+                if found and mine
+                else None
+            )
             alerts = alerts_of(state, self.device) if mine else []
         return {"device": position, "results": results, "alerts": alerts, "mine": mine}
 
@@ -146,6 +155,16 @@ class Sync:
     def _decide(self, tx: LedgerTransaction, env: Envelope) -> JSON:
         """One envelope in the writer transaction: checked, then decided or refused."""
         state = self.svc.states.in_transaction(tx, self.production)
+        attempt = _attempt_of(env)
+        known = state.devices.get(self.device)
+        mine = known if known is not None and known.person == self.person else None
+        if mine is not None and attempt in mine.refused:  # a stuck phone's retry: not recorded
+            answer = self._duplicate(tx, _seq_of(env.body), mine.refused[attempt])
+            self.stopped = {
+                **answer["result"],
+                "message": f"not decided: {answer['result']['message']}",
+            }
+            return answer
         body: JSON = {}
         try:
             body = read_body(env.body)
@@ -158,8 +177,13 @@ class Sync:
                 )
             digest = hashlib.sha256(env.body.encode("utf-8")).hexdigest()
             first = chained(device, seq, prev, digest)
-        except Refused as refusal:  # recorded; the device's later envelopes wait
-            answer = self._refuse(tx, state, env, body, refusal, None)
+        except Refused as refusal:  # recorded once; the device's later envelopes wait
+            seen = None
+            if mine is not None:
+                seen = DeviceAttemptRefused(
+                    device=self.device, seq=_seq_of(env.body) or 0, attempt=attempt
+                )
+            answer = self._refuse(tx, state, env, body, refusal, seen)
             self.stopped = {**answer["result"], "message": f"not decided: {refusal.message}"}
             return answer
         if first is not None:
@@ -204,9 +228,9 @@ class Sync:
         env: Envelope,
         body: JSON,
         refusal: Refused,
-        step: DeviceCommandChained | None,
+        step: DeviceCommandChained | DeviceAttemptRefused | None,
     ) -> JSON:
-        """A refused envelope, recorded with what it was; `step`: it still joins the chain."""
+        """A refused envelope, recorded with what it was; `step`: it joins the chain, or is kept."""
         command = body.get("command")
         cmd = command.get("cmd") if isinstance(command, dict) else None
         raw = {
@@ -225,7 +249,7 @@ class Sync:
         stored = self.svc.append(tx, state, raw, result, events + ([step] if step else []))
         return _answer(body.get("seq"), "refused", stored.seq, result, "agrees" not in result)
 
-    def _duplicate(self, tx: LedgerTransaction, seq: int, entry: int) -> JSON:
+    def _duplicate(self, tx: LedgerTransaction, seq: int | None, entry: int) -> JSON:
         """A retried envelope: the first entry's result, nothing recorded."""
         first = decode_entry(tx.stored_entry(entry).body)
         agrees = first.result.get("agrees") is not False
@@ -293,21 +317,33 @@ def _clamped(device_at: str, received: str, last_at: str) -> str:
 
 
 def hand_overs(svc: Showclear, production: str, device: str, texts: list[str]) -> list[JSON | None]:
-    """The hand-over (or fire) of each new signed body, for the web to check PINs first; else None."""
-    # a body the chain has recorded (a retried sync) had its PINs checked: never guessed again
+    """The hand-over (or fire) of each new body that continues the chain, for the web's PINs."""
+    # a body the chain has recorded (a retried sync) had its PINs checked: never guessed again;
+    # one that can't join the chain (after a gap or a fork, a revoked device) is never decided
     with svc.states.reading(production) as state:
         found = state.devices.get(device)
         known = set(found.bodies) if found is not None else set()
+        seq, head = (found.seq, found.head or GENESIS) if found is not None else (0, GENESIS)
+        joins = found is None or not found.revoked
     out: list[JSON | None] = []
     for text in texts:
         try:
-            command = json.loads(text).get("command")
+            body = json.loads(text)
+            command, link = body.get("command"), (body.get("seq"), body.get("prev"))
         except (ValueError, AttributeError):
-            command = None
-        fresh = hashlib.sha256(text.encode("utf-8")).hexdigest() not in known
+            command, link = None, None
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest not in known:
+            joins = joins and link == (seq + 1, head)
+            seq, head = seq + 1, digest
         two = isinstance(command, dict) and command.get("cmd") in {"hand_over", *GIVEN_BY_PIN}
-        out.append(command if two and fresh else None)
+        out.append(command if two and joins and digest not in known else None)
     return out
+
+
+def _attempt_of(env: Envelope) -> str:
+    """What makes an envelope sent again the same attempt: SHA-256 of its body and signature."""
+    return hashlib.sha256(f"{env.body}\n{env.sig}".encode()).hexdigest()
 
 
 def _seq_of(text: str) -> int | None:

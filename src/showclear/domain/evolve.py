@@ -324,6 +324,7 @@ HANDLERS: dict[type[Event], Callable[[State, Any, Meta], None]] = {
     ev.DeviceRegistered: devices.device_registered,
     ev.DeviceRevoked: devices.device_revoked,
     ev.DeviceCommandChained: devices.device_command_chained,
+    ev.DeviceAttemptRefused: devices.device_attempt_refused,
     ev.OfflineDisputeRecorded: devices.offline_dispute_recorded,
 }
 

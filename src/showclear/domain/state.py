@@ -211,6 +211,8 @@ class Device(msgspec.Struct):
     seq: int = 0  # the last accepted device sequence number
     head: str = ""  # hex SHA-256 of the last accepted signed body
     bodies: dict[str, int] = {}  # hex SHA-256 of the last BODY_WINDOW accepted bodies -> entry
+    # attempts refused before joining the chain since its last step (SHA-256 of body, sig) -> entry
+    refused: dict[str, int] = {}
 
 
 class Dispute(msgspec.Struct):
@@ -272,6 +274,19 @@ def remember_body(device: Device, digest: str, seq: int) -> None:
     if len(device.bodies) > 2 * BODY_WINDOW:  # amortised, as for idempotency keys
         oldest = sorted(device.bodies.values())[-BODY_WINDOW]
         device.bodies = {d: s for d, s in device.bodies.items() if s >= oldest}
+
+
+# A device's attempts refused at one chain position are remembered up to this many, so a stuck
+# or revoked phone sending the same envelopes again records nothing more (ADR 0014).
+REFUSED_WINDOW = 100
+
+
+def remember_refused(device: Device, attempt: str, seq: int) -> None:
+    """Remember the entry that refused an attempt; forget the oldest beyond the window."""
+    device.refused[attempt] = seq
+    if len(device.refused) > REFUSED_WINDOW:
+        oldest = min(device.refused, key=device.refused.__getitem__)
+        del device.refused[oldest]
 
 
 def key_of(by: str, key: str) -> str:

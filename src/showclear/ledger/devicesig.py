@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -102,9 +103,19 @@ class DeviceChains:
         return None if unread else _same_command(command, signed)
 
 
+def _same_moment(stored: Any, signed: Any) -> bool:
+    """The entry's time is the phone's, as spelled or in its canonical spelling (".000000" gone)."""
+    if stored == signed:
+        return True
+    try:
+        return datetime.fromisoformat(str(stored)) == datetime.fromisoformat(str(signed))
+    except ValueError:
+        return False
+
+
 def _same_command(command: dict[str, Any], signed: dict[str, Any]) -> str | None:
     """What differs between the entry's command and the one the phone signed, or None."""
-    if command.get("client_at") != signed["device_at"]:
+    if not _same_moment(command.get("client_at"), signed["device_at"]):
         return "its client_at is not the phone's signed clock"
     inner: dict[str, Any] = signed["command"]
     names = (set(inner) | set(command)) - _SERVER_SET

@@ -190,6 +190,7 @@ def describe_event(event: Event, who: str, names: Names) -> str:
         "device_registered": lambda: f"{who} registered device {e.device} ({e.alg})",
         "device_revoked": lambda: f"{who} revoked device {e.device}: {e.reason}",
         "device_command_chained": lambda: f"made offline on device {e.device} (its step {e.seq})",
+        "device_attempt_refused": lambda: f"sent from device {e.device} (its step {e.seq})",
         "offline_dispute_recorded": lambda: (
             f"decided offline on {', '.join(e.devices)} and disputed by the record"
             f" (incident {e.incident})"

@@ -67,7 +67,7 @@ def test_a_retried_sync_after_a_restart_records_nothing_twice(
         assert [r["status"] for r in answer["results"]] == ["duplicate"] * 2 + ["recorded"] * 2
         assert [r["entry"] for r in answer["results"][:2]] == [r["entry"] for r in first["results"]]
         assert again.ledger.size(DEMO_PRODUCTION) == size + 2
-        assert answer["device"] == {"seq": 4, "head": phone.head}
+        assert answer["device"] == {"seq": 4, "head": phone.head, "revoked": False}
         assert again.verify_all()[DEMO_PRODUCTION].ok
         exported = Path(folder) / "export.jsonl"
         with exported.open("wb") as fp:
@@ -90,7 +90,7 @@ def test_a_gap_is_recorded_and_the_chain_stays_where_it_was(opened: tuple[str, s
         assert [r["status"] for r in answer["results"]] == ["refused", "skipped"]
         assert answer["results"][0]["result"]["rule"] == "DEVICE-4"
         assert svc.ledger.size(DEMO_PRODUCTION) == size + 1
-        assert answer["device"] == {"seq": 0, "head": ""}
+        assert answer["device"] == {"seq": 0, "head": "", "revoked": False}
         assert svc.verify_all()[DEMO_PRODUCTION].ok
     finally:
         svc.close()

@@ -123,3 +123,17 @@ def test_a_dropped_offline_command_breaks_the_phone_s_chain(svc: Showclear) -> N
     chains = DeviceChains()
     problems = [chains.check(b) for n, b in enumerate(kept) if n != offline[1]]
     assert "seq 3 does not follow its seq 1" in str([p for p in problems if p])
+
+
+def test_a_phone_clock_on_a_whole_second_verifies(svc: Showclear) -> None:
+    """The phone spells 12:00:00.000000; the entry keeps the canonical 12:00:00: the same time."""
+    phone = Phone()
+    register = {"cmd": "register_device", "production": DEMO_PRODUCTION, "by": "arm1"}
+    register |= {"at": NOW, "device": phone.device}
+    assert svc.execute(register | {"key": phone.key, "alg": phone.alg})["ok"]
+    made = phone.envelope(inspect_w1(DEMO_PRODUCTION), "2026-03-03T12:00:00.000000-07:00")
+    answer = Sync(svc, DEMO_PRODUCTION, phone.device, "arm1", NOW).run(
+        [Envelope(made["body"], made["sig"])]
+    )
+    assert answer["results"][0]["status"] == "recorded", answer
+    assert svc.verify_all()[DEMO_PRODUCTION].ok

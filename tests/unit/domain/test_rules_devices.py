@@ -12,9 +12,10 @@ import pytest
 from showclear.domain import Meta, apply_entry, decide, parse, stored
 from showclear.domain.declarations import DECLARED
 from showclear.domain.errors import Refused
+from showclear.domain.events import DeviceAttemptRefused, DeviceCommandChained
 from showclear.domain.rules.devices import GENESIS, chained, device_id, device_of
 from showclear.domain.rules.offline import NOT_FACTS, OBSERVATIONS, Offline, settle
-from showclear.domain.state import BODY_WINDOW, Device, remember_body
+from showclear.domain.state import BODY_WINDOW, REFUSED_WINDOW, Device, State, remember_body
 
 KEY = base64.urlsafe_b64encode(bytes(range(32))).rstrip(b"=").decode()
 DEVICE = "D-" + hashlib.sha256(bytes(range(32))).hexdigest()[:16]
@@ -154,3 +155,20 @@ def test_a_device_remembers_its_last_bodies_only():
     assert min(device.bodies.values()) == BODY_WINDOW + 1
     with pytest.raises(Refused, match="older than its last"):
         chained(msgspec.structs.replace(device, seq=2 * BODY_WINDOW + 1), 1, GENESIS, f"{1:064x}")
+
+
+@pytest.mark.rule("DEVICE-4")
+def test_a_device_remembers_refused_attempts_until_its_chain_moves():
+    """ADR 0014: a stuck phone's retries answer the first refusal; a step forgets them."""
+    state = State(devices={DEVICE: Device(id=DEVICE, person="arm1", key=KEY, alg="Ed25519", at="")})
+    for n in range(REFUSED_WINDOW + 5):
+        attempt = DeviceAttemptRefused(device=DEVICE, seq=2, attempt=f"{n:064x}")
+        apply_entry(state, Meta(seq=10 + n, at="", by="arm1"), [attempt])
+    kept = state.devices[DEVICE].refused
+    assert len(kept) == REFUSED_WINDOW
+    assert min(kept.values()) == 15
+    assert kept[f"{REFUSED_WINDOW + 4:064x}"] == REFUSED_WINDOW + 14
+    step = DeviceCommandChained(device=DEVICE, seq=1, head="ab" * 32)
+    apply_entry(state, Meta(seq=500, at="", by="arm1"), [step])
+    assert state.devices[DEVICE].refused == {}
+    assert state.devices[DEVICE].bodies == {"ab" * 32: 500}

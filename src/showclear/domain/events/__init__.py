@@ -15,6 +15,7 @@ import msgspec
 
 from showclear.domain.events.base import Event
 from showclear.domain.events.devices import (
+    DeviceAttemptRefused,
     DeviceCommandChained,
     DeviceRegistered,
     DeviceRevoked,
@@ -112,6 +113,7 @@ ALL: dict[str, type[Event]] = {
     "device_registered": DeviceRegistered,
     "device_revoked": DeviceRevoked,
     "device_command_chained": DeviceCommandChained,
+    "device_attempt_refused": DeviceAttemptRefused,
     "offline_dispute_recorded": OfflineDisputeRecorded,
 }
 
@@ -159,6 +161,7 @@ AnyEvent = Union[  # noqa: UP007  (msgspec reads the union at run time)
     DeviceRegistered,
     DeviceRevoked,
     DeviceCommandChained,
+    DeviceAttemptRefused,
     OfflineDisputeRecorded,
 ]
 
@@ -171,6 +174,7 @@ __all__ = [
     "ComplaintFiled",
     "DayWrapped",
     "DeclarationAnnounced",
+    "DeviceAttemptRefused",
     "DeviceCommandChained",
     "DeviceRegistered",
     "DeviceRevoked",

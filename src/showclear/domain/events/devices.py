@@ -1,4 +1,4 @@
-"""Events of devices: a phone's key registered or revoked, a signed command joining its chain."""
+"""Events of devices: a phone's key registered or revoked, a signed command joining its chain or refused before it."""
 
 from __future__ import annotations
 
@@ -27,6 +27,14 @@ class DeviceCommandChained(Event, frozen=True, tag="device_command_chained"):
     device: str
     seq: int
     head: str
+
+
+class DeviceAttemptRefused(Event, frozen=True, tag="device_attempt_refused"):
+    """A device's envelope was refused before joining its chain (`attempt`: SHA-256 of body and sig)."""
+
+    device: str
+    seq: int
+    attempt: str
 
 
 class OfflineDisputeRecorded(Event, frozen=True, tag="offline_dispute_recorded"):

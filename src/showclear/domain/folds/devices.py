@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from showclear.domain import events as ev
 from showclear.domain.folds.base import Meta
-from showclear.domain.state import Device, Dispute, State, remember_body
+from showclear.domain.state import Device, Dispute, State, remember_body, remember_refused
 
 
 def device_registered(s: State, e: ev.DeviceRegistered, m: Meta) -> None:
@@ -21,6 +21,11 @@ def device_command_chained(s: State, e: ev.DeviceCommandChained, m: Meta) -> Non
     device = s.devices[e.device]
     device.seq, device.head = e.seq, e.head
     remember_body(device, e.head, m.seq)
+    device.refused = {}  # the chain moved: an attempt refused before may be decided otherwise
+
+
+def device_attempt_refused(s: State, e: ev.DeviceAttemptRefused, m: Meta) -> None:
+    remember_refused(s.devices[e.device], e.attempt, m.seq)
 
 
 def offline_dispute_recorded(s: State, e: ev.OfflineDisputeRecorded, m: Meta) -> None:

@@ -78,6 +78,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "precache": json.dumps(urls),
             "store": static("offline/store.js"),
             "sync": static("offline/sync.js"),
+            "rechain": static("offline/rechain.js"),
         },
     )
     response = HttpResponse(text, content_type="text/javascript; charset=utf-8")

@@ -26,16 +26,19 @@
   };
 
   /* What the chip says now; also the console's heading line. */
-  SC.status = function (production) {
-    return Promise.all([SC.waiting(production), SC.get("snapshots", production)])
+  SC.status = function (production, person) {
+    var device = person ? SC.device(production, person) : Promise.resolve(null);
+    return Promise.all([SC.waiting(production), SC.get("snapshots", production), device])
       .then(function (both) {
         var kept = both[1];
+        var revoked = both[2] && both[2].revoked;
         var snap = kept && kept.snapshot;
         var issued = snap ? Date.parse(snap.issued_at) : NaN;
         var until = snap ? Date.parse(snap.valid_until) : NaN;
         return {online: navigator.onLine, waiting: both[0], snapshot: snap || null,
           age: isNaN(issued) ? null : Date.now() - issued,
-          stale: !snap || isNaN(until) || Date.now() > until};
+          stale: !snap || isNaN(until) || Date.now() > until,
+          revoked: revoked ? revoked.text : ""};
       });
   };
 
@@ -43,10 +46,11 @@
     var el = chip();
     var at = here();
     if (!el || !at) return Promise.resolve();
-    return SC.status(at.production).then(function (s) {
+    return SC.status(at.production, at.person).then(function (s) {
       var parts = [s.online ? "Online" : "No signal", s.waiting + " waiting"];
       parts.push(s.snapshot ? "snapshot " + SC.age(s.age) + " old" : "no snapshot");
-      el.textContent = parts.join(" · ");
+      el.textContent = s.revoked || parts.join(" · ");
+      el.classList.toggle("revoked", !!s.revoked);
       el.classList.toggle("offline", !s.online);
       el.classList.toggle("stale", s.stale);
       el.dataset.waiting = String(s.waiting);
@@ -111,7 +115,8 @@
       dialog.id = "offline-alert";
       dialog.className = "offline-alert";
       var title = document.createElement("h2");
-      title.textContent = "The record disagrees with this phone";
+      var only = unseen.length === 1 && unseen[0].id === "revoked";
+      title.textContent = only ? "This phone was revoked" : "The record disagrees with this phone";
       dialog.appendChild(title);
       unseen.forEach(function (a) {
         var p = document.createElement("p");

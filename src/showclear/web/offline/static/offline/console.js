@@ -43,9 +43,11 @@ async function rebuild() {
   }
   const d = await startDomain();
   await d.load(kept.snapshot);
+  const revoked = new Set((await SC.all("devices")).filter((d) => d.revoked).map((d) => d.id));
   for (const item of await SC.queueFor(production)) {
     const body = JSON.parse(item.body);
-    const pending = item.state === "waiting" || (item.entry !== null && item.entry >= kept.snapshot.size);
+    const waits = item.state === "waiting" && !revoked.has(item.device); /* a revoked one never goes */
+    const pending = waits || (item.entry !== null && item.entry >= kept.snapshot.size);
     if (!pending || (body.result && body.result.checked === false)) continue;
     await d.apply({...body.command, at: body.device_at});
   }
@@ -283,7 +285,8 @@ function answerText(item) {
   const a = item.answer;
   if (!a) return item.state === "waiting" ? "waiting to be sent" : item.state;
   const said = a.result || {};
-  const verdict = a.status === "refused" ? `refused${said.rule ? ` (${said.rule}: ${said.message || ""})` : ""}` : a.status;
+  const why = [said.rule, said.message].filter(Boolean).join(": "); /* a phone's own: no rule */
+  const verdict = a.status === "refused" ? `refused${why ? ` (${why})` : ""}` : a.status;
   return `${verdict}${a.entry !== null && a.entry !== undefined ? `, entry ${a.entry}` : ""}` +
     (a.agrees === false ? " · the record disagrees with this phone" : " · agrees");
 }
@@ -299,7 +302,7 @@ async function renderQueue() {
       body.result.ok ? "allowed here" : `refused here: ${body.result.rule}`;
     list.append(el("li", {class: `queued q-${item.state}`, "data-seq": String(item.seq),
       "data-state": item.state},
-      el("strong", {}, `${item.seq}. ${c.cmd.replace(/_/g, " ")} ${target}`),
+      el("strong", {}, `${item.was || item.seq}. ${c.cmd.replace(/_/g, " ")} ${target}`),
       el("span", {}, ` · ${phone} · `), el("span", {class: "answer"}, answerText(item))));
   }
 }
@@ -318,9 +321,10 @@ async function renderAll(full = true) {
   await renderQueue();
   const device = await SC.device(production, person);
   const problem = $("offline-problem");
-  if (device && device.problem) {
+  if (device && (device.problem || device.revoked)) {
     problem.hidden = false;
-    problem.textContent = device.problem;
+    problem.textContent = device.revoked ? `${device.revoked.text}. They stay listed below; ` +
+      "sign in again to give this phone a new key." : device.problem;
   }
 }
 

@@ -103,9 +103,14 @@
     });
   };
 
+  /* The commands still to be sent: a revoked device's stay listed but are never sent. */
   SC.waiting = function (production) {
-    return SC.queueFor(production).then(function (items) {
-      return items.filter(function (item) { return item.state === "waiting"; }).length;
+    return Promise.all([SC.queueFor(production), SC.all("devices")]).then(function (both) {
+      var revoked = {};
+      both[1].forEach(function (d) { if (d.revoked) revoked[d.id] = true; });
+      return both[0].filter(function (item) {
+        return item.state === "waiting" && !revoked[item.device];
+      }).length;
     });
   };
 

@@ -40,8 +40,8 @@
     var key = deviceKey(production, person);
     return SC.locked("showclear-device-" + key, function () {
       return SC.get("devices", key).then(function (device) {
-        if (device) return device;
-        return newKeys().then(function (made) {
+        if (device && !renewed(device, csrf)) return device;
+        return (device ? archive(device) : Promise.resolve()).then(newKeys).then(function (made) {
           return crypto.subtle.exportKey("raw", made.keys.publicKey).then(function (raw) {
             return SC.sha256hex(new Uint8Array(raw)).then(function (digest) {
               device = {key: key, production: production, person: person,
@@ -58,6 +58,19 @@
       return SC.register(device, csrf).catch(function () { return device; });
     });
   };
+
+  /* A revoked device is replaced after the person signs in again (a new CSRF token). */
+  function renewed(device, csrf) {
+    return !!(device.revoked && csrf && csrf !== device.revoked.csrf);
+  }
+
+  /* The revoked device kept under another key: its queue stays listed, never deleted. */
+  function archive(device) {
+    return SC.tx(["devices"], "readwrite", function (s, done) {
+      var kept = Object.assign({}, device, {key: device.key + "|" + device.id, archived: true});
+      return Promise.all([done(s.devices.put(kept)), done(s.devices.delete(device.key))]);
+    });
+  }
 
   SC.register = function (device, csrf) {
     var url = api(device.production) + "/devices";
@@ -79,6 +92,7 @@
     });
   };
 
+  SC.signature = signature;
   function signature(device, bytes) {
     var alg = device.alg === "Ed25519" ? {name: "Ed25519"} : {name: "ECDSA", hash: "SHA-256"};
     return crypto.subtle.sign(alg, device.keys.privateKey, bytes).then(SC.b64url);
@@ -129,7 +143,7 @@
       (result.status === "refused" && /^DEVICE-/.test((result.result || {}).rule || ""));
   }
 
-  function mark(device, answer) {
+  function mark(device, answer, csrf) {
     return SC.tx(["devices", "queue"], "readwrite", function (s, done) {
       var steps = answer.results.map(function (result) {
         return done(s.queue.get([device.id, result.seq])).then(function (item) {
@@ -145,6 +159,19 @@
         return done(s.devices.get(device.key));
       }).then(function (now) {
         now.server = answer.device || now.server;
+        /* a refusal the chain did not take: the waiting commands are signed again from it */
+        if (answer.device && !answer.device.revoked && answer.results.some(stops)) {
+          now.rechain = true;
+        }
+        if (answer.device && answer.device.revoked && !now.revoked) {
+          /* Never sent again; kept, and told once. csrf: a new sign-in makes a new key. */
+          var lost = answer.results.filter(function (r) {
+            return r.status !== "recorded" && !(r.status === "duplicate" && (r.result || {}).ok);
+          }).length;
+          now.revoked = {at: Date.now(), csrf: csrf || "", text: "This phone was revoked on " +
+            now.production + ": " + lost + (lost === 1 ? " step" : " steps") +
+            " could not be sent"};
+        }
         /* What stopped the chain, kept until a later command of the device is recorded. */
         var said = now.problem ? now.problem.split("\n") : [];
         answer.results.forEach(function (r) {
@@ -167,6 +194,7 @@
               (said.message || "") + ")" : "") + ". The armorer reviews it."});
           }
         });
+        if (now.revoked) alerts.push({id: "revoked", text: now.revoked.text});
         alerts.forEach(function (a) {
           var known = now.alerts.some(function (b) { return b.id === a.id; });
           if (!known) now.alerts.push(a);
@@ -190,13 +218,18 @@
       return Promise.all([SC.get("devices", device.key), SC.queueOf(device.id)]).then(function (both) {
         var fresh = both[0];
         var waiting = both[1].some(function (i) { return i.state === "waiting"; });
+        if (fresh.revoked) return null; /* revoked: nothing is sent again */
         if (!waiting && (!poll || !fresh.registered)) return null; /* nothing to send or hear */
         return fresh.registered ? fresh : SC.register(fresh, csrf);
       }).then(function (fresh) {
         if (!fresh) return {sent: 0};
         var url = api(fresh.production) + "/devices/" + fresh.id + "/sync";
+        var rechained = false; /* once a sync: a second refusal waits for the next one */
         function round(tries) {
-          return SC.queueOf(fresh.id).then(function (items) {
+          /* a sync stopped before its commands were signed again (a reload): first that */
+          return SC.rechain(fresh).then(function () {
+            return SC.queueOf(fresh.id);
+          }).then(function (items) {
             var waiting = items.filter(function (i) { return i.state === "waiting"; });
             if (!waiting.length && !poll) return {sent: 0};
             var batch = waiting.slice(0, BATCH).map(function (i) {
@@ -208,8 +241,15 @@
               if (r.status >= 500 || r.status === 429) throw new Error("HTTP " + r.status);
               return r.json().then(function (answer) {
                 if (!r.ok) return {problem: "HTTP " + r.status + ": " + JSON.stringify(answer)};
-                return mark(fresh, answer).then(function () {
-                  if (answer.results.some(stops)) return {stopped: true};
+                return mark(fresh, answer, csrf).then(function () {
+                  if (answer.device && answer.device.revoked) return {revoked: true};
+                  if (answer.results.some(stops)) {
+                    if (rechained || !answer.device) return {stopped: true};
+                    rechained = true;
+                    return SC.rechain(fresh).then(function (again) {
+                      return again ? round(0) : {stopped: true};
+                    });
+                  }
                   poll = false;
                   if (waiting.length > BATCH) return round(0);
                   return {sent: batch.length};
@@ -226,6 +266,7 @@
     });
   };
 
+  SC.unb64 = unb64;
   function unb64(text) {
     var plain = String(text).replace(/-/g, "+").replace(/_/g, "/");
     var bytes = atob(plain + "===".slice((plain.length + 3) % 4));

@@ -7,7 +7,7 @@ var VERSION = "{{ version }}";
 var ASSETS = "showclear-assets-" + VERSION;
 var PAGES = "showclear-pages"; /* production pages as last seen; kept across versions */
 var PRECACHE = {{ precache|safe }};
-importScripts("{{ store }}", "{{ sync }}");
+importScripts("{{ store }}", "{{ sync }}", "{{ rechain }}");
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(ASSETS).then(function (cache) {
