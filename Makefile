@@ -44,6 +44,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/offline_sync.py
+	$(BIN)/python scripts/offline_runtime.py
+	$(BIN)/python bench/offline_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
