@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from e2e_support import PRODUCTION, Person, api_as
+from e2e_support import PRODUCTION, Person, api_as, apply, at
 
 from offline_support import Phone, canonical
 
@@ -100,3 +100,20 @@ def test_the_snapshot_is_the_state_signed_by_the_log_key(
 
 def test_a_stranger_gets_no_snapshot(demo: Any, people: dict[str, Person]) -> None:
     assert api_as(None).get(f"productions/{PRODUCTION}/offline/snapshot").status_code == 401
+
+
+def test_performers_and_crew_get_incidents_in_brief_in_their_snapshot(
+    demo: Any, people: dict[str, Person]
+) -> None:
+    """As everywhere else they read the state: the items and the closes stay, the words go."""
+    report = {"cmd": "report_incident", "production": PRODUCTION, "by": "ad1", "at": at(5)}
+    apply(demo, [report | {"text": "performer hurt by a recoil", "items": ["W1"]}])
+    path = f"productions/{PRODUCTION}/offline/snapshot"
+    full = api_as(people["arm1"]).get(path).json()["state"]["incidents"]
+    brief = api_as(people["perf1"]).get(path).json()["state"]["incidents"]
+    assert set(full) == set(brief)
+    texts = {i: v["text"] for i, v in full.items()}
+    assert "performer hurt by a recoil" in texts.values()
+    assert all(v["text"] == "" for v in brief.values())
+    assert [v["weapons"] for v in brief.values()] == [v["weapons"] for v in full.values()]
+    assert "recoil" not in api_as(people["crew1"]).get(path).text

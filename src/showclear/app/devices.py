@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Set as AbstractSet
 from datetime import timedelta
 from typing import Any
 
+from showclear.app.access import reads_everything
 from showclear.app.logview import log_vkey
 from showclear.app.service import JSON, Showclear, input_error
 from showclear.domain import dump_state, parse_datetime
@@ -75,10 +77,21 @@ def devices(svc: Showclear, production: str, person: str | None) -> list[JSON]:
         ]
 
 
-def snapshot(svc: Showclear, production: str, now: str, hours: int) -> JSON:
-    """The production's state signed with the log's key, for a phone to decide offline."""
+def snapshot(
+    svc: Showclear, production: str, now: str, hours: int, roles: AbstractSet[str]
+) -> JSON:
+    """The production's state signed with the log's key, for a phone to decide offline.
+
+    Performers and crew read incidents in brief (app.access): their snapshot keeps each
+    incident's items and who closed it, which rules read, without its text or findings.
+    """
     with svc.states.reading(production) as state:
         state_json = json.loads(dump_state(state))
+        if not reads_everything(roles):
+            for incident in state_json["incidents"].values():
+                incident["text"] = ""
+                for closed in incident["closes"].values():
+                    closed["finding"] = ""
         names = {p.id: p.name for p in state.people.values()}
         size = state.size
     last = list(svc.ledger.stored_entries(production, size - 1, size)) if size else []

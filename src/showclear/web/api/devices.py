@@ -109,14 +109,16 @@ def revoke_device(
     "/productions/{production}/offline/snapshot",
     response={200: dict[str, Any], **ERRORS},
     summary="The production's state, signed by the log's key, for deciding offline",
-    description="Readable by everyone enrolled. `sig` is the log key's Ed25519 signature over "
+    description="Readable by everyone enrolled; performers and crew get incidents without their "
+    "text or findings, as they read them elsewhere. `sig` is the log key's Ed25519 signature over "
     "`showclear offline snapshot v1\\n` and the canonical JSON of the object without `sig`.",
 )
 def offline_snapshot(request: HttpRequest, production: str = ProductionId) -> Any:
     """The signed snapshot a phone keeps to decide offline."""
-    member_roles(request, production)
+    _, roles = member_roles(request, production)
     hours = int(settings.SHOWCLEAR_SNAPSHOT_HOURS)
-    return Status(200, app_devices.snapshot(get_service(), production, access.now_iso(), hours))
+    now = access.now_iso()
+    return Status(200, app_devices.snapshot(get_service(), production, now, hours, roles))
 
 
 @router.post(
