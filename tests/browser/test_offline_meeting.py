@@ -21,6 +21,14 @@ VERDICT = "([box, c]) => document.querySelector(`#${box} details[data-cmd='${c}'
 LINE = (
     "([box, c]) => document.querySelector(`#${box} details[data-cmd='${c}'] > summary`).textContent"
 )
+# A sync's refresh of the console, done: the status line is rewritten last but one.
+REFRESHED = """() => new Promise(done => {
+  document.getElementById("offline-status").textContent = "";
+  document.dispatchEvent(new Event("showclear:synced"));
+  const wait = () => document.getElementById("offline-status").textContent ? setTimeout(done, 200)
+    : setTimeout(wait, 20);
+  wait();
+})"""
 SIZE = "p => SC.fetchSnapshot(p).then(s => s.size)"
 
 
@@ -81,6 +89,15 @@ def test_the_first_ad_records_the_safety_meeting_offline_and_it_reaches_the_armo
         assert "Done (on this phone)" in page.locator("#offline-said").inner_text()
         # the meeting held, the day's steps no longer open it first
         assert page.evaluate("() => !document.querySelector('#offline-day details[open]')")
+        # a step being filled in survives the console's refresh after a sync
+        page.locator("details[data-cmd=complain] > summary").click()
+        page.locator("#offline-do-complain input[name=text]").fill(
+            "No eye protection at video village"
+        )
+        page.evaluate(REFRESHED)
+        page.wait_for_selector("#offline-console:not([data-busy])")
+        typed = page.locator("#offline-do-complain input[name=text]").input_value()
+        assert typed == "No eye protection at video village"
         # the armorer's phone has not seen it: the check-out is refused by SAFE-1
         page = offline(arm)
         verdict, line = check_out_said(arm)

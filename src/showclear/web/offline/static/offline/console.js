@@ -220,6 +220,7 @@ async function showCommands(kind, id, scroll) {
 /* One step: a line (with why it waits or is refused) that opens its form. */
 function stepBox(step, kind, id, known, open) {
   const {command, form} = step;
+  form.addEventListener("input", () => { form.dataset.typed = "1"; });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     root.dataset.busy = "1";
@@ -325,7 +326,8 @@ async function renderAll(full = true) {
   }
   await renderStatus();
   renderItems();
-  await showCommands("day", "today", false);
+  /* the day's steps checked again, unless one is being filled in (a sync must not wipe it) */
+  if (!$("offline-day").querySelector("form[data-typed]")) await showCommands("day", "today", false);
   await renderQueue();
   const device = await SC.device(production, person);
   const problem = $("offline-problem");
