@@ -135,3 +135,31 @@ def test_the_first_ad_records_the_safety_meeting_offline_and_it_reaches_the_armo
     assert json.loads(entry["command"]["device"]["body"]) == body
     assert entry["result"]["ok"]
     assert ledger.verify_all()[SHOW].ok
+
+
+def test_an_armorer_without_signal_may_record_the_meeting_on_their_own_phone(
+    chromium: Any, live_server: Any, ledger: Any
+) -> None:
+    stage_before_meeting(ledger)
+    arm = OfflinePhone(chromium, live_server.url, "arm1")
+    try:
+        registered(arm)
+        page = offline(arm)
+        assert check_out_said(arm)[0] == "refused"
+        assert page.locator("#offline-do-safety_meeting").is_visible()  # first and open
+        page.locator("#offline-do-safety_meeting button[type=submit]").click()
+        until(page, "p => SC.queueFor(p).then(items => items.length === 1)", SHOW)
+        page.wait_for_selector("#offline-console:not([data-busy])")
+        verdict, line = check_out_said(arm)
+        assert verdict == "next", line  # the meeting on this phone clears W1 to leave storage
+        arm.context.set_offline(False)
+        arm.page.evaluate(SYNC)
+        [sent] = arm.queue()
+        assert sent["state"] == "sent", sent["answer"]
+        assert sent["answer"]["agrees"]
+        assert not arm.errors, arm.errors
+    finally:
+        arm.close()
+    meetings = [e for e in ledger.entries(SHOW) if e["command"]["cmd"] == "safety_meeting"]
+    assert [(e["command"]["by"], e["result"]["ok"]) for e in meetings] == [("arm1", True)]
+    assert ledger.verify_all()[SHOW].ok
