@@ -106,6 +106,10 @@ def test_the_first_ad_records_the_safety_meeting_offline_and_it_reaches_the_armo
         offered = page.evaluate(DAY_OFFERED)
         assert offered[0] == "safety_meeting"  # an armorer may record it too (WHO)
         assert {"hold", "wrap"} <= set(offered)
+        hold = page.locator("#offline-do-hold")
+        page.locator("details[data-cmd=hold] > summary").click()
+        hold.locator("select[name=id]").select_option("D1")
+        assert hold.locator("select[name=target]").input_value() == "lot"  # the id's kind
         page.evaluate(OPEN_ALL)
         page.evaluate(
             "() => document.querySelectorAll('#offline-day details').forEach(d => d.open = true)"

@@ -96,6 +96,25 @@ function called(view) {
   return [...ids];
 }
 
+/* What a hold may name: the weapons, lots, today's setups and the production; choosing one
+   sets the hold's target to its kind. */
+function holdable(view, production) {
+  const day = today(view.timezone);
+  const targets = [
+    ...Object.values(view.weapons || {}).filter((w) => !w.removed).map((w) => [w.id, "weapon"]),
+    ...Object.values(view.lots || {}).filter((l) => !l.removed).map((l) => [l.id, "lot"]),
+    ...Object.values(view.setups || {}).filter((s) => s.date === day).map((s) => [s.id, "setup"]),
+    [production, "production"],
+  ];
+  const box = select("id", targets.map(([id, kind]) => [id, `${id} (${kind})`]), undefined, true);
+  targets.forEach(([, kind], i) => { box.options[i + 1].dataset.target = kind; });
+  box.addEventListener("change", () => {
+    const kind = (box.selectedOptions[0] || {dataset: {}}).dataset.target;
+    if (kind && box.form) box.form.elements.target.value = kind;
+  });
+  return box;
+}
+
 /* The lot a load or unload names: the one in the weapon (unload), else the one I hold. */
 function lotFor(view, item, ctx) {
   if (ctx.cmd === "unload") {
@@ -185,6 +204,7 @@ function input(field, kind, item, ctx) {
   if (type === "day" || field.name === "date") {
     return el("input", {type: "date", name: field.name, value: today(view.timezone), required: !!field.required});
   }
+  if (ctx.cmd === "hold" && field.name === "id") return holdable(view, production);
   if (type === "list:text") { /* ids, one after another: "W1 B1" */
     return el("input", {type: "text", name: field.name, placeholder: "W1 B1"});
   }
