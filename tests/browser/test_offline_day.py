@@ -276,6 +276,8 @@ def test_without_a_fresh_snapshot_only_observations_are_kept_unchecked(
         assert "inspect" in offered
         assert "report_unattended" in offered
         assert not {"check_out", "hand_over", "declare", "load"} & set(offered), offered
+        day = "() => Array.from(document.querySelectorAll('#offline-day form'), f => f.dataset.cmd)"
+        assert phone.page.evaluate(day) == ["report_incident", "complain"]  # observations only
         body = tap(phone, "weapon", "W1", "report_unattended", {"where": "the prop truck"})
         assert body["result"] == {"checked": False}
         assert body["snapshot"] is None

@@ -1,7 +1,7 @@
 /* The offline console: the production as this phone knows it (the snapshot, then its queued
    commands), each step checked by the domain itself in a worker, signed and queued. */
 import {buildForm, el, fields, readForm, today} from "./console_forms.js";
-import {expected, grouped, named, toShoot} from "./console_next.js";
+import {dayOrder, expected, grouped, named, toShoot} from "./console_next.js";
 
 const SC = self.SC;
 const root = document.getElementById("offline-console");
@@ -132,6 +132,8 @@ function renderItems() {
 
 /* The catalogue's commands that act on an existing weapon or lot (not those that make one). */
 const CREATES = new Set(["register_weapon", "receive_lot"]);
+/* The day's steps on set that name no weapon or lot (not the record's administration). */
+const DAY = new Set(["safety_meeting", "report_incident", "complain", "hold", "wrap"]);
 /* What a performer gives about the weapon in their hands, typing their PIN here (ADR 0014). */
 const BY_PIN = new Set(["fire", "report_misfire"]);
 function normal(list) {
@@ -142,9 +144,9 @@ function normal(list) {
   }));
 }
 
-/* The commands that name this kind of item and that one of my roles may give. */
+/* The commands that name this kind of item (or the day's) and that one of my roles may give. */
 function offered(kind) {
-  return catalogue.filter((c) => c.kinds.includes(kind) &&
+  return catalogue.filter((c) => (kind === "day" ? DAY.has(c.name) : c.kinds.includes(kind)) &&
     c.roles.some((r) => roles.includes(r)) && (!stale || c.observation));
 }
 
@@ -178,15 +180,17 @@ async function decideAll(kind, item, commands, todo) {
    refused now with the domain's rule (still recordable: what happened is kept, refused). */
 async function showCommands(kind, id, scroll) {
   const started = performance.now();
-  const item = view && (view[kind + "s"] || {})[id];
-  const box = $("offline-form");
+  const day = kind === "day";
+  const item = view && (day ? {id} : (view[kind + "s"] || {})[id]);
+  const box = $(day ? "offline-day" : "offline-form");
   if (!item) return box.replaceChildren();
-  box.replaceChildren(el("h2", {}, `${item.id}: what happened`));
+  box.replaceChildren(el("h2", {}, day ? "The day" : `${item.id}: what happened`));
   box.dataset.item = `${kind}:${item.id}`;
   const commands = offered(kind).slice();
   if (!commands.length) {
+    const what = day ? "the day" : "this item";
     box.append(el("p", {class: "muted"}, stale ? "Without a fresh snapshot only observations " +
-      "are recorded, and none is offered for this item." : "Nothing you may do to this item."));
+      `are recorded, and none is offered for ${what}.` : `Nothing you may do for ${what}.`));
   }
   const handOver = commands.find((c) => c.name === "hand_over");
   if (handOver && item.held_by && item.held_by !== person) {
@@ -195,8 +199,8 @@ async function showCommands(kind, id, scroll) {
       takeBack: item.held_by, fields: handOver.fields.filter((f) => f.name !== "to")});
   }
   const bodies = (await SC.queueFor(production)).map((q) => JSON.parse(q.body));
-  const todo = kind === "weapon" ? toShoot(view, item, bodies, today()) : [];
-  const order = expected(kind, item, person, roles, view, todo);
+  const todo = kind === "weapon" ? toShoot(view, item, bodies, today(view.timezone)) : [];
+  const order = day ? dayOrder(view, today(view.timezone)) : expected(kind, item, person, roles, view, todo);
   const groups = grouped(await decideAll(kind, item, commands, todo), order);
   const known = {...names(), ...Object.fromEntries(Object.values(view.storages || {}).map((s) => [s.id, s.name]))};
   const sections = [["next", stale ? "Observations" : "Next"], ["choose", "Choose a value first"],
@@ -204,7 +208,10 @@ async function showCommands(kind, id, scroll) {
   for (const [group, heading] of sections) {
     if (!groups[group].length) continue;
     box.append(el("h3", {class: `offline-group g-${group}`}, heading));
-    for (const step of groups[group]) box.append(stepBox(step, kind, id, known, step === groups.next[0]));
+    for (const step of groups[group]) {
+      const open = step === groups.next[0] && (!day || order[0] === step.name); /* the day: a meeting due */
+      box.append(stepBox(step, kind, id, known, open));
+    }
   }
   box.dataset.ms = String(Math.round(performance.now() - started)); /* every step decided */
   if (scroll) box.scrollIntoView({block: "start"});
@@ -213,6 +220,7 @@ async function showCommands(kind, id, scroll) {
 /* One step: a line (with why it waits or is refused) that opens its form. */
 function stepBox(step, kind, id, known, open) {
   const {command, form} = step;
+  form.addEventListener("input", () => { form.dataset.typed = "1"; });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     root.dataset.busy = "1";
@@ -318,6 +326,8 @@ async function renderAll(full = true) {
   }
   await renderStatus();
   renderItems();
+  /* the day's steps checked again, unless one is being filled in (a sync must not wipe it) */
+  if (!$("offline-day").querySelector("form[data-typed]")) await showCommands("day", "today", false);
   await renderQueue();
   const device = await SC.device(production, person);
   const problem = $("offline-problem");

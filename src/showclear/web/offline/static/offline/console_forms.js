@@ -15,8 +15,15 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
-export function today() {
+/* Today's date on the production's clock (its time zone), else on the phone's. */
+export function today(tz) {
   const d = new Date();
+  if (tz) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", {timeZone: tz, year: "numeric", month: "2-digit",
+        day: "2-digit"}).format(d);
+    } catch (error) { /* a zone this browser does not know: the phone's own day */ }
+  }
   const pad = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
@@ -36,7 +43,7 @@ export const fields = {
    whose blanks match what it holds. */
 function todays(view, weapon, todo) {
   if (todo && todo.length) return todo;
-  const day = today();
+  const day = today(view.timezone);
   const setups = Object.values(view.setups || {}).filter((s) => s.date === day);
   if (!weapon) return setups;
   const kinds = Object.keys(weapon.contents || {}).map((lot) => ((view.lots || {})[lot] || {}).kind);
@@ -76,6 +83,38 @@ function shownTo(view, weapon, ctx) {
   return [...ads.map((p) => p.id), ...(setup ? setup.performers : [])];
 }
 
+/* Everyone called today: the people of today's setups, and the armorers and first ADs. */
+function called(view) {
+  const day = today(view.timezone);
+  const ids = new Set();
+  for (const s of Object.values(view.setups || {}).filter((s) => s.date === day)) {
+    for (const p of [...s.performers, ...(s.crew || [])]) ids.add(p);
+  }
+  for (const p of Object.values(view.people || {})) {
+    if ((p.roles || []).some((r) => r === "armorer" || r === "first_ad")) ids.add(p.id);
+  }
+  return [...ids];
+}
+
+/* What a hold may name: the weapons, lots, today's setups and the production; choosing one
+   sets the hold's target to its kind. */
+function holdable(view, production) {
+  const day = today(view.timezone);
+  const targets = [
+    ...Object.values(view.weapons || {}).filter((w) => !w.removed).map((w) => [w.id, "weapon"]),
+    ...Object.values(view.lots || {}).filter((l) => !l.removed).map((l) => [l.id, "lot"]),
+    ...Object.values(view.setups || {}).filter((s) => s.date === day).map((s) => [s.id, "setup"]),
+    [production, "production"],
+  ];
+  const box = select("id", targets.map(([id, kind]) => [id, `${id} (${kind})`]), undefined, true);
+  targets.forEach(([, kind], i) => { box.options[i + 1].dataset.target = kind; });
+  box.addEventListener("change", () => {
+    const kind = (box.selectedOptions[0] || {dataset: {}}).dataset.target;
+    if (kind && box.form) box.form.elements.target.value = kind;
+  });
+  return box;
+}
+
 /* The lot a load or unload names: the one in the weapon (unload), else the one I hold. */
 function lotFor(view, item, ctx) {
   if (ctx.cmd === "unload") {
@@ -95,7 +134,9 @@ function input(field, kind, item, ctx) {
   if ((type === "weapon" || type === "lot") && !field.required) return null; /* the other kind */
   if (type === "list:person") {
     const people = Object.values(view.people || {}).map((p) => [p.id, names[p.id] || p.name]);
-    return checks(field.name, people, field.name === "shown_to" ? shownTo(view, item, ctx) : []);
+    const ticked = field.name === "shown_to" ? shownTo(view, item, ctx) :
+      field.name === "attendees" ? called(view) : [];
+    return checks(field.name, people, ticked);
   }
   if (field.name === "found") {
     /* What the record says is in it: its rounds by lot, counted by the lots' kinds. */
@@ -127,7 +168,12 @@ function input(field, kind, item, ctx) {
   }
   if (type === "setup") {
     const setups = Object.values(view.setups || {});
-    const first = todays(view, kind === "weapon" ? item : null, ctx.todo)[0];
+    let next = todays(view, kind === "weapon" ? item : null, ctx.todo);
+    if (ctx.cmd === "safety_meeting") { /* the next setup without a meeting that counts */
+      const met = (view.meetings || {})[today(view.timezone)] || [];
+      next = next.filter((s) => !met.some((m) => m.setup === s.id && m.complete));
+    }
+    const first = next[0];
     return select(field.name, setups.map((s) => [s.id, `${s.id} (${s.date})`]),
       first ? first.id : undefined, field.required);
   }
@@ -155,8 +201,12 @@ function input(field, kind, item, ctx) {
     if (CHECKED.has(field.name)) box.checked = true;
     return el("label", {class: "check"}, box, ` ${field.name.replace(/_/g, " ")}`);
   }
-  if (type === "day") {
-    return el("input", {type: "date", name: field.name, value: today(), required: !!field.required});
+  if (type === "day" || field.name === "date") {
+    return el("input", {type: "date", name: field.name, value: today(view.timezone), required: !!field.required});
+  }
+  if (ctx.cmd === "hold" && field.name === "id") return holdable(view, production);
+  if (type === "list:text") { /* ids, one after another: "W1 B1" */
+    return el("input", {type: "text", name: field.name, placeholder: "W1 B1"});
   }
   return el("input", {type: "text", name: field.name, required: !!field.required});
 }
@@ -235,6 +285,10 @@ export function readForm(command, form) {
     }
     const control = form.elements[field.name];
     if (!control) continue;
+    if (field.type === "list:text") {
+      values[field.name] = control.value.split(/[\s,]+/).filter(Boolean);
+      continue;
+    }
     if (field.type === "bool") {
       values[field.name] = control.checked;
       continue;

@@ -47,6 +47,13 @@ export function expected(kind, item, me, roles, view, todo) {
   return ["check_out"];
 }
 
+/* The day's steps, most expected first: the safety meeting until one that counts is recorded. */
+export function dayOrder(view, day) {
+  const met = ((view.meetings || {})[day] || []).some((m) => m.complete && m.recorded_on === day);
+  const rest = ["report_incident", "complain", "hold"];
+  return met ? [...rest, "wrap"] : ["safety_meeting", ...rest];
+}
+
 /* The decided steps in three groups: allowed now (expected first), needing a value, refused. */
 export function grouped(decided, order) {
   const rank = (step) => {
