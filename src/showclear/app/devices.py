@@ -13,7 +13,7 @@ from showclear.app.logview import log_vkey
 from showclear.app.service import JSON, Showclear, input_error
 from showclear.domain import dump_state, parse_datetime
 from showclear.domain.rules.devices import device_id
-from showclear.ledger.devicesig import ALGORITHMS, public_key
+from showclear.ledger.devicesig import ALGORITHMS, canonical, public_key
 
 SNAPSHOT_DOMAIN = "showclear offline snapshot v1\n"
 
@@ -56,6 +56,22 @@ def _registered(svc: Showclear, production: str, device: str, person: str, key: 
         if found is None or found.person != person or found.key != key:
             return None
         return {"ok": True, "device": device, "entry": found.entry, "revoked": found.revoked}
+
+
+#: Roles that see, and may revoke, every phone of the production (DEVICE-2), not only their own.
+SEES_ALL_DEVICES = frozenset({"armorer", "producer"})
+
+
+def sees_all_devices(roles: AbstractSet[str]) -> bool:
+    """Whether these roles see every phone of the production."""
+    return bool(roles & SEES_ALL_DEVICES)
+
+
+def visible_devices(
+    svc: Showclear, production: str, person: str, roles: AbstractSet[str]
+) -> list[JSON]:
+    """The phones this person sees: everyone's for armorers and producers, else their own."""
+    return devices(svc, production, None if sees_all_devices(roles) else person)
 
 
 def devices(svc: Showclear, production: str, person: str | None) -> list[JSON]:
@@ -109,13 +125,9 @@ def snapshot(
         "origin": svc.ledger.origin(production),
         "vkey": log_vkey(svc, production),
     }
-    message = SNAPSHOT_DOMAIN + _canonical(body)
+    message = SNAPSHOT_DOMAIN + canonical(body)
     body["sig"] = base64.b64encode(svc.ledger.signer.sign(message.encode("utf-8"))).decode()
     return body
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _input(field: str, message: str) -> JSON:

@@ -24,7 +24,7 @@ from showclear.domain.rules.offline import Offline, settle
 from showclear.domain.state import State
 from showclear.domain.times import canonical_time
 from showclear.ledger.api import LedgerTransaction
-from showclear.ledger.devicesig import signature_ok
+from showclear.ledger.devicesig import canonical, signature_ok
 from showclear.ledger.entrycodec import decode_entry
 
 MAX_BATCH = 500  # envelopes per sync request
@@ -80,11 +80,6 @@ def _input(field_name: str, message: str) -> JSON:
     return input_error(message, field=field_name)
 
 
-def canonical_text(value: Any) -> str:
-    """The canonical JSON of a value: sorted keys, no spaces, UTF-8 as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def _no_float(text: str) -> Any:
     raise ValueError(f"{text} is not an integer")
 
@@ -97,7 +92,7 @@ def read_body(text: str) -> JSON:
         raise Refused("DEVICE-3", f"the signed body is not JSON of integers: {exc}") from None
     if not isinstance(body, dict):
         raise Refused("DEVICE-3", "the signed body is not a JSON object")
-    if canonical_text(body) != text:
+    if canonical(body) != text:
         raise Refused(
             "DEVICE-3", "the signed body is not canonical JSON (sorted keys, no spaces, UTF-8)"
         )

@@ -27,6 +27,11 @@ ZERO_HEAD = "0" * 64
 _SERVER_SET = frozenset({"at", "client_at", "idempotency_key", "device"})
 
 
+def canonical(value: Any) -> str:
+    """The canonical JSON a phone signs: sorted keys, no spaces, UTF-8 as is (docs/api.md)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def b64url(text: str) -> bytes:
     """Bytes of base64url text with or without padding; ValueError when it is not base64url."""
     try:

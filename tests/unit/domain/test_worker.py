@@ -27,7 +27,7 @@ def test_a_snapshot_keeps_the_order_the_rules_list_items_in() -> None:
     loaded = load_state(dump_state(server.state))
     assert list(loaded.lots) == list(server.state.lots)
     assert list(loaded.weapons) == list(server.state.weapons)
-    assert list(loaded.lots) != sorted(loaded.lots) or len(loaded.lots) < 2
+    assert list(loaded.lots) == ["D1", "B1"]  # not sorted: the order the lots were received
 
 
 def test_the_phone_records_and_refuses_as_the_replay() -> None:

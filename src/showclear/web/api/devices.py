@@ -27,7 +27,6 @@ DeviceId = Path(
 )
 JsonBody = Body(..., description="a JSON object")
 ERRORS = {401: Result, 403: Result, 404: Result, 409: Result, 422: Result, 503: Result}
-SEES_ALL = {"armorer", "producer"}
 
 
 def _body(
@@ -79,8 +78,8 @@ def register_device(
 def list_devices(request: HttpRequest, production: str = ProductionId) -> Any:
     """The signed-in person's devices; an armorer or producer sees every device."""
     membership, roles = member_roles(request, production)
-    person = None if roles & SEES_ALL else membership.person
-    return Status(200, app_devices.devices(get_service(), production, person))
+    found = app_devices.visible_devices(get_service(), production, membership.person, roles)
+    return Status(200, found)
 
 
 @router.post(

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from showclear.app.devices import devices as devices_of
+from showclear.app.devices import sees_all_devices, visible_devices
 from showclear.web.accounts.decorators import member_required
 from showclear.web.accounts.models import Membership
 from showclear.web.accounts.unlock import (
@@ -70,11 +70,10 @@ def revoke_device(page: Page, post: Any) -> dict[str, Any]:
 
 
 def _phones(page: Page) -> list[dict[str, Any]]:
-    """The production's registered phones: one's own, or everyone's for armorers and producers."""
-    mine = None if page.can("armorer", "producer") else page.person
+    """The production's registered phones this person sees (app.devices decides which)."""
+    found = visible_devices(get_service(), page.production, page.person, page.roles)
     return [
-        {**d, "name": page.name(d["person"]), "mine": d["person"] == page.person}
-        for d in devices_of(get_service(), page.production, mine)
+        {**d, "name": page.name(d["person"]), "mine": d["person"] == page.person} for d in found
     ]
 
 
@@ -133,7 +132,7 @@ def people(request: HttpRequest, production: str) -> HttpResponse:
         "rows": _rows(page),
         "qualifications": QUALIFICATIONS,
         "phones": _phones(page),
-        "may_revoke_any": page.can("armorer", "producer"),
+        "may_revoke_any": sees_all_devices(page.roles),
     }
     if may_unlock(page.roles):
         context["locked"] = [
